@@ -1,0 +1,15 @@
+import type { QueryCapability } from '../types.ts';
+import { deploymentHistoryParams } from './schema.ts';
+
+export const deploymentHistory: QueryCapability<typeof deploymentHistoryParams> = {
+  id: 'deployment_history',
+  kind: 'query',
+  title: 'History',
+  summary: 'List recent change requests and what became of them',
+  usage: 'history [stack]',
+  params: deploymentHistoryParams,
+  examples: ['history', 'history sandbox/dev'],
+  async run(params, ctx) {
+    return ctx.services.history(params.stack);
+  },
+};

@@ -1,0 +1,30 @@
+import { deployStack } from './deploy-stack/index.ts';
+import { deploymentHistory } from './deployment-history/index.ts';
+import { destroyStack } from './destroy-stack/index.ts';
+import { help } from './help/index.ts';
+import { listStacks } from './list-stacks/index.ts';
+import { previewStack } from './preview-stack/index.ts';
+import { stackStatus } from './stack-status/index.ts';
+import type { Capability, CapabilityId } from './types.ts';
+import { updateStackConfig } from './update-stack-config/index.ts';
+
+// The explicit registry. test/capabilities/registry.test.ts fails on a folder missing here.
+
+export const capabilities: readonly Capability[] = [
+  help,
+  listStacks,
+  previewStack,
+  deployStack,
+  updateStackConfig,
+  destroyStack,
+  stackStatus,
+  deploymentHistory,
+] as Capability[];
+
+const byId = new Map(capabilities.map((c) => [c.id, c]));
+
+export function capability(id: CapabilityId): Capability {
+  const found = byId.get(id);
+  if (!found) throw new Error(`capability ${id} is not registered`);
+  return found;
+}

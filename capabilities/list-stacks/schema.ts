@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+export const listStacksParams = z.object({});
+export type ListStacksParams = z.infer<typeof listStacksParams>;

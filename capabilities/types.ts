@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { Card } from '../cards/model.ts';
+import type { PlanOperation, PrincipalId } from '../src/domain/types.ts';
+import type { QueryServices } from '../src/workflow/query-services.ts';
+
+// The capability contract (seed 000 / 004): an id, words for people, a zod schema of its
+// parameters, examples, and either `plan` (state-changing) or `run` (read-only).
+
+export const CAPABILITY_IDS = [
+  'help',
+  'list_stacks',
+  'preview_stack',
+  'deploy_stack',
+  'update_stack_config',
+  'destroy_stack',
+  'stack_status',
+  'deployment_history',
+] as const;
+export type CapabilityId = (typeof CAPABILITY_IDS)[number];
+
+export type CapabilityKind = 'provision' | 'operate' | 'query';
+
+/** What a state-changing capability asks the planner for. */
+export interface PlanDraft {
+  stack: string;
+  operation: PlanOperation;
+  /** Stack config values this request sets (merged over the stack's current config). */
+  overrides: Record<string, string>;
+}
+
+export interface CapabilityContext {
+  user: PrincipalId;
+  services: QueryServices;
+}
+
+interface CapabilityBase<S extends z.ZodType> {
+  id: CapabilityId;
+  title: string;
+  summary: string;
+  /** How to ask for it in the command grammar, e.g. `deploy <stack>`. */
+  usage: string;
+  params: S;
+  examples: string[];
+}
+
+export interface PlanningCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {
+  kind: 'provision' | 'operate';
+  plan(params: z.output<S>, ctx: CapabilityContext): Promise<PlanDraft>;
+}
+
+export interface QueryCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {
+  kind: 'query';
+  run(params: z.output<S>, ctx: CapabilityContext): Promise<Card>;
+}
+
+export type Capability = PlanningCapability | QueryCapability;

@@ -1,0 +1,58 @@
+import type { PolicyFinding, ResourceOperation, RiskLevel } from '../src/domain/types.ts';
+
+// The neutral card model: what a person sees, with no platform in it. Renderers turn it into
+// HTML (console), text (CLI), and later Block Kit and Adaptive Cards.
+
+export const ACTION_IDS = ['approve', 'reject', 'modify', 'replan'] as const;
+export type ActionId = (typeof ACTION_IDS)[number];
+
+export type CardKind = 'plan' | 'preview' | 'progress' | 'result' | 'error' | 'help' | 'info' | 'status';
+export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
+
+export interface CardAction {
+  id: ActionId;
+  label: string;
+  style: 'primary' | 'danger' | 'default';
+  /** Request id and revision only: everything else is looked up again when the click arrives. */
+  value: { requestId: string; revision: number };
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+
+export interface ChangeRow {
+  operation: ResourceOperation;
+  address: string;
+  type: string;
+  detail: string;
+}
+
+export type ProgressStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export type CardBlock =
+  | { type: 'text'; text: string }
+  | { type: 'facts'; facts: { label: string; value: string }[] }
+  | { type: 'changes'; rows: ChangeRow[]; counts: Partial<Record<ResourceOperation, number>> }
+  | { type: 'risk'; level: RiskLevel; score: number; reasons: string[] }
+  | { type: 'cost'; summary: string; lines: { label: string; value: string }[]; assumptions: string[] }
+  | { type: 'findings'; findings: PolicyFinding[] }
+  | {
+      type: 'progress';
+      items: { address: string; status: ProgressStatus; elapsedSeconds: number | null }[];
+      elapsedSeconds: number;
+      log: string[];
+    }
+  | { type: 'outputs'; outputs: { name: string; value: string }[] }
+  | { type: 'table'; columns: string[]; rows: string[][] }
+  | { type: 'error'; code: string; message: string; next: string };
+
+export interface Card {
+  kind: CardKind;
+  title: string;
+  tone: Tone;
+  /** Short status shown as a badge (e.g. "awaiting approval", "applying"). */
+  status?: string;
+  blocks: CardBlock[];
+  actions: CardAction[];
+  context: string[];
+  requestId?: string;
+  revision?: number;
+}

@@ -1,0 +1,153 @@
+import type { Approval, ChangeRequest, Plan, ResourceChange, ResourceOperation } from '../src/domain/types.ts';
+import { formatUsd, formatValue, truncate } from './format.ts';
+import type { Card, CardAction, CardBlock, ChangeRow, Tone } from './model.ts';
+
+// Plan and preview cards: what will change, what it costs, how risky it is, who may approve.
+
+const STATUS_TEXT: Record<ChangeRequest['status'], string> = {
+  planned: 'planned',
+  awaiting_approval: 'awaiting approval',
+  approved: 'approved',
+  queued: 'queued',
+  applying: 'applying',
+  succeeded: 'applied',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  rejected: 'rejected',
+  expired: 'expired',
+  superseded: 'superseded',
+};
+
+const STATUS_TONE: Partial<Record<ChangeRequest['status'], Tone>> = {
+  succeeded: 'success',
+  failed: 'danger',
+  rejected: 'danger',
+  expired: 'warning',
+  superseded: 'neutral',
+};
+
+function changeDetail(change: ResourceChange): string {
+  const entries = Object.entries(change.inputs).filter(([, v]) => v !== null && v !== undefined);
+  return truncate(entries.map(([k, v]) => `${k}=${formatValue(v)}`).join(', '), 160);
+}
+
+export function changesBlock(changes: ResourceChange[]): CardBlock {
+  const counts: Partial<Record<ResourceOperation, number>> = {};
+  const rows: ChangeRow[] = [];
+  for (const change of changes) {
+    counts[change.operation] = (counts[change.operation] ?? 0) + 1;
+    if (change.operation === 'no-op') continue;
+    rows.push({ operation: change.operation, address: change.address, type: change.type, detail: changeDetail(change) });
+  }
+  return { type: 'changes', rows, counts };
+}
+
+export function costBlock(plan: Plan): CardBlock {
+  const { cost } = plan;
+  if (cost.monthlyUsd === null) {
+    return { type: 'cost', summary: 'Monthly cost: not estimated', lines: [], assumptions: cost.assumptions };
+  }
+  const delta = cost.deltaUsd === null ? '' : ` (${cost.deltaUsd >= 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
+  return {
+    type: 'cost',
+    summary: `Monthly cost: ${formatUsd(cost.monthlyUsd)}${delta}`,
+    lines: cost.breakdown.map((l) => ({ label: l.address, value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd) })),
+    assumptions: cost.assumptions,
+  };
+}
+
+function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]): CardBlock[] {
+  const blocks: CardBlock[] = [
+    {
+      type: 'facts',
+      facts: [
+        { label: 'Stack', value: plan.stack },
+        { label: 'Environment', value: plan.environment },
+        { label: 'Operation', value: plan.operation === 'destroy' ? 'destroy every resource' : 'apply' },
+        ...extraFacts,
+      ],
+    },
+    changesBlock(plan.changes),
+    costBlock(plan),
+    { type: 'risk', level: plan.risk.level, score: plan.risk.score, reasons: plan.risk.factors.map((f) => f.label) },
+  ];
+  if (plan.findings.length > 0) blocks.push({ type: 'findings', findings: plan.findings });
+  return blocks;
+}
+
+export interface PlanCardContext {
+  approvals: Approval[];
+  required: number;
+  /** Plain-language "who may approve", from the approval policy. */
+  approverText: string;
+  /** Absolute link to the full plan, for renderers that must truncate. */
+  planUrl?: string;
+}
+
+export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
+  const { plan } = request;
+  const approvals = ctx.approvals.filter((a) => a.decision === 'approve' && a.revision === request.revision);
+  const configText = Object.entries(plan.config)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const blocks = planBlocks(plan, [
+    { label: 'Requested by', value: request.requester },
+    ...(configText ? [{ label: 'Config', value: configText }] : []),
+    { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
+  ]);
+  const blocked = plan.findings.some((f) => f.severity === 'block');
+  const actions: CardAction[] = [];
+  if (request.status === 'awaiting_approval') {
+    const value = { requestId: request.id, revision: request.revision };
+    if (!blocked) {
+      actions.push({
+        id: 'approve',
+        label: 'Approve',
+        style: 'primary',
+        value,
+        confirm: {
+          title: `Apply to ${plan.stack}?`,
+          text: `This applies the plan shown (hash ${plan.hash.slice(0, 12)}) to ${plan.environment}.`,
+          confirm: 'Approve',
+          deny: 'Cancel',
+        },
+      });
+    }
+    actions.push({ id: 'reject', label: 'Reject', style: 'danger', value });
+  }
+  if (request.status === 'expired') {
+    actions.push({ id: 'replan', label: 'Plan again', style: 'default', value: { requestId: request.id, revision: request.revision } });
+  }
+  const decided = ctx.approvals
+    .filter((a) => a.revision === request.revision)
+    .map((a) => `${a.decision === 'approve' ? 'Approved' : 'Rejected'} by ${a.approver} at ${a.at}`);
+  return {
+    kind: 'plan',
+    title: `${plan.operation === 'destroy' ? 'Destroy' : 'Change'} ${plan.stack} — plan r${request.revision}`,
+    tone: STATUS_TONE[request.status] ?? (plan.risk.level === 'high' || plan.risk.level === 'critical' ? 'warning' : 'info'),
+    status: STATUS_TEXT[request.status],
+    blocks,
+    actions,
+    context: [
+      ...decided,
+      request.status === 'awaiting_approval' ? `Who may approve: ${ctx.approverText}` : '',
+      `Request ${request.id} · plan ${plan.hash.slice(0, 12)} · made by ${plan.madeBy} · expires ${plan.expiresAt}`,
+      ctx.planUrl ? `Full plan: ${ctx.planUrl}` : '',
+    ].filter(Boolean),
+    requestId: request.id,
+    revision: request.revision,
+  };
+}
+
+/** `preview <stack>`: the same plan, shown for information only, with no buttons. */
+export function previewCard(plan: Plan): Card {
+  return {
+    kind: 'preview',
+    title: `Preview of ${plan.stack}`,
+    tone: 'neutral',
+    status: 'preview only',
+    blocks: planBlocks(plan, []),
+    actions: [],
+    context: [`Nothing was changed. Say \`deploy ${plan.stack}\` to request this change.`, `Made by ${plan.madeBy}`],
+  };
+}

@@ -1,0 +1,84 @@
+import type { ChangeRequest, Deployment } from '../src/domain/types.ts';
+import { formatDuration, formatValue } from './format.ts';
+import type { Card, ProgressStatus } from './model.ts';
+
+// Progress and result cards for one apply.
+
+export interface ProgressState {
+  resources: Map<string, { status: ProgressStatus; elapsedSeconds: number | null }>;
+  startedAt: number;
+  log: string[];
+  queuePosition?: number;
+  blockedBy?: string;
+}
+
+export function queuedCard(request: ChangeRequest, position: number, blockedBy: string): Card {
+  return {
+    kind: 'progress',
+    title: `Queued: ${request.stack}`,
+    tone: 'info',
+    status: 'queued',
+    blocks: [
+      {
+        type: 'text',
+        text: `Another change (${blockedBy}) is applying to ${request.stack}. This one is number ${position} in the queue and starts by itself when the stack is free.`,
+      },
+    ],
+    actions: [],
+    context: [`Request ${request.id} r${request.revision}`],
+    requestId: request.id,
+    revision: request.revision,
+  };
+}
+
+export function progressCard(request: ChangeRequest, state: ProgressState, now: number): Card {
+  const items = [...state.resources.entries()].map(([address, r]) => ({ address, status: r.status, elapsedSeconds: r.elapsedSeconds }));
+  const done = items.filter((i) => i.status === 'done').length;
+  return {
+    kind: 'progress',
+    title: `Applying ${request.stack}`,
+    tone: 'info',
+    status: 'applying',
+    blocks: [
+      { type: 'text', text: `${done} of ${items.length} resources done · ${formatDuration((now - state.startedAt) / 1000)} elapsed` },
+      { type: 'progress', items, elapsedSeconds: (now - state.startedAt) / 1000, log: state.log.slice(-5) },
+    ],
+    actions: [],
+    context: [`Request ${request.id} r${request.revision}`],
+    requestId: request.id,
+    revision: request.revision,
+  };
+}
+
+export function resultCard(request: ChangeRequest, deployment: Deployment): Card {
+  const ok = deployment.status === 'succeeded';
+  const seconds =
+    deployment.startedAt && deployment.finishedAt ? (Date.parse(deployment.finishedAt) - Date.parse(deployment.startedAt)) / 1000 : 0;
+  const failedResources = deployment.events.filter((e) => e.type === 'resource_failed').map((e) => e.address ?? '');
+  const blocks: Card['blocks'] = [];
+  if (ok) {
+    blocks.push({ type: 'text', text: `Applied to ${request.stack} in ${formatDuration(seconds)}.` });
+    blocks.push({ type: 'outputs', outputs: Object.entries(deployment.outputs).map(([name, v]) => ({ name, value: formatValue(v) })) });
+  } else {
+    blocks.push({
+      type: 'error',
+      code: 'engine_failed',
+      message: deployment.error ?? 'The apply failed.',
+      next:
+        failedResources.length > 0
+          ? `Failed: ${failedResources.join(', ')}. Fix the cause and request the change again; resources that finished are recorded in the state.`
+          : 'Fix the cause and request the change again.',
+    });
+  }
+  return {
+    kind: 'result',
+    title: ok ? `Applied ${request.stack}` : `Apply of ${request.stack} failed`,
+    tone: ok ? 'success' : 'danger',
+    status: ok ? 'succeeded' : deployment.status,
+    blocks,
+    actions: [],
+    context: [`Request ${request.id} r${request.revision} · deployment ${deployment.id}`],
+    requestId: request.id,
+    revision: request.revision,
+  };
+}

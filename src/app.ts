@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { ConsolePort } from './channels/console/console-port.ts';
+import { buildConsoleServer } from './channels/console/server.ts';
+import type { Config } from './config/schema.ts';
+import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
+import { type Logger, createLogger } from './observability/logger.ts';
+import { type Metrics, createMetrics } from './observability/metrics.ts';
+import { type Db, openDatabase } from './store/database.ts';
+import { ApplyRunner } from './workflow/apply-runner.ts';
+import { ApprovalPolicy } from './workflow/approval-policy.ts';
+import { ChangeWorkflow } from './workflow/change-workflow.ts';
+import { Planner } from './workflow/planner.ts';
+import { Publisher } from './workflow/publisher.ts';
+import { StackQueries } from './workflow/query-services.ts';
+import { StackRegistry } from './workflow/stacks.ts';
+
+// Builds the whole app from a config: store, engines, workflow, channels. `start` binds the
+// console; `stop` drains and closes everything. Tests build it the same way, on a free port.
+
+export interface AppOptions {
+  now?: () => Date;
+  logger?: Logger;
+  /** How often expired plans are swept (ms); 0 turns the sweeper off (tests drive it). */
+  expirySweepMs?: number;
+}
+
+export interface App {
+  config: Config;
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+  workflow: ChangeWorkflow;
+  runner: ApplyRunner;
+  stacks: StackRegistry;
+  consolePort: ConsolePort;
+  server: FastifyInstance;
+  /** The console's base URL once started. */
+  url: string;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const now = options.now ?? (() => new Date());
+  const log = options.logger ?? createLogger(config.log.level);
+  const metrics = createMetrics();
+  const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+  const engines = { terraform: new TerraformEngine(config.engines.terraform.binary) };
+  const stacks = new StackRegistry(config, db, engines);
+  const policy = new ApprovalPolicy(config);
+  const planner = new Planner({ stacks, dataDir: config.dataDir, ttlMs: config.plans.ttlMinutes * 60_000, now });
+  let baseUrl = config.console.publicUrl ?? '';
+  const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
+  const consolePort = new ConsolePort(db, now);
+  publisher.register(consolePort);
+  const runner = new ApplyRunner({ db, planner, publisher, now, stacks, policy, log, metrics });
+  // The help entries come from the capability registry through the workflow; bound late.
+  let workflow: ChangeWorkflow | undefined;
+  const queries = new StackQueries(db, stacks, planner, () => workflow?.helpEntries() ?? []);
+  workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
+  const server = buildConsoleServer(config, { db, workflow, port: consolePort, log, metrics });
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const app: App = {
+    config,
+    db,
+    log,
+    metrics,
+    workflow,
+    runner,
+    stacks,
+    consolePort,
+    server,
+    url: '',
+    async start() {
+      await runner.recover();
+      const address = await server.listen({ host: config.console.host, port: config.console.port });
+      const url = address.replace('[::1]', 'localhost');
+      app.url = url;
+      if (!config.console.publicUrl) baseUrl = url;
+      const sweepMs = options.expirySweepMs ?? 60_000;
+      if (sweepMs > 0) {
+        sweeper = setInterval(() => void workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed')), sweepMs);
+        sweeper.unref();
+      }
+      log.info({ url, dataDir: config.dataDir, stacks: stacks.list().map((s) => s.name) }, 'console listening');
+      return url;
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      await runner.shutdown();
+      await server.close();
+      await db.destroy();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GreenlightError } from '../../domain/errors.ts';
+import type { Db } from '../../store/database.ts';
+import { findDeployment } from '../../store/deployments.ts';
+import { findRequest, listApprovals } from '../../store/requests.ts';
+import { listMessages, listThreads, threadExists } from '../../store/threads.ts';
+import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
+import { type ConsolePort, type MessageView, BOT_AUTHOR, toView } from './console-port.ts';
+import { actionBody, chatBody, consolePrincipal, idParam } from './schemas.ts';
+
+// The console's JSON API (documented in README "Console API").
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  throw new GreenlightError('bad_request', `Invalid request: ${problems}.`);
+}
+
+export interface ApiDeps {
+  db: Db;
+  workflow: ChangeWorkflow;
+  port: ConsolePort;
+}
+
+export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDeps): void {
+  app.post('/api/chat', async (req) => {
+    const body = parse(chatBody, req.body);
+    if (body.thread && !(await threadExists(db, body.thread))) {
+      throw new GreenlightError('not_found', `There is no thread ${body.thread}. Leave "thread" out to start a new one.`);
+    }
+    const threadId = body.thread ?? randomUUID();
+    const user = consolePrincipal(body.user);
+    await port.postAs(threadId, user, { kind: 'info', title: '', tone: 'neutral', blocks: [{ type: 'text', text: body.text }], actions: [], context: [] }, null);
+    const posted = await workflow.submit({ user, text: body.text, thread: { channel: 'console', id: threadId } });
+    return {
+      thread: threadId,
+      messages: posted.map((m) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card })),
+    };
+  });
+
+  app.post('/api/actions', async (req) => {
+    const body = parse(actionBody, req.body);
+    const card = await workflow.act({
+      user: consolePrincipal(body.user),
+      requestId: body.requestId,
+      action: body.action,
+      ...(body.revision !== undefined ? { revision: body.revision } : {}),
+      ...(body.planHash !== undefined ? { planHash: body.planHash } : {}),
+    });
+    return { requestId: card.requestId ?? body.requestId, revision: card.revision, card };
+  });
+
+  app.get('/api/requests/:id', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const request = await findRequest(db, id);
+    if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
+    const approvals = (await listApprovals(db, id)).filter((a) => a.revision === request.revision);
+    const deployment = await findDeployment(db, { requestId: id, revision: request.revision });
+    return {
+      id: request.id,
+      revision: request.revision,
+      status: request.status,
+      stack: request.stack,
+      environment: request.environment,
+      requester: request.requester,
+      text: request.text,
+      thread: request.thread.id,
+      plan: request.plan,
+      approvals,
+      deployment: deployment
+        ? { id: deployment.id, status: deployment.status, startedAt: deployment.startedAt, finishedAt: deployment.finishedAt, error: deployment.error, outputs: deployment.outputs, events: deployment.events }
+        : null,
+    };
+  });
+
+  app.get('/api/threads', async () => ({ threads: await listThreads(db) }));
+
+  app.get('/api/threads/:id', async (req) => {
+    const { id } = parse(idParam, req.params);
+    if (!(await threadExists(db, id))) throw new GreenlightError('not_found', `There is no thread ${id}.`);
+    return { id, messages: (await listMessages(db, id)).map(toView) };
+  });
+
+  // Live updates for one thread: every new or edited message, as server-sent events.
+  app.get('/api/threads/:id/events', async (req, reply) => {
+    const { id } = parse(idParam, req.params);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const send = (view: MessageView) => res.write(`event: message\ndata: ${JSON.stringify(view)}\n\n`);
+    port.events.on(id, send);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    heartbeat.unref();
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      port.events.off(id, send);
+    });
+  });
+
+  app.get('/api/whoami', async () => ({ bot: BOT_AUTHOR }));
+}

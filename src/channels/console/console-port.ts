@@ -1,0 +1,59 @@
+import { EventEmitter } from 'node:events';
+import type { Card } from '../../../cards/model.ts';
+import { renderHtml } from '../../../cards/render/html.ts';
+import type { ThreadRef } from '../../domain/types.ts';
+import type { Db } from '../../store/database.ts';
+import { type StoredMessage, addMessage, ensureThread, updateMessage } from '../../store/threads.ts';
+import type { ThreadPort } from '../../workflow/ports.ts';
+
+// The console's side of the workflow: messages are rows in the store (so threads survive a
+// restart) and every change is pushed to the browsers watching that thread over SSE.
+
+export const BOT_AUTHOR = 'greenlight';
+
+export interface MessageView {
+  id: string;
+  seq: number;
+  author: string;
+  requestId: string | null;
+  card: Card;
+  html: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toView(m: StoredMessage): MessageView {
+  return { id: m.id, seq: m.seq, author: m.author, requestId: m.requestId, card: m.card, html: renderHtml(m.card), createdAt: m.createdAt, updatedAt: m.updatedAt };
+}
+
+export class ConsolePort implements ThreadPort {
+  readonly channel = 'console' as const;
+  /** The browser gets every edit; 250 ms keeps a fast apply readable without flooding it. */
+  readonly minEditIntervalMs = 250;
+  readonly events = new EventEmitter().setMaxListeners(0);
+  /** Counts card edits per message, for tests and the benchmark. */
+  readonly editCounts = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  async post(thread: ThreadRef, card: Card, requestId: string | null): Promise<string> {
+    return (await this.postAs(thread.id, BOT_AUTHOR, card, requestId)).id;
+  }
+
+  async postAs(threadId: string, author: string, card: Card, requestId: string | null): Promise<MessageView> {
+    const at = this.now().toISOString();
+    await ensureThread(this.db, threadId, 'console', at);
+    const view = toView(await addMessage(this.db, { threadId, author, card, requestId, at }));
+    this.events.emit(threadId, view);
+    return view;
+  }
+
+  async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
+    const stored = await updateMessage(this.db, messageId, card, this.now().toISOString());
+    this.editCounts.set(messageId, (this.editCounts.get(messageId) ?? 0) + 1);
+    if (stored) this.events.emit(thread.id, toView(stored));
+  }
+}

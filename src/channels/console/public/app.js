@@ -1,0 +1,126 @@
+// The console page: a chat pane over the JSON API, live updates over SSE. Cards arrive already
+// rendered (and escaped) by the server's HTML renderer.
+const $ = (sel) => document.querySelector(sel);
+const params = new URLSearchParams(location.search);
+const state = { thread: params.get('thread'), source: null };
+
+const userInput = $('#user');
+userInput.value = params.get('user') || localStorage.getItem('gl-user') || 'alice';
+userInput.addEventListener('change', () => {
+  localStorage.setItem('gl-user', userInput.value);
+  syncUrl();
+});
+
+function syncUrl() {
+  const p = new URLSearchParams();
+  p.set('user', userInput.value);
+  if (state.thread) p.set('thread', state.thread);
+  history.replaceState(null, '', `?${p}`);
+}
+
+function notice(text) {
+  const el = $('#notice');
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(json.error ? `${json.error.message} ${json.error.next ?? ''}` : `HTTP ${res.status}`), { status: res.status });
+  return json;
+}
+
+function upsert(message) {
+  const list = $('#messages');
+  list.querySelector('.hint')?.remove();
+  let el = document.getElementById(`m-${message.id}`);
+  if (!el) {
+    el = document.createElement('div');
+    el.id = `m-${message.id}`;
+    el.dataset.seq = message.seq;
+    const after = [...list.children].find((c) => Number(c.dataset.seq) > message.seq);
+    list.insertBefore(el, after ?? null);
+  }
+  const mine = message.author !== 'greenlight';
+  el.className = mine ? 'msg msg-user' : 'msg msg-bot';
+  if (mine) {
+    el.innerHTML = '<div class="who"></div><div class="bubble"></div>';
+    el.querySelector('.who').textContent = message.author.replace(/^console:/, '');
+    el.querySelector('.bubble').textContent = message.card.blocks[0]?.text ?? '';
+  } else {
+    el.innerHTML = message.html;
+  }
+  list.scrollTop = list.scrollHeight;
+}
+
+async function openThread(id) {
+  state.thread = id;
+  syncUrl();
+  state.source?.close();
+  $('#messages').innerHTML = '';
+  if (!id) return;
+  const thread = await api('GET', `/api/threads/${id}`);
+  thread.messages.forEach(upsert);
+  state.source = new EventSource(`/api/threads/${id}/events`);
+  state.source.addEventListener('message', (e) => upsert(JSON.parse(e.data)));
+  loadThreads();
+}
+
+async function loadThreads() {
+  const { threads } = await api('GET', '/api/threads');
+  const ul = $('#threads');
+  ul.innerHTML = '';
+  for (const t of threads) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = '#';
+    a.textContent = `${t.createdAt.slice(11, 19)} · ${t.id.slice(0, 8)}`;
+    a.className = t.id === state.thread ? 'current' : '';
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      openThread(t.id);
+    });
+    li.append(a);
+    ul.append(li);
+  }
+}
+
+$('#composer').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const text = $('#text').value.trim();
+  if (!text) return;
+  $('#text').value = '';
+  notice('');
+  try {
+    const res = await api('POST', '/api/chat', { user: userInput.value, text, ...(state.thread ? { thread: state.thread } : {}) });
+    if (res.thread !== state.thread) await openThread(res.thread);
+  } catch (err) {
+    notice(err.message);
+  }
+});
+
+$('#messages').addEventListener('click', async (e) => {
+  const button = e.target.closest('button[data-action]');
+  if (!button) return;
+  if (button.dataset.confirm && !confirm(button.dataset.confirm)) return;
+  notice('');
+  button.disabled = true;
+  try {
+    await api('POST', '/api/actions', {
+      user: userInput.value,
+      requestId: button.dataset.request,
+      action: button.dataset.action,
+      revision: Number(button.dataset.revision),
+    });
+  } catch (err) {
+    notice(err.message);
+    button.disabled = false;
+  }
+});
+
+$('#new-thread').addEventListener('click', () => openThread(null));
+
+syncUrl();
+loadThreads();
+if (state.thread) openThread(state.thread);

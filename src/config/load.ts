@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { GreenlightError } from '../domain/errors.ts';
+import { type Config, type ConfigInput, configSchema } from './schema.ts';
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The example stacks registered when `includeExampleStacks` is true (the default). */
+export function exampleStacks(dataDir: string): Config['stacks'] {
+  const dir = resolve(PROJECT_ROOT, 'examples/sandbox-terraform');
+  const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined };
+  return {
+    'sandbox/dev': {
+      ...common,
+      name: 'sandbox/dev',
+      environment: 'dev',
+      description: `Terraform sandbox (terraform_data + local-exec), state in ${dataDir}`,
+      config: { replicas: '2', apply_seconds: '2', fail_apply: 'false' },
+    },
+    'sandbox/prod': {
+      ...common,
+      name: 'sandbox/prod',
+      environment: 'prod',
+      description: 'Terraform sandbox, production environment with its own state',
+      config: { replicas: '3', apply_seconds: '2', fail_apply: 'false' },
+    },
+  };
+}
+
+/** Environment variables that override file keys. */
+function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input };
+  const consoleSection = { ...((out.console as Record<string, unknown> | undefined) ?? {}) };
+  if (env.PORT !== undefined) {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port)) {
+      throw new GreenlightError('config_invalid', `PORT must be a whole number, got "${env.PORT}".`);
+    }
+    consoleSection.port = port;
+  }
+  if (env.GREENLIGHT_HOST) consoleSection.host = env.GREENLIGHT_HOST;
+  if (env.GREENLIGHT_CONSOLE_TOKEN) consoleSection.token = env.GREENLIGHT_CONSOLE_TOKEN;
+  out.console = consoleSection;
+  if (env.GREENLIGHT_DATA_DIR) out.dataDir = env.GREENLIGHT_DATA_DIR;
+  if (env.LOG_LEVEL) out.log = { ...((out.log as object | undefined) ?? {}), level: env.LOG_LEVEL };
+  if (env.TERRAFORM_BINARY) out.engines = { terraform: { binary: env.TERRAFORM_BINARY } };
+  return out;
+}
+
+function describeIssues(source: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    return `  ${key}: ${issue.message}`;
+  });
+  return `Invalid configuration in ${source}:\n${lines.join('\n')}\nFix the key(s) above; see README "Configuration" for every key and its default.`;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Parses and checks a config object; throws `config_invalid` naming the bad key and the fix. */
+export function parseConfig(raw: unknown, options: { source: string; baseDir: string; env?: NodeJS.ProcessEnv }): Config {
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new GreenlightError('config_invalid', `${options.source} must hold a YAML mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}.`);
+  }
+  const merged = envOverrides(options.env ?? {}, (raw ?? {}) as ConfigInput as Record<string, unknown>);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new GreenlightError('config_invalid', describeIssues(options.source, result.error));
+  const parsed = result.data;
+  const dataDir = isAbsolute(parsed.dataDir) ? parsed.dataDir : resolve(options.baseDir, parsed.dataDir);
+  if (!LOOPBACK.has(parsed.console.host) && !parsed.console.token) {
+    throw new GreenlightError(
+      'config_invalid',
+      `Invalid configuration in ${options.source}:\n  console.token: required when console.host is ${parsed.console.host} (not loopback).\nSet console.token or GREENLIGHT_CONSOLE_TOKEN, or bind to 127.0.0.1.`,
+    );
+  }
+  const stacks: Config['stacks'] = parsed.includeExampleStacks ? exampleStacks(dataDir) : {};
+  for (const [name, stack] of Object.entries(parsed.stacks)) {
+    stacks[name] = { ...stack, name, dir: isAbsolute(stack.dir) ? stack.dir : resolve(options.baseDir, stack.dir) };
+  }
+  for (const [env, rule] of Object.entries(parsed.approvals)) {
+    for (const entry of rule.approvers ?? []) {
+      const group = entry.startsWith('group:') ? entry.slice('group:'.length) : null;
+      if (group !== null && !(group in parsed.groups)) {
+        throw new GreenlightError(
+          'config_invalid',
+          `Invalid configuration in ${options.source}:\n  approvals.${env}.approvers: names group "${group}", which is not under groups.\nAdd groups.${group}: [user ids] or remove the entry.`,
+        );
+      }
+    }
+  }
+  return { ...parsed, dataDir, stacks, baseDir: options.baseDir, source: options.source };
+}
+
+/** Loads `greenlight.yaml` (or GREENLIGHT_CONFIG) if present, else the embedded default. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const explicit = env.GREENLIGHT_CONFIG;
+  const path = resolve(cwd, explicit ?? 'greenlight.yaml');
+  if (!existsSync(path)) {
+    if (explicit) {
+      throw new GreenlightError('config_invalid', `GREENLIGHT_CONFIG points at ${path}, which does not exist. Fix the path or unset it to use the embedded default.`);
+    }
+    return parseConfig({}, { source: 'the embedded default', baseDir: cwd, env });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new GreenlightError('config_invalid', `${path} is not valid YAML: ${(error as Error).message}`, { cause: error });
+  }
+  return parseConfig(raw, { source: path, baseDir: dirname(path), env });
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+// The whole configuration surface. Every key has a default so that no file at all is a working
+// setup (local console, SQLite under ./.greenlight, the example stacks).
+
+const environment = z.enum(['dev', 'staging', 'prod']);
+
+const stackSchema = z
+  .object({
+    engine: z.enum(['terraform', 'pulumi']).describe('IaC engine that operates this stack'),
+    dir: z.string().min(1).describe('Project directory (Terraform root or Pulumi project), relative to the config file'),
+    environment: environment.describe('Environment, decides the approval rules'),
+    description: z.string().default(''),
+    workspace: z.string().optional().describe('Terraform workspace / Pulumi stack name inside the project'),
+    state: z
+      .enum(['managed', 'own'])
+      .default('own')
+      .describe('managed: Greenlight keeps a local state file under the data dir; own: the project backend is used'),
+    config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  })
+  .strict();
+
+const approvalRuleSchema = z
+  .object({
+    approvers: z.array(z.string().min(1)).min(1).describe('user ids, `group:<name>` or `*`'),
+    allowSelfApproval: z.boolean(),
+    required: z.number().int().min(1).max(10),
+  })
+  .strict();
+
+const partialApprovalRule = approvalRuleSchema.partial();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().default('./.greenlight'),
+    includeExampleStacks: z.boolean().default(true),
+    console: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3000),
+        token: z.string().min(16, 'use at least 16 characters').optional(),
+        publicUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 3000 }),
+    plans: z
+      .object({ ttlMinutes: z.number().positive().max(24 * 60).default(30) })
+      .strict()
+      .default({ ttlMinutes: 30 }),
+    engines: z
+      .object({
+        terraform: z.object({ binary: z.string().default('terraform') }).strict().default({ binary: 'terraform' }),
+      })
+      .strict()
+      .default({ terraform: { binary: 'terraform' } }),
+    groups: z.record(z.string(), z.array(z.string())).default({}),
+    approvals: z.partialRecord(environment, partialApprovalRule).default({}),
+    stacks: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, 'stack names look like project/env, lower case'), stackSchema).default({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type StackConfig = z.output<typeof stackSchema>;
+export type ApprovalRule = z.output<typeof approvalRuleSchema>;
+
+/** The loaded config: schema output plus absolute paths and the resolved stack list. */
+export type Config = Omit<z.output<typeof configSchema>, 'stacks'> & {
+  stacks: Record<string, StackConfig & { name: string }>;
+  /** Directory relative paths in the file are resolved against. */
+  baseDir: string;
+  source: string;
+};

@@ -1,0 +1,94 @@
+// One coded error for everything a user can be told about. Each code carries the HTTP status the
+// JSON API answers with and a next step, so every channel can say what happened and what to do.
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unknown_command'
+  | 'unknown_stack'
+  | 'not_found'
+  | 'permission_denied'
+  | 'self_approval'
+  | 'already_decided'
+  | 'already_approved'
+  | 'superseded'
+  | 'plan_expired'
+  | 'plan_stale'
+  | 'plan_mismatch'
+  | 'policy_blocked'
+  | 'stack_locked'
+  | 'engine_not_found'
+  | 'engine_failed'
+  | 'config_invalid'
+  | 'unauthenticated'
+  | 'internal';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unknown_command: 400,
+  unknown_stack: 404,
+  not_found: 404,
+  permission_denied: 403,
+  self_approval: 403,
+  already_decided: 409,
+  already_approved: 409,
+  superseded: 409,
+  plan_expired: 409,
+  plan_stale: 409,
+  plan_mismatch: 409,
+  policy_blocked: 422,
+  stack_locked: 409,
+  engine_not_found: 503,
+  engine_failed: 502,
+  config_invalid: 500,
+  unauthenticated: 401,
+  internal: 500,
+};
+
+const NEXT_STEP: Record<ErrorCode, string> = {
+  bad_request: 'Check the request against `help` and send it again.',
+  unknown_command: 'Say `help` to see the commands.',
+  unknown_stack: 'Say `stacks` to list the configured stacks.',
+  not_found: 'Check the id; `history` lists recent requests.',
+  permission_denied: 'Ask someone on the approver list for this environment to approve it.',
+  self_approval: 'Ask another approver: in this environment you cannot approve your own change.',
+  already_decided: 'Nothing to do: this request was already decided.',
+  already_approved: 'Nothing to do: your approval is already recorded.',
+  superseded: 'Act on the newest revision of this request instead.',
+  plan_expired: 'A fresh plan has been posted: review it and approve that one.',
+  plan_stale: 'The stack changed since this plan was made: request the change again to re-plan.',
+  plan_mismatch: 'The saved plan no longer matches what was approved: request the change again.',
+  policy_blocked: 'Change the request so it complies with the rule named above.',
+  stack_locked: 'Wait for the running change on this stack to finish; yours is queued.',
+  engine_not_found: 'Install the engine binary or set its path in greenlight.yaml (engines.<name>.binary).',
+  engine_failed: 'Read the engine error above, fix the cause, and request the change again.',
+  config_invalid: 'Fix the named key in greenlight.yaml or the environment and start again.',
+  unauthenticated: 'Send the console token (Authorization: Bearer <token>).',
+  internal: 'Try again; if it keeps failing, look at the server log for this request id.',
+};
+
+export class GreenlightError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'GreenlightError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  get nextStep(): string {
+    return NEXT_STEP[this.code];
+  }
+}
+
+/** Turns anything thrown into a GreenlightError without losing the original as `cause`. */
+export function toGreenlightError(error: unknown): GreenlightError {
+  if (error instanceof GreenlightError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new GreenlightError('internal', message, { cause: error });
+}

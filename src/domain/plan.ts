@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+// The plan: what a card shows and what an approval binds to. Schema first, because plans are
+// stored as JSON and parsed again whenever a button is pressed.
+
+export const resourceOperationSchema = z.enum(['create', 'update', 'replace', 'delete', 'read', 'no-op']);
+export type ResourceOperation = z.infer<typeof resourceOperationSchema>;
+
+export const resourceChangeSchema = z.object({
+  address: z.string(),
+  type: z.string(),
+  name: z.string(),
+  operation: resourceOperationSchema,
+  /** Inputs after the change (sensitive values already masked by the engine). */
+  inputs: z.record(z.string(), z.unknown()),
+});
+export type ResourceChange = z.infer<typeof resourceChangeSchema>;
+
+export const riskLevelSchema = z.enum(['low', 'medium', 'high', 'critical']);
+export type RiskLevel = z.infer<typeof riskLevelSchema>;
+const riskFactorSchema = z.object({ id: z.string(), label: z.string(), points: z.number() });
+export type RiskFactor = z.infer<typeof riskFactorSchema>;
+export const riskSchema = z.object({ level: riskLevelSchema, score: z.number(), factors: z.array(riskFactorSchema) });
+export type Risk = z.infer<typeof riskSchema>;
+
+const costLineSchema = z.object({ address: z.string(), monthlyUsd: z.number().nullable(), note: z.string().optional() });
+export type CostLine = z.infer<typeof costLineSchema>;
+export const costSchema = z.object({
+  /** null when nothing could be priced: the card says "not estimated". */
+  monthlyUsd: z.number().nullable(),
+  deltaUsd: z.number().nullable(),
+  breakdown: z.array(costLineSchema),
+  assumptions: z.array(z.string()),
+});
+export type Cost = z.infer<typeof costSchema>;
+
+export const policyFindingSchema = z.object({ ruleId: z.string(), severity: z.enum(['block', 'warn']), message: z.string() });
+export type PolicyFinding = z.infer<typeof policyFindingSchema>;
+
+export const planOperationSchema = z.enum(['apply', 'destroy']);
+export type PlanOperation = z.infer<typeof planOperationSchema>;
+
+export const planSchema = z.object({
+  capability: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  stack: z.string(),
+  environment: z.enum(['dev', 'staging', 'prod']),
+  operation: planOperationSchema,
+  /** Stack config values the plan was made with (stack config + this request's overrides). */
+  config: z.record(z.string(), z.string()),
+  /** The values this request itself sets; kept for the stack once the apply succeeds. */
+  overrides: z.record(z.string(), z.string()),
+  changes: z.array(resourceChangeSchema),
+  cost: costSchema,
+  risk: riskSchema,
+  findings: z.array(policyFindingSchema),
+  estimatedSeconds: z.number().nullable(),
+  madeBy: z.enum(['engine preview', 'program analysis']),
+  /** The engine's saved plan (Terraform plan file, Pulumi update plan) and its digest. */
+  artifact: z.object({ path: z.string(), sha256: z.string() }).nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  hash: z.string(),
+});
+export type Plan = z.infer<typeof planSchema>;

@@ -1,0 +1,101 @@
+// Plain domain types shared by every layer. No behaviour lives here. The plan's types are
+// inferred from its zod schema (plan.ts) because plans are read back from the database.
+
+export const REQUEST_STATUSES = [
+  'planned',
+  'awaiting_approval',
+  'approved',
+  'queued',
+  'applying',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses after which a request never changes again. */
+export const FINAL_STATUSES: readonly RequestStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+];
+
+export type Environment = 'dev' | 'staging' | 'prod';
+export type EngineKind = 'terraform' | 'pulumi';
+export type ChannelKind = 'console' | 'slack' | 'teams' | 'http';
+
+/** A user as the workflow knows them: `console:alice`, later `slack:T1:U2`, `teams:<aad id>`. */
+export type PrincipalId = string;
+
+export type {
+  Cost,
+  CostLine,
+  Plan,
+  PlanOperation,
+  PolicyFinding,
+  ResourceChange,
+  ResourceOperation,
+  Risk,
+  RiskFactor,
+  RiskLevel,
+} from './plan.ts';
+import type { Plan } from './plan.ts';
+
+export interface ThreadRef {
+  channel: ChannelKind;
+  id: string;
+}
+
+export interface ChangeRequest {
+  id: string;
+  revision: number;
+  status: RequestStatus;
+  requester: PrincipalId;
+  capability: string;
+  stack: string;
+  environment: Environment;
+  text: string;
+  thread: ThreadRef;
+  planMessageId: string | null;
+  plan: Plan;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Approval {
+  requestId: string;
+  revision: number;
+  approver: PrincipalId;
+  planHash: string;
+  decision: 'approve' | 'reject';
+  at: string;
+}
+
+export type DeploymentStatus = 'queued' | 'applying' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface DeploymentEventRecord {
+  seq: number;
+  at: string;
+  type: string;
+  address: string | null;
+  message: string;
+}
+
+export interface Deployment {
+  id: string;
+  requestId: string;
+  revision: number;
+  stack: string;
+  status: DeploymentStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  outputs: Record<string, unknown>;
+  error: string | null;
+  events: DeploymentEventRecord[];
+}

@@ -1,0 +1,58 @@
+import type { EngineKind, ResourceChange, ResourceOperation } from '../domain/types.ts';
+
+// The contract every IaC engine implements. The workflow only ever sees these shapes: normalised
+// resource changes and one event stream, whatever tool produced them.
+
+export type EngineEvent =
+  | { type: 'resource_started'; at: string; address: string; operation: ResourceOperation }
+  | { type: 'resource_progress'; at: string; address: string; elapsedSeconds: number }
+  | { type: 'resource_finished'; at: string; address: string; operation: ResourceOperation; elapsedSeconds: number }
+  | { type: 'resource_failed'; at: string; address: string; operation: ResourceOperation; message: string }
+  | { type: 'log'; at: string; address: string | null; message: string }
+  | { type: 'diagnostic'; at: string; severity: 'error' | 'warning'; summary: string; detail: string; address: string | null }
+  | { type: 'summary'; at: string; added: number; changed: number; removed: number }
+  | { type: 'outputs'; at: string; outputs: Record<string, unknown> };
+
+/** Everything an engine needs to act on one stack. */
+export interface StackTarget {
+  name: string;
+  dir: string;
+  workspace?: string | undefined;
+  /** Where the engine keeps its per-stack working data (Terraform's TF_DATA_DIR). */
+  workDir: string;
+  /** Local state file when Greenlight manages state; undefined when the project's backend rules. */
+  stateFile?: string | undefined;
+  config: Record<string, string>;
+}
+
+export type PreviewMode = 'apply' | 'destroy' | 'refresh-only';
+
+export interface PreviewResult {
+  changes: ResourceChange[];
+  /** Resources whose real state differs from the recorded state (refresh-only previews). */
+  drift: ResourceChange[];
+  /** Saved plan the apply must use; it is the thing the approval binds to. */
+  planFile: string;
+  /** Time spent in the engine binary itself, for the latency benchmark. */
+  engineMs: number;
+}
+
+export interface ApplyResult {
+  outputs: Record<string, unknown>;
+  summary: { added: number; changed: number; removed: number } | null;
+}
+
+export interface RunOptions {
+  onEvent?: (event: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  preview(target: StackTarget, mode: PreviewMode, planFile: string, options?: RunOptions): Promise<PreviewResult>;
+  /** Applies exactly the saved plan made by `preview`. */
+  apply(target: StackTarget, planFile: string, options?: RunOptions): Promise<ApplyResult>;
+  outputs(target: StackTarget): Promise<Record<string, unknown>>;
+  exportState(target: StackTarget): Promise<string>;
+  importState(target: StackTarget, state: string): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GreenlightError } from '../../domain/errors.ts';
+import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
+import { parsePlanJson } from './plan-json.ts';
+import { type TerraformRun, runTerraform } from './process.ts';
+import { maskOutputs, parseUiLine } from './ui-events.ts';
+
+// Terraform / OpenTofu through its CLI: init → plan -out → show -json → apply <planfile>.
+// Stack config reaches Terraform as TF_VAR_* environment variables, never argv, so secret values
+// stay out of the process list.
+
+const STALE_PLAN = /Saved plan is stale|plan file .* is stale/i;
+
+export class TerraformEngine implements Engine {
+  readonly kind = 'terraform' as const;
+  private readonly initialised = new Map<string, Promise<void>>();
+
+  constructor(private readonly binary: string) {}
+
+  private env(target: StackTarget): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TF_DATA_DIR: `${target.workDir}/.terraform`,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+    };
+    if (target.workspace) env.TF_WORKSPACE = target.workspace;
+    for (const [key, value] of Object.entries(target.config)) env[`TF_VAR_${key}`] = value;
+    return env;
+  }
+
+  private async run(target: StackTarget, args: string[], options: RunOptions & { onLine?: (line: string) => void } = {}): Promise<TerraformRun> {
+    const run = await runTerraform(this.binary, [`-chdir=${target.dir}`, ...args], {
+      env: this.env(target),
+      signal: options.signal,
+      onLine: options.onLine,
+    });
+    if (run.exitCode !== 0) throw this.failure(args[0] ?? '', run);
+    return run;
+  }
+
+  /** Builds the error a user reads: Terraform's own diagnostics, not a stack trace. */
+  private failure(command: string, run: TerraformRun): GreenlightError {
+    const diagnostics: string[] = [];
+    for (const line of run.stdout.split('\n')) {
+      const event = parseUiLine(line);
+      if (event?.type === 'diagnostic' && event.severity === 'error') {
+        diagnostics.push(event.detail ? `${event.summary}: ${event.detail}` : event.summary);
+      }
+    }
+    const stderr = run.stderr
+      .split('\n')
+      .filter((l) => l.trim() && !/CLI configuration|terraformrc|^[│╷╵]\s*$/.test(l))
+      .join('\n')
+      .trim();
+    const message = diagnostics.length > 0 ? diagnostics.join('\n') : stderr || `terraform ${command} exited with ${run.exitCode}`;
+    const code = STALE_PLAN.test(message) ? 'plan_stale' : 'engine_failed';
+    return new GreenlightError(code, message, { details: { command, exitCode: run.exitCode } });
+  }
+
+  private init(target: StackTarget, signal?: AbortSignal): Promise<void> {
+    const key = `${target.dir}|${target.workDir}`;
+    let pending = this.initialised.get(key);
+    if (!pending) {
+      mkdirSync(target.workDir, { recursive: true });
+      const args = ['init', '-input=false', '-no-color'];
+      if (target.stateFile) args.push(`-backend-config=path=${target.stateFile}`, '-reconfigure');
+      pending = this.run(target, args, { signal }).then(() => undefined);
+      // A failed init is retried on the next call rather than cached.
+      pending.catch(() => this.initialised.delete(key));
+      this.initialised.set(key, pending);
+    }
+    return pending;
+  }
+
+  async preview(target: StackTarget, mode: PreviewMode, planFile: string, options: RunOptions = {}): Promise<PreviewResult> {
+    await this.init(target, options.signal);
+    const args = ['plan', '-input=false', '-json', `-out=${planFile}`];
+    if (mode === 'destroy') args.push('-destroy');
+    if (mode === 'refresh-only') args.push('-refresh-only');
+    const plan = await this.run(target, args, options);
+    const show = await this.run(target, ['show', '-json', planFile], options);
+    const parsed = parsePlanJson(show.stdout);
+    const undeclared = Object.keys(target.config).filter((k) => !parsed.variables.includes(k));
+    if (undeclared.length > 0) {
+      throw new GreenlightError(
+        'bad_request',
+        `${target.name} has no variable ${undeclared.map((k) => `"${k}"`).join(', ')}. Its variables are: ${parsed.variables.join(', ')}.`,
+      );
+    }
+    return { changes: parsed.changes, drift: parsed.drift, planFile, engineMs: plan.ms + show.ms };
+  }
+
+  async apply(target: StackTarget, planFile: string, options: RunOptions = {}): Promise<ApplyResult> {
+    await this.init(target, options.signal);
+    let outputs: Record<string, unknown> | null = null;
+    let summary: ApplyResult['summary'] = null;
+    const onLine = (line: string) => {
+      const event: EngineEvent | null = parseUiLine(line);
+      if (!event) return;
+      if (event.type === 'outputs') outputs = event.outputs;
+      if (event.type === 'summary') summary = { added: event.added, changed: event.changed, removed: event.removed };
+      options.onEvent?.(event);
+    };
+    // With a saved plan Terraform never prompts: what runs is exactly what was planned.
+    await this.run(target, ['apply', '-input=false', '-json', planFile], { ...options, onLine });
+    return { outputs: outputs ?? (await this.outputs(target)), summary };
+  }
+
+  async outputs(target: StackTarget): Promise<Record<string, unknown>> {
+    await this.init(target);
+    const run = await this.run(target, ['output', '-json']);
+    const raw = JSON.parse(run.stdout || '{}') as Record<string, { sensitive: boolean; value?: unknown }>;
+    return maskOutputs(raw);
+  }
+
+  async exportState(target: StackTarget): Promise<string> {
+    await this.init(target);
+    return (await this.run(target, ['state', 'pull'])).stdout;
+  }
+
+  async importState(target: StackTarget, state: string): Promise<void> {
+    await this.init(target);
+    const dir = mkdtempSync(join(tmpdir(), 'greenlight-state-'));
+    try {
+      const file = join(dir, 'state.tfstate');
+      writeFileSync(file, state, { mode: 0o600 });
+      await this.run(target, ['state', 'push', file]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}

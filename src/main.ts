@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { createApp } from './app.ts';
+import { loadConfig } from './config/load.ts';
+import { GreenlightError } from './domain/errors.ts';
+import { verifyAudit } from './store/audit-log.ts';
+import { openDatabase } from './store/database.ts';
+import { join } from 'node:path';
+
+// The `greenlight` CLI. This is the one place that writes to the console directly.
+
+function fail(error: unknown): never {
+  if (error instanceof GreenlightError) {
+    console.error(`greenlight: ${error.message}`);
+    if (error.code !== 'config_invalid') console.error(`Next: ${error.nextStep}`);
+  } else {
+    console.error(`greenlight: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  process.exit(error instanceof GreenlightError && error.code === 'config_invalid' ? 78 : 1);
+}
+
+const program = new Command()
+  .name('greenlight')
+  .description('Chat-ops for infrastructure changes: plan card, approval, Terraform / Pulumi apply in the thread.')
+  .showHelpAfterError();
+
+program
+  .command('start', { isDefault: true })
+  .description('Start the bot: the local web console (and any configured chat channels)')
+  .action(async () => {
+    const app = await createApp(loadConfig());
+    const url = await app.start();
+    console.log(`Greenlight console: ${url}  (data in ${app.config.dataDir})`);
+    const stop = async (signal: string) => {
+      app.log.info({ signal }, 'shutting down');
+      await app.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+const audit = program.command('audit').description('Audit log tools');
+audit
+  .command('verify')
+  .description('Check the audit log hash chain; exits 1 naming the first bad row')
+  .action(async () => {
+    const config = loadConfig();
+    const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+    const result = await verifyAudit(db);
+    await db.destroy();
+    if (result.ok) {
+      console.log(`audit log intact: ${result.rows} rows`);
+      return;
+    }
+    console.error(`audit log BROKEN at row ${result.firstBad?.seq}: ${result.firstBad?.reason} (${result.rows} rows read)`);
+    process.exitCode = 1;
+  });
+
+program.parseAsync(process.argv).catch(fail);

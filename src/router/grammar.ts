@@ -1,0 +1,67 @@
+import type { CapabilityId } from '../../capabilities/types.ts';
+
+// The fixed command syntax (slash commands use the same): `deploy sandbox/dev`,
+// `set sandbox/dev replicas=3`. Parses only; the capability's zod schema validates the values.
+
+export type GrammarResult =
+  | { kind: 'command'; capability: CapabilityId; params: Record<string, unknown> }
+  | { kind: 'invalid'; capability: CapabilityId; message: string }
+  | { kind: 'unknown'; text: string };
+
+const PREFIX = /^\s*(?:\/greenlight|@greenlight|greenlight)\b[:,]?\s*/i;
+
+/** Splits on spaces, keeping `key="a b"` and "quoted words" together. */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  const re = /([^\s"']+=)?(?:"([^"]*)"|'([^']*)'|(\S+))/g;
+  for (const m of text.matchAll(re)) {
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    tokens.push(`${m[1] ?? ''}${value}`);
+  }
+  return tokens;
+}
+
+const STACK_COMMANDS: Record<string, CapabilityId> = {
+  preview: 'preview_stack',
+  plan: 'preview_stack',
+  deploy: 'deploy_stack',
+  apply: 'deploy_stack',
+  destroy: 'destroy_stack',
+};
+
+export function parseCommand(input: string): GrammarResult {
+  const text = input.replace(PREFIX, '').trim();
+  const [head = '', ...rest] = tokenize(text);
+  const word = head.toLowerCase();
+  if (word === '' || word === 'help' || word === '?') return { kind: 'command', capability: 'help', params: {} };
+  if (word === 'stacks' || (word === 'list' && rest[0]?.toLowerCase() === 'stacks')) {
+    return { kind: 'command', capability: 'list_stacks', params: {} };
+  }
+  const stackCapability = STACK_COMMANDS[word];
+  if (stackCapability) {
+    if (rest.length !== 1) return { kind: 'invalid', capability: stackCapability, message: `\`${word}\` takes exactly one stack: \`${word} <stack>\`, e.g. \`${word} sandbox/dev\`.` };
+    return { kind: 'command', capability: stackCapability, params: { stack: rest[0] } };
+  }
+  if (word === 'set') {
+    const [stack, ...pairs] = rest;
+    if (!stack || pairs.length === 0) {
+      return { kind: 'invalid', capability: 'update_stack_config', message: '`set` takes a stack and at least one key=value: `set sandbox/dev replicas=3`.' };
+    }
+    const values: Record<string, string> = {};
+    for (const pair of pairs) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) return { kind: 'invalid', capability: 'update_stack_config', message: `"${pair}" is not key=value. Example: \`set ${stack} replicas=3\`.` };
+      values[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return { kind: 'command', capability: 'update_stack_config', params: { stack, values } };
+  }
+  if (word === 'status') {
+    if (rest.length !== 1) return { kind: 'invalid', capability: 'stack_status', message: '`status` takes a stack or a request id: `status sandbox/dev`.' };
+    return { kind: 'command', capability: 'stack_status', params: { target: rest[0] } };
+  }
+  if (word === 'history') {
+    if (rest.length > 1) return { kind: 'invalid', capability: 'deployment_history', message: '`history` takes at most one stack: `history sandbox/dev`.' };
+    return { kind: 'command', capability: 'deployment_history', params: rest[0] ? { stack: rest[0] } : {} };
+  }
+  return { kind: 'unknown', text };
+}

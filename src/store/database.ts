@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { GreenlightError } from '../domain/errors.ts';
+import { migrationProvider } from './migrations.ts';
+import type { Database } from './tables.ts';
+
+export type Db = Kysely<Database>;
+
+/** Opens (creating if needed) the SQLite file and brings its schema up to date. */
+export async function openDatabase(file: string): Promise<Db> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL lets the CLI (`audit verify`) read while the server writes; busy_timeout covers the
+  // short write lock a second process may meet.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    await db.destroy();
+    throw new GreenlightError('internal', `Database migration ${failed?.migrationName ?? ''} failed on ${file}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  return db;
+}

@@ -1,0 +1,126 @@
+import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
+import type { Db } from './database.ts';
+import type { Database, DeploymentsTable } from './tables.ts';
+
+// Deployments (one per applied request revision), their event log, the per-stack lock and the
+// queue (deployments in status `queued`, oldest first).
+
+type Executor = Db | Transaction<Database>;
+const outputsSchema = z.record(z.string(), z.unknown());
+
+function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEventRecord[]): Deployment {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    revision: row.revision,
+    stack: row.stack,
+    status: row.status as DeploymentStatus,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outputs: outputsSchema.parse(JSON.parse(row.outputs)),
+    error: row.error,
+    events,
+  };
+}
+
+/** Inserts the deployment; false if this request revision already has one (idempotent approve). */
+export async function insertDeployment(db: Executor, d: { id: string; requestId: string; revision: number; stack: string; at: string }): Promise<boolean> {
+  const result = await db
+    .insertInto('deployments')
+    .values({ id: d.id, request_id: d.requestId, revision: d.revision, stack: d.stack, status: 'queued', queued_at: d.at, outputs: '{}' })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function findDeployment(db: Executor, where: { id?: string; requestId?: string; revision?: number }, withEvents = true): Promise<Deployment | undefined> {
+  let query = db.selectFrom('deployments').selectAll();
+  if (where.id) query = query.where('id', '=', where.id);
+  if (where.requestId) query = query.where('request_id', '=', where.requestId);
+  if (where.revision !== undefined) query = query.where('revision', '=', where.revision);
+  const row = await query.orderBy('queued_at', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  const events = withEvents ? await listEvents(db, row.id) : [];
+  return toDeployment(row, events);
+}
+
+export async function listDeployments(db: Executor, filter: { stack?: string; limit?: number } = {}): Promise<Deployment[]> {
+  let query = db.selectFrom('deployments').selectAll().orderBy('queued_at', 'desc');
+  if (filter.stack) query = query.where('stack', '=', filter.stack);
+  const rows = await query.limit(filter.limit ?? 20).execute();
+  return rows.map((r) => toDeployment(r, []));
+}
+
+export async function updateDeployment(
+  db: Executor,
+  id: string,
+  patch: Partial<{ status: DeploymentStatus; started_at: string; finished_at: string; outputs: Record<string, unknown>; error: string | null; progress_message_id: string }>,
+): Promise<void> {
+  const { outputs, ...rest } = patch;
+  await db
+    .updateTable('deployments')
+    .set({ ...rest, ...(outputs ? { outputs: JSON.stringify(outputs) } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function progressMessageOf(db: Executor, id: string): Promise<string | null> {
+  const row = await db.selectFrom('deployments').select('progress_message_id').where('id', '=', id).executeTakeFirst();
+  return row?.progress_message_id ?? null;
+}
+
+export async function appendEvents(db: Executor, deploymentId: string, events: Omit<DeploymentEventRecord, 'seq'>[]): Promise<void> {
+  if (events.length === 0) return;
+  const last = await db.selectFrom('deployment_events').select(({ fn }) => fn.max('seq').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
+  let seq = Number(last?.max ?? 0);
+  await db
+    .insertInto('deployment_events')
+    .values(events.map((e) => ({ deployment_id: deploymentId, seq: ++seq, at: e.at, type: e.type, address: e.address, message: e.message })))
+    .execute();
+}
+
+export async function listEvents(db: Executor, deploymentId: string): Promise<DeploymentEventRecord[]> {
+  const rows = await db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', deploymentId).orderBy('seq').execute();
+  return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, address: r.address, message: r.message }));
+}
+
+/** Takes the stack's apply lock for this deployment; false when someone else holds it. */
+export async function tryLockStack(db: Executor, stack: string, deploymentId: string, at: string): Promise<boolean> {
+  const result = await db
+    .insertInto('stack_locks')
+    .values({ stack, deployment_id: deploymentId, acquired_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
+  const holder = await lockHolder(db, stack);
+  return holder === deploymentId;
+}
+
+export async function lockHolder(db: Executor, stack: string): Promise<string | undefined> {
+  const row = await db.selectFrom('stack_locks').select('deployment_id').where('stack', '=', stack).executeTakeFirst();
+  return row?.deployment_id;
+}
+
+export async function unlockStack(db: Executor, stack: string, deploymentId: string): Promise<void> {
+  await db.deleteFrom('stack_locks').where('stack', '=', stack).where('deployment_id', '=', deploymentId).execute();
+}
+
+/** Queued deployments of a stack, oldest first. */
+export async function queuedOn(db: Executor, stack: string): Promise<{ id: string; requestId: string; revision: number }[]> {
+  const rows = await db
+    .selectFrom('deployments')
+    .select(['id', 'request_id', 'revision'])
+    .where('stack', '=', stack)
+    .where('status', '=', 'queued')
+    .orderBy('queued_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, requestId: r.request_id, revision: r.revision }));
+}
+
+export async function deploymentsInStatus(db: Executor, statuses: DeploymentStatus[]): Promise<{ id: string; stack: string; requestId: string; revision: number }[]> {
+  const rows = await db.selectFrom('deployments').select(['id', 'stack', 'request_id', 'revision']).where('status', 'in', statuses).orderBy('queued_at').execute();
+  return rows.map((r) => ({ id: r.id, stack: r.stack, requestId: r.request_id, revision: r.revision }));
+}

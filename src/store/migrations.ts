@@ -1,0 +1,141 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+// Schema migrations, applied in order at start. Column types are the common subset of SQLite and
+// PostgreSQL (text, integer); JSON is stored as text so both dialects read it the same way.
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('change_requests')
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('requester', 'text', (c) => c.notNull())
+      .addColumn('capability', 'text', (c) => c.notNull())
+      .addColumn('stack', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('thread_channel', 'text', (c) => c.notNull())
+      .addColumn('thread_id', 'text', (c) => c.notNull())
+      .addColumn('plan_message_id', 'text')
+      .addColumn('plan', 'text', (c) => c.notNull())
+      .addColumn('plan_hash', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('change_requests_pk', ['id', 'revision'])
+      .execute();
+    await db.schema.createIndex('change_requests_stack').on('change_requests').columns(['stack', 'created_at']).execute();
+    await db.schema.createIndex('change_requests_status').on('change_requests').column('status').execute();
+
+    await db.schema
+      .createTable('approvals')
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer', (c) => c.notNull())
+      .addColumn('approver', 'text', (c) => c.notNull())
+      .addColumn('decision', 'text', (c) => c.notNull())
+      .addColumn('plan_hash', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      // One vote per person per revision: a second click cannot count twice.
+      .addPrimaryKeyConstraint('approvals_pk', ['request_id', 'revision', 'approver'])
+      .execute();
+
+    await db.schema
+      .createTable('deployments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer', (c) => c.notNull())
+      .addColumn('stack', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('queued_at', 'text', (c) => c.notNull())
+      .addColumn('started_at', 'text')
+      .addColumn('finished_at', 'text')
+      .addColumn('outputs', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('error', 'text')
+      .addColumn('progress_message_id', 'text')
+      .execute();
+    // A request revision is applied at most once, whatever races happen above.
+    await db.schema.createIndex('deployments_request').on('deployments').columns(['request_id', 'revision']).unique().execute();
+    await db.schema.createIndex('deployments_queue').on('deployments').columns(['stack', 'status', 'queued_at']).execute();
+
+    await db.schema
+      .createTable('deployment_events')
+      .addColumn('deployment_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('address', 'text')
+      .addColumn('message', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('deployment_events_pk', ['deployment_id', 'seq'])
+      .execute();
+
+    await db.schema
+      .createTable('stack_locks')
+      .addColumn('stack', 'text', (c) => c.primaryKey())
+      .addColumn('deployment_id', 'text', (c) => c.notNull())
+      .addColumn('acquired_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('stack_config')
+      .addColumn('stack', 'text', (c) => c.primaryKey())
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('threads')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('messages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('thread_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('author', 'text', (c) => c.notNull())
+      .addColumn('card', 'text', (c) => c.notNull())
+      .addColumn('request_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('messages_thread').on('messages').columns(['thread_id', 'seq']).unique().execute();
+
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('request_id', 'text')
+      .addColumn('revision', 'integer')
+      .addColumn('detail', 'text', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    // Append-only at the database level too: edits need someone to drop these triggers first,
+    // and `greenlight audit verify` still catches them through the hash chain.
+    await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+    await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+
+    await db.schema
+      .createTable('kv')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('meta')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_initial': initial };
+  },
+};

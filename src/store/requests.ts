@@ -1,0 +1,108 @@
+import type { Selectable, Transaction } from 'kysely';
+import { planSchema } from '../domain/plan.ts';
+import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
+import type { Db } from './database.ts';
+import type { ChangeRequestsTable, Database } from './tables.ts';
+
+// Change requests (one row per revision) and the approvals given on them.
+
+type Executor = Db | Transaction<Database>;
+
+function toRequest(row: Selectable<ChangeRequestsTable>): ChangeRequest {
+  return {
+    id: row.id,
+    revision: row.revision,
+    status: row.status as RequestStatus,
+    requester: row.requester,
+    capability: row.capability,
+    stack: row.stack,
+    environment: row.environment as Environment,
+    text: row.text,
+    thread: { channel: row.thread_channel as ChannelKind, id: row.thread_id },
+    planMessageId: row.plan_message_id,
+    plan: planSchema.parse(JSON.parse(row.plan)),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function insertRequest(db: Executor, r: ChangeRequest): Promise<void> {
+  await db
+    .insertInto('change_requests')
+    .values({
+      id: r.id,
+      revision: r.revision,
+      status: r.status,
+      requester: r.requester,
+      capability: r.capability,
+      stack: r.stack,
+      environment: r.environment,
+      text: r.text,
+      thread_channel: r.thread.channel,
+      thread_id: r.thread.id,
+      plan_message_id: r.planMessageId,
+      plan: JSON.stringify(r.plan),
+      plan_hash: r.plan.hash,
+      expires_at: r.plan.expiresAt,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    })
+    .execute();
+}
+
+/** The given revision, or the newest one when none is named. */
+export async function findRequest(db: Executor, id: string, revision?: number): Promise<ChangeRequest | undefined> {
+  let query = db.selectFrom('change_requests').selectAll().where('id', '=', id);
+  query = revision === undefined ? query.orderBy('revision', 'desc').limit(1) : query.where('revision', '=', revision);
+  const row = await query.executeTakeFirst();
+  return row ? toRequest(row) : undefined;
+}
+
+/**
+ * Moves a revision from one of `from` to `to` only if it is still in one of `from`. Returns false
+ * when another actor got there first: this is what makes two simultaneous clicks safe.
+ */
+export async function transitionRequest(db: Executor, id: string, revision: number, from: RequestStatus[], to: RequestStatus, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('change_requests')
+    .set({ status: to, updated_at: at })
+    .where('id', '=', id)
+    .where('revision', '=', revision)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setPlanMessage(db: Executor, id: string, revision: number, messageId: string): Promise<void> {
+  await db.updateTable('change_requests').set({ plan_message_id: messageId }).where('id', '=', id).where('revision', '=', revision).execute();
+}
+
+export async function listRequests(db: Executor, filter: { stack?: string; statuses?: RequestStatus[]; limit?: number } = {}): Promise<ChangeRequest[]> {
+  let query = db.selectFrom('change_requests').selectAll().orderBy('created_at', 'desc').orderBy('revision', 'desc');
+  if (filter.stack) query = query.where('stack', '=', filter.stack);
+  if (filter.statuses) query = query.where('status', 'in', filter.statuses);
+  const rows = await query.limit(filter.limit ?? 50).execute();
+  return rows.map(toRequest);
+}
+
+/** Records a vote; false when this person already voted on this revision. */
+export async function insertApproval(db: Executor, a: Approval): Promise<boolean> {
+  const result = await db
+    .insertInto('approvals')
+    .values({ request_id: a.requestId, revision: a.revision, approver: a.approver, decision: a.decision, plan_hash: a.planHash, at: a.at })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export async function listApprovals(db: Executor, id: string): Promise<Approval[]> {
+  const rows = await db.selectFrom('approvals').selectAll().where('request_id', '=', id).orderBy('at').execute();
+  return rows.map((r) => ({
+    requestId: r.request_id,
+    revision: r.revision,
+    approver: r.approver,
+    decision: r.decision as Approval['decision'],
+    planHash: r.plan_hash,
+    at: r.at,
+  }));
+}

@@ -1,0 +1,121 @@
+// Row shapes of the SQL schema, as Kysely sees them. JSON columns are TEXT and parsed with zod
+// where they are read back (see repositories).
+
+import type { Generated } from 'kysely';
+
+export interface ChangeRequestsTable {
+  id: string;
+  revision: number;
+  status: string;
+  requester: string;
+  capability: string;
+  stack: string;
+  environment: string;
+  text: string;
+  thread_channel: string;
+  thread_id: string;
+  plan_message_id: string | null;
+  plan: string;
+  plan_hash: string;
+  expires_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApprovalsTable {
+  request_id: string;
+  revision: number;
+  approver: string;
+  decision: string;
+  plan_hash: string;
+  at: string;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  request_id: string;
+  revision: number;
+  stack: string;
+  status: string;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  outputs: string;
+  error: string | null;
+  progress_message_id: string | null;
+}
+
+export interface DeploymentEventsTable {
+  deployment_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  address: string | null;
+  message: string;
+}
+
+export interface StackLocksTable {
+  stack: string;
+  deployment_id: string;
+  acquired_at: string;
+}
+
+export interface StackConfigTable {
+  stack: string;
+  config: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface ThreadsTable {
+  id: string;
+  channel: string;
+  created_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  thread_id: string;
+  seq: number;
+  author: string;
+  card: string;
+  request_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  request_id: string | null;
+  revision: number | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface KvTable {
+  key: string;
+  value: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  change_requests: ChangeRequestsTable;
+  approvals: ApprovalsTable;
+  deployments: DeploymentsTable;
+  deployment_events: DeploymentEventsTable;
+  stack_locks: StackLocksTable;
+  stack_config: StackConfigTable;
+  threads: ThreadsTable;
+  messages: MessagesTable;
+  audit_log: AuditLogTable;
+  kv: KvTable;
+  meta: MetaTable;
+}

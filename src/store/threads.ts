@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Card } from '../../cards/model.ts';
+import type { ChannelKind } from '../domain/types.ts';
+import type { Db } from './database.ts';
+
+// Threads and their messages as the console shows them. Slack and Teams keep their own threads;
+// this table is the console's source of truth and survives restarts.
+
+export interface StoredMessage {
+  id: string;
+  threadId: string;
+  seq: number;
+  author: string;
+  card: Card;
+  requestId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// Cards are written by this process; the check guards against a hand-edited database.
+const cardSchema = z.custom<Card>((v) => typeof v === 'object' && v !== null && 'kind' in v && 'blocks' in v);
+
+export async function ensureThread(db: Db, id: string | undefined, channel: ChannelKind, at: string): Promise<string> {
+  const threadId = id ?? randomUUID();
+  await db.insertInto('threads').values({ id: threadId, channel, created_at: at }).onConflict((oc) => oc.doNothing()).execute();
+  return threadId;
+}
+
+export async function threadExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('threads').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+export async function addMessage(db: Db, m: { threadId: string; author: string; card: Card; requestId: string | null; at: string }): Promise<StoredMessage> {
+  const id = randomUUID();
+  return db.transaction().execute(async (trx) => {
+    const last = await trx.selectFrom('messages').select(({ fn }) => fn.max('seq').as('max')).where('thread_id', '=', m.threadId).executeTakeFirst();
+    const seq = Number(last?.max ?? 0) + 1;
+    await trx
+      .insertInto('messages')
+      .values({ id, thread_id: m.threadId, seq, author: m.author, card: JSON.stringify(m.card), request_id: m.requestId, created_at: m.at, updated_at: m.at })
+      .execute();
+    return { id, threadId: m.threadId, seq, author: m.author, card: m.card, requestId: m.requestId, createdAt: m.at, updatedAt: m.at };
+  });
+}
+
+export async function updateMessage(db: Db, id: string, card: Card, at: string): Promise<StoredMessage | undefined> {
+  await db.updateTable('messages').set({ card: JSON.stringify(card), updated_at: at }).where('id', '=', id).execute();
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toMessage(row) : undefined;
+}
+
+function toMessage(row: { id: string; thread_id: string; seq: number; author: string; card: string; request_id: string | null; created_at: string; updated_at: string }): StoredMessage {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    seq: row.seq,
+    author: row.author,
+    card: cardSchema.parse(JSON.parse(row.card)),
+    requestId: row.request_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function listMessages(db: Db, threadId: string): Promise<StoredMessage[]> {
+  const rows = await db.selectFrom('messages').selectAll().where('thread_id', '=', threadId).orderBy('seq').execute();
+  return rows.map(toMessage);
+}
+
+export async function listThreads(db: Db, limit = 50): Promise<{ id: string; channel: string; createdAt: string }[]> {
+  const rows = await db.selectFrom('threads').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, channel: r.channel, createdAt: r.created_at }));
+}

@@ -1,0 +1,282 @@
+import { trace } from '@opentelemetry/api';
+import { queuedCard, progressCard, resultCard } from '../../cards/run-cards.ts';
+import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { sha256 } from '../domain/hash.ts';
+import type { ChangeRequest, Plan } from '../domain/types.ts';
+import type { ApplyResult } from '../engines/engine.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import {
+  appendEvents,
+  deploymentsInStatus,
+  findDeployment,
+  insertDeployment,
+  lockHolder,
+  progressMessageOf,
+  queuedOn,
+  tryLockStack,
+  unlockStack,
+  updateDeployment,
+} from '../store/deployments.ts';
+import { findRequest, listApprovals } from '../store/requests.ts';
+import { saveStackConfig, storedStackConfig } from '../store/stack-config.ts';
+import type { ApprovalPolicy } from './approval-policy.ts';
+import { artifactIntact, changesDigest } from './planner.ts';
+import { ProgressTracker } from './progress.ts';
+import { type RevisionDeps, replan } from './revisions.ts';
+import type { StackRegistry } from './stacks.ts';
+import { transition } from './transitions.ts';
+
+// Approved requests → per-stack queue → one apply per stack at a time. The lock lives in the
+// database so it survives restarts; the queue is the set of deployments in status `queued`.
+
+const tracer = trace.getTracer('greenlight');
+const SYSTEM = 'greenlight';
+
+export interface ApplyRunnerDeps extends RevisionDeps {
+  stacks: StackRegistry;
+  policy: ApprovalPolicy;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Same request revision and plan → same id: a retried approval cannot start a second apply. */
+export function deploymentIdFor(request: Pick<ChangeRequest, 'id' | 'revision' | 'plan'>): string {
+  return `dep-${sha256(`${request.id}:${request.revision}:${request.plan.hash}`).slice(0, 16)}`;
+}
+
+export class ApplyRunner {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private stopped = false;
+
+  constructor(private readonly deps: ApplyRunnerDeps) {}
+
+  private at(): string {
+    return this.deps.now().toISOString();
+  }
+
+  /** Queues an approved request; starts it at once when its stack is free. */
+  async enqueue(request: ChangeRequest, actor: string): Promise<void> {
+    const id = deploymentIdFor(request);
+    const at = this.at();
+    const created = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await insertDeployment(trx, { id, requestId: request.id, revision: request.revision, stack: request.stack, at }))) return false;
+      await transition(trx, request, ['approved'], 'queued', actor, at, { deploymentId: id });
+      return true;
+    });
+    if (created) await this.kick(request.stack);
+  }
+
+  /** Serialises queue handling per stack inside this process; the DB lock covers the rest. */
+  kick(stack: string): Promise<void> {
+    const next = (this.chains.get(stack) ?? Promise.resolve())
+      .then(() => this.drain(stack))
+      .catch((error) => this.deps.log.error({ err: error, stack }, 'queue drain failed'));
+    this.chains.set(stack, next);
+    return next;
+  }
+
+  private async drain(stack: string): Promise<void> {
+    if (this.stopped) return;
+    const queue = await queuedOn(this.deps.db, stack);
+    const head = queue[0];
+    if (!head) return;
+    const at = this.at();
+    const started = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await tryLockStack(trx, stack, head.id, at))) return false;
+      await updateDeployment(trx, head.id, { status: 'applying', started_at: at });
+      await transition(trx, { id: head.requestId, revision: head.revision }, ['queued'], 'applying', SYSTEM, at, { deploymentId: head.id });
+      return true;
+    });
+    await this.announcePositions(stack, started ? queue.slice(1) : queue);
+    if (!started) return;
+    const controller = new AbortController();
+    const done = this.execute(head.id, controller.signal)
+      .catch((error) => this.deps.log.error({ err: error, deploymentId: head.id }, 'apply crashed'))
+      .finally(() => {
+        this.running.delete(head.id);
+        void this.kick(stack);
+      });
+    this.running.set(head.id, { controller, done });
+  }
+
+  /** Tells every waiting request its place in line, editing its queued card in place. */
+  private async announcePositions(stack: string, waiting: { id: string; requestId: string; revision: number }[]): Promise<void> {
+    const holder = await lockHolder(this.deps.db, stack);
+    const holderRequest = holder ? (await findDeployment(this.deps.db, { id: holder }, false))?.requestId : undefined;
+    for (const [index, item] of waiting.entries()) {
+      const request = await findRequest(this.deps.db, item.requestId, item.revision);
+      if (!request) continue;
+      const card = queuedCard(request, index + 1, holderRequest ?? 'another change');
+      const messageId = await progressMessageOf(this.deps.db, item.id);
+      if (messageId) await this.deps.publisher.update(request.thread, messageId, card);
+      else {
+        const posted = await this.deps.publisher.post(request.thread, card, request.id);
+        await updateDeployment(this.deps.db, item.id, { progress_message_id: posted.messageId });
+      }
+      await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+    }
+  }
+
+  /** Approvals recorded for exactly this plan hash must still meet the rule, and the file must be the one hashed. */
+  private async checkBinding(request: ChangeRequest): Promise<void> {
+    const approvals = (await listApprovals(this.deps.db, request.id)).filter(
+      (a) => a.revision === request.revision && a.decision === 'approve' && a.planHash === request.plan.hash,
+    );
+    const required = this.deps.policy.rule(request.environment).required;
+    if (approvals.length < required) {
+      throw new GreenlightError('plan_mismatch', `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`);
+    }
+    if (!artifactIntact(request.plan)) {
+      throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
+    }
+  }
+
+  private async execute(deploymentId: string, signal: AbortSignal): Promise<void> {
+    const deployment = await findDeployment(this.deps.db, { id: deploymentId }, false);
+    const request = deployment && (await findRequest(this.deps.db, deployment.requestId, deployment.revision));
+    if (!deployment || !request) throw new Error(`deployment ${deploymentId} has no request`);
+    const log = this.deps.log.child({ requestId: request.id, stack: request.stack, deploymentId });
+    const stack = this.deps.stacks.get(request.stack);
+    const port = this.deps.publisher.port(request.thread.channel);
+    let messageId = await progressMessageOf(this.deps.db, deploymentId);
+    const tracker = new ProgressTracker(request.plan.changes, port.minEditIntervalMs, async (state, events) => {
+      await appendEvents(this.deps.db, deploymentId, events);
+      if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, state, Date.now()));
+    });
+    const firstCard = progressCard(request, tracker.state, Date.now());
+    if (messageId) await this.deps.publisher.update(request.thread, messageId, firstCard);
+    else {
+      messageId = (await this.deps.publisher.post(request.thread, firstCard, request.id)).messageId;
+      await updateDeployment(this.deps.db, deploymentId, { progress_message_id: messageId });
+    }
+    await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+    log.info('apply started');
+    const started = performance.now();
+    let outcome: { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError };
+    try {
+      await this.checkBinding(request);
+      const result = await tracer.startActiveSpan('infra.apply', async (span) => {
+        try {
+          return await this.applyPlan(request, request.plan, tracker, signal);
+        } finally {
+          span.end();
+        }
+      });
+      outcome = { ok: true, result };
+    } catch (error) {
+      outcome = { ok: false, error: toGreenlightError(error) };
+    }
+    await tracker.finish();
+    if (!outcome.ok && outcome.error.code === 'plan_stale') {
+      // The stack changed while this request waited. Plan again; the approval carries over only
+      // when the fresh plan makes exactly the changes that were approved.
+      const retried = await this.retryStale(request, tracker, signal, log).catch((error: unknown) => ({ ok: false as const, error: toGreenlightError(error) }));
+      if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, stack.name);
+      outcome = retried;
+      await tracker.finish();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.deps.metrics.applyDuration.observe({ stack: stack.name, result: outcome.ok ? 'succeeded' : 'failed' }, seconds);
+    await this.finish(request, deploymentId, outcome);
+    log.info({ seconds, ok: outcome.ok }, 'apply finished');
+  }
+
+  private applyPlan(request: ChangeRequest, plan: Plan, tracker: ProgressTracker, signal: AbortSignal): Promise<ApplyResult> {
+    if (!plan.artifact) throw new GreenlightError('plan_mismatch', 'This plan has no saved engine plan to apply.');
+    const stack = this.deps.stacks.get(request.stack);
+    const target = this.deps.stacks.target(stack, plan.config);
+    return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, { onEvent: (e) => tracker.onEvent(e), signal });
+  }
+
+  private async retryStale(
+    request: ChangeRequest,
+    tracker: ProgressTracker,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<{ ok: true; result: ApplyResult } | { ok: false; error: GreenlightError } | 'superseded'> {
+    const { plan: fresh } = await this.deps.planner.plan({
+      capability: request.capability,
+      params: request.plan.params,
+      stack: request.stack,
+      operation: request.plan.operation,
+      overrides: request.plan.overrides,
+      artifactName: `${request.id}-r${request.revision}-refresh`,
+    });
+    const same = changesDigest(fresh) === changesDigest(request.plan);
+    await this.deps.db.transaction().execute((trx) =>
+      appendAudit(
+        trx,
+        { actor: SYSTEM, action: same ? 'plan.refreshed' : 'plan.changed_while_queued', requestId: request.id, revision: request.revision, detail: { approvedHash: request.plan.hash, freshHash: fresh.hash } },
+        this.at(),
+      ),
+    );
+    if (!same) return 'superseded';
+    log.info('stale plan refreshed with identical changes');
+    return { ok: true, result: await this.applyPlan(request, fresh, tracker, signal) };
+  }
+
+  private async finishSuperseded(request: ChangeRequest, deploymentId: string, stack: string): Promise<void> {
+    const at = this.at();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await updateDeployment(trx, deploymentId, { status: 'cancelled', finished_at: at, error: 'The stack changed while this request was queued; re-planned for approval.' });
+      await unlockStack(trx, stack, deploymentId);
+    });
+    await replan(this.deps, request, { from: ['applying'], to: 'superseded', actor: SYSTEM, reason: 'the stack changed while the request was queued and the fresh plan differs' });
+  }
+
+  private async finish(request: ChangeRequest, deploymentId: string, outcome: { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError }): Promise<void> {
+    const at = this.at();
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (outcome.ok) {
+        await updateDeployment(trx, deploymentId, { status: 'succeeded', finished_at: at, outputs: outcome.result.outputs, error: null });
+        await transition(trx, request, ['applying'], 'succeeded', SYSTEM, at, { deploymentId, summary: outcome.result.summary });
+      } else {
+        await updateDeployment(trx, deploymentId, { status: 'failed', finished_at: at, error: outcome.error.message });
+        await transition(trx, request, ['applying'], 'failed', SYSTEM, at, { deploymentId, code: outcome.error.code });
+      }
+      await unlockStack(trx, request.stack, deploymentId);
+    });
+    if (outcome.ok && Object.keys(request.plan.overrides).length > 0) {
+      const stored = await storedStackConfig(this.deps.db, request.stack);
+      await saveStackConfig(this.deps.db, request.stack, { ...stored, ...request.plan.overrides }, request.requester, at);
+    }
+    const deployment = await findDeployment(this.deps.db, { id: deploymentId });
+    if (deployment) await this.deps.publisher.post(request.thread, resultCard(request, deployment), request.id);
+    await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+  }
+
+  /** After a restart: applies that were cut off are failed (never silently re-run), queues resume. */
+  async recover(): Promise<void> {
+    const at = this.at();
+    for (const d of await deploymentsInStatus(this.deps.db, ['applying'])) {
+      const reason = 'Greenlight stopped during this apply. Check the stack (`status <stack>`) and request the change again.';
+      await this.deps.db.transaction().execute(async (trx) => {
+        await updateDeployment(trx, d.id, { status: 'failed', finished_at: at, error: reason });
+        await transition(trx, { id: d.requestId, revision: d.revision }, ['applying'], 'failed', SYSTEM, at, { deploymentId: d.id, reason });
+        await unlockStack(trx, d.stack, d.id);
+      });
+      await this.deps.publisher.refreshPlanCard(d.requestId, d.revision);
+    }
+    const stacks = new Set((await deploymentsInStatus(this.deps.db, ['queued'])).map((d) => d.stack));
+    await Promise.all([...stacks].map((s) => this.kick(s)));
+  }
+
+  /** Resolves when nothing is applying (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || [...this.chains.values()].length > 0) {
+      const pending = [...this.running.values()].map((r) => r.done);
+      await Promise.all([...pending, ...this.chains.values()]);
+      if (this.running.size === 0) break;
+    }
+  }
+
+  /** Stops taking work and asks running applies to stop (Terraform gets SIGINT and saves state). */
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    for (const r of this.running.values()) r.controller.abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+}

@@ -1,0 +1,228 @@
+import { capabilities, capability } from '../../capabilities/index.ts';
+import type { Capability } from '../../capabilities/types.ts';
+import { errorCard, helpCard } from '../../cards/info-cards.ts';
+import type { Card } from '../../cards/model.ts';
+import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import type { ChangeRequest, PrincipalId, ThreadRef } from '../domain/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { parseCommand } from '../router/grammar.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import { rememberRequest } from '../store/memory-store.ts';
+import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
+import type { ApplyRunner } from './apply-runner.ts';
+import type { ApprovalPolicy } from './approval-policy.ts';
+import type { PostedMessage } from './ports.ts';
+import type { QueryServices } from './query-services.ts';
+import { type RevisionDeps, newRequestId, replan } from './revisions.ts';
+import type { StackRegistry } from './stacks.ts';
+import { createRevision, refuse, transition } from './transitions.ts';
+
+// The change workflow: the only place that knows the order of things. A message becomes a query
+// answer or a plan card; a button press becomes an approval, a rejection or a refusal.
+
+export interface InboundText {
+  user: PrincipalId;
+  text: string;
+  thread: ThreadRef;
+}
+
+export interface InboundAction {
+  user: PrincipalId;
+  requestId: string;
+  action: 'approve' | 'reject' | 'replan';
+  /** The revision the button was rendered for; a click on an older card is refused. */
+  revision?: number;
+  /** When given, must equal the current plan's hash. */
+  planHash?: string;
+}
+
+export interface WorkflowDeps extends RevisionDeps {
+  stacks: StackRegistry;
+  policy: ApprovalPolicy;
+  runner: ApplyRunner;
+  queries: QueryServices;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export class ChangeWorkflow {
+  constructor(private readonly deps: WorkflowDeps) {}
+
+  private at(): string {
+    return this.deps.now().toISOString();
+  }
+
+  /** Handles one chat message: always answers with at least one card, never throws for bad input. */
+  async submit(input: InboundText): Promise<PostedMessage[]> {
+    const log = this.deps.log.child({ user: input.user, thread: input.thread.id });
+    const parsed = parseCommand(input.text);
+    try {
+      if (parsed.kind === 'unknown') {
+        this.deps.metrics.requests.inc({ capability: 'help', outcome: 'unknown' });
+        const intro = `I did not understand "${parsed.text}". These are the commands I know:`;
+        return [await this.deps.publisher.post(input.thread, helpCard(this.deps.queries.helpEntries(), intro), null)];
+      }
+      if (parsed.kind === 'invalid') throw new GreenlightError('bad_request', parsed.message);
+      const cap = capability(parsed.capability);
+      const params = this.parseParams(cap, parsed.params);
+      const ctx = { user: input.user, services: this.deps.queries };
+      if (cap.kind === 'query') {
+        const card = await cap.run(params, ctx);
+        this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
+        return [await this.deps.publisher.post(input.thread, card, null)];
+      }
+      const draft = await cap.plan(params, ctx);
+      const request = await this.createRequest(input, cap, params, draft);
+      this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
+      log.info({ requestId: request.id, stack: request.stack }, 'plan posted');
+      return [await this.postPlan(request)];
+    } catch (error) {
+      const coded = toGreenlightError(error);
+      if (coded.code === 'internal') log.error({ err: error }, 'request failed');
+      else log.info({ code: coded.code, reason: coded.message }, 'request refused');
+      this.deps.metrics.requests.inc({ capability: parsed.kind === 'unknown' ? 'help' : parsed.capability, outcome: coded.code });
+      return [await this.deps.publisher.post(input.thread, errorCard(coded), null)];
+    }
+  }
+
+  private parseParams(cap: Capability, raw: Record<string, unknown>): Record<string, unknown> {
+    const result = cap.params.safeParse(raw);
+    if (result.success) return result.data as Record<string, unknown>;
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    throw new GreenlightError('bad_request', `${problems}. Usage: \`${cap.usage}\``);
+  }
+
+  private async createRequest(input: InboundText, cap: Capability, params: Record<string, unknown>, draft: { stack: string; operation: 'apply' | 'destroy'; overrides: Record<string, string> }): Promise<ChangeRequest> {
+    const stack = this.deps.stacks.get(draft.stack);
+    const id = newRequestId();
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, stack: stack.name, operation: draft.operation, overrides: draft.overrides, artifactName: `${id}-r1` });
+    const at = this.at();
+    const request: ChangeRequest = {
+      id,
+      revision: 1,
+      status: 'awaiting_approval',
+      requester: input.user,
+      capability: cap.id,
+      stack: stack.name,
+      environment: stack.environment,
+      text: input.text,
+      thread: input.thread,
+      planMessageId: null,
+      plan,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.deps.db.transaction().execute((trx) => createRevision(trx, request, input.user, at, { text: input.text }));
+    await rememberRequest(this.deps.db, input.user, { text: input.text, capability: cap.id, stack: stack.name, environment: stack.environment, requestId: id, at });
+    return request;
+  }
+
+  private async postPlan(request: ChangeRequest): Promise<PostedMessage> {
+    const posted = await this.deps.publisher.post(request.thread, await this.deps.publisher.renderPlanCard(request), request.id);
+    await setPlanMessage(this.deps.db, request.id, request.revision, posted.messageId);
+    return posted;
+  }
+
+  /** A button press. Returns the updated plan card; throws a GreenlightError when refused. */
+  async act(input: InboundAction): Promise<Card> {
+    const at = this.at();
+    const request = await findRequest(this.deps.db, input.requestId);
+    if (!request) throw new GreenlightError('not_found', `There is no request ${input.requestId}.`);
+    const refuseWith = async (code: GreenlightError['code'], message: string) => {
+      this.deps.metrics.refusals.inc({ reason: code });
+      return refuse(this.deps.db, new GreenlightError(code, message), input.user, at, request);
+    };
+    if (input.revision !== undefined && input.revision !== request.revision) {
+      throw await refuseWith('superseded', `Revision ${input.revision} of ${request.id} was replaced by revision ${request.revision}.`);
+    }
+    if (input.planHash !== undefined && input.planHash !== request.plan.hash) {
+      throw await refuseWith('plan_mismatch', `The plan you saw (${input.planHash.slice(0, 12)}) is not the current plan (${request.plan.hash.slice(0, 12)}).`);
+    }
+    const decision =
+      input.action === 'approve'
+        ? this.deps.policy.canApprove(request.environment, request.requester, input.user)
+        : this.deps.policy.canReject(request.environment, request.requester, input.user);
+    if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
+    const expired = request.status === 'expired' || (request.status === 'awaiting_approval' && Date.parse(request.plan.expiresAt) <= this.deps.now().getTime());
+    if (expired && input.action !== 'reject') {
+      const next = await this.replanExpired(request, input.user);
+      if (input.action === 'replan') return next;
+      throw new GreenlightError('plan_expired', `The plan for ${request.id} expired at ${request.plan.expiresAt} and was not applied. Revision ${next.revision ?? ''} has a fresh plan.`, {
+        details: { requestId: request.id, revision: next.revision ?? null },
+      });
+    }
+    if (input.action === 'replan') throw await refuseWith('already_decided', `${request.id} is ${request.status.replace('_', ' ')}; only an expired plan can be planned again.`);
+    if (request.status !== 'awaiting_approval' && request.status !== 'expired') {
+      throw await refuseWith('already_decided', `${request.id} is already ${request.status.replace('_', ' ')}.`);
+    }
+    return input.action === 'approve' ? this.approve(request, input.user, at) : this.reject(request, input.user, at);
+  }
+
+  private async approve(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
+    const required = this.deps.policy.rule(request.environment).required;
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      // Re-read inside the transaction: a concurrent click may have decided it already.
+      const current = await findRequest(trx, request.id, request.revision);
+      if (current?.status !== 'awaiting_approval') return { outcome: 'decided' as const, status: current?.status };
+      const recorded = await insertApproval(trx, { requestId: request.id, revision: request.revision, approver: user, decision: 'approve', planHash: request.plan.hash, at });
+      if (!recorded) return { outcome: 'duplicate' as const };
+      const votes = (await listApprovals(trx, request.id)).filter((a) => a.revision === request.revision && a.decision === 'approve').length;
+      if (votes < required) {
+        await appendAudit(trx, { actor: user, action: 'approval.recorded', requestId: request.id, revision: request.revision, detail: { votes, required, planHash: request.plan.hash } }, at);
+        return { outcome: 'partial' as const };
+      }
+      await transition(trx, request, ['awaiting_approval'], 'approved', user, at, { planHash: request.plan.hash, approvals: votes });
+      return { outcome: 'approved' as const };
+    });
+    if (result.outcome === 'decided') {
+      throw await refuse(this.deps.db, new GreenlightError('already_decided', `${request.id} is already ${result.status ?? 'decided'}.`), user, at, request);
+    }
+    if (result.outcome === 'duplicate') {
+      throw await refuse(this.deps.db, new GreenlightError('already_approved', `${user} already approved ${request.id}.`), user, at, request);
+    }
+    this.deps.metrics.approvals.inc({ decision: 'approve', environment: request.environment });
+    const card = await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+    if (result.outcome === 'approved') await this.deps.runner.enqueue({ ...request, status: 'approved' }, user);
+    return card ?? (await this.deps.publisher.renderPlanCard(request));
+  }
+
+  private async reject(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
+    const moved = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await transition(trx, request, ['awaiting_approval', 'expired'], 'rejected', user, at, { planHash: request.plan.hash }))) return false;
+      await insertApproval(trx, { requestId: request.id, revision: request.revision, approver: user, decision: 'reject', planHash: request.plan.hash, at });
+      return true;
+    });
+    if (!moved) throw await refuse(this.deps.db, new GreenlightError('already_decided', `${request.id} was already decided.`), user, at, request);
+    this.deps.metrics.approvals.inc({ decision: 'reject', environment: request.environment });
+    return (await this.deps.publisher.refreshPlanCard(request.id, request.revision)) ?? (await this.deps.publisher.renderPlanCard(request));
+  }
+
+  /** An approval of an expired plan never applies it: the stack is planned again for review. */
+  private async replanExpired(request: ChangeRequest, user: PrincipalId): Promise<Card & { revision?: number }> {
+    const next = await replan(this.deps, request, { from: ['awaiting_approval', 'expired'], to: 'expired', actor: user, reason: 'plan expired before approval' });
+    if (!next) throw new GreenlightError('already_decided', `${request.id} was already planned again; act on its newest revision.`);
+    return this.deps.publisher.renderPlanCard(next);
+  }
+
+  /** Marks plans past their expiry as expired (their cards lose the Approve button). */
+  async expireStale(): Promise<number> {
+    const now = this.deps.now();
+    const waiting = await listRequests(this.deps.db, { statuses: ['awaiting_approval'], limit: 500 });
+    let count = 0;
+    for (const request of waiting) {
+      if (Date.parse(request.plan.expiresAt) > now.getTime()) continue;
+      const at = now.toISOString();
+      const moved = await this.deps.db.transaction().execute((trx) => transition(trx, request, ['awaiting_approval'], 'expired', 'greenlight', at, { expiresAt: request.plan.expiresAt }));
+      if (moved) {
+        count += 1;
+        await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+      }
+    }
+    return count;
+  }
+
+  helpEntries() {
+    return capabilities.map((c) => ({ usage: c.usage, summary: c.summary }));
+  }
+}

@@ -1,0 +1,19 @@
+import type { Card } from '../../cards/model.ts';
+import type { ChannelKind, ThreadRef } from '../domain/types.ts';
+
+// What the workflow needs from a channel: post a card into a thread and edit it later. Each
+// channel adapter implements this; the workflow never sees a platform SDK.
+
+export interface ThreadPort {
+  readonly channel: ChannelKind;
+  /** Shortest gap between two edits of one message that the platform tolerates. */
+  readonly minEditIntervalMs: number;
+  post(thread: ThreadRef, card: Card, requestId: string | null): Promise<string>;
+  update(thread: ThreadRef, messageId: string, card: Card): Promise<void>;
+}
+
+export interface PostedMessage {
+  messageId: string;
+  card: Card;
+  requestId: string | null;
+}

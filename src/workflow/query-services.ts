@@ -1,0 +1,121 @@
+import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { HelpEntry } from '../../cards/info-cards.ts';
+import { factsCard, tableCard } from '../../cards/info-cards.ts';
+import { formatValue } from '../../cards/format.ts';
+import type { Card } from '../../cards/model.ts';
+import { GreenlightError } from '../domain/errors.ts';
+import type { Plan } from '../domain/types.ts';
+import type { Db } from '../store/database.ts';
+import { findDeployment, listDeployments, lockHolder, queuedOn } from '../store/deployments.ts';
+import { findRequest, listApprovals, listRequests } from '../store/requests.ts';
+import type { Planner } from './planner.ts';
+import type { Stack, StackRegistry } from './stacks.ts';
+
+// Read-only answers the query capabilities are built from.
+
+export interface QueryServices {
+  stacks(): Stack[];
+  runningOn(stack: string): Promise<string | undefined>;
+  preview(stack: string): Promise<Plan>;
+  status(target: string): Promise<Card>;
+  history(stack?: string): Promise<Card>;
+  helpEntries(): HelpEntry[];
+}
+
+export class StackQueries implements QueryServices {
+  constructor(
+    private readonly db: Db,
+    private readonly stackRegistry: StackRegistry,
+    private readonly planner: Planner,
+    readonly helpEntries: () => HelpEntry[],
+  ) {}
+
+  stacks(): Stack[] {
+    return this.stackRegistry.list();
+  }
+
+  async runningOn(stack: string): Promise<string | undefined> {
+    const holder = await lockHolder(this.db, stack);
+    return holder ? (await findDeployment(this.db, { id: holder }, false))?.requestId : undefined;
+  }
+
+  async preview(stack: string): Promise<Plan> {
+    const { plan } = await this.planner.plan({
+      capability: 'preview_stack',
+      params: { stack },
+      stack,
+      operation: 'apply',
+      overrides: {},
+      artifactName: `preview-${randomBytes(4).toString('hex')}`,
+    });
+    // A preview is never applied: its saved plan file is not kept.
+    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+    return plan;
+  }
+
+  async status(target: string): Promise<Card> {
+    if (/^cr-[0-9a-f]+$/.test(target)) return this.requestStatus(target);
+    return this.stackStatus(target);
+  }
+
+  private async stackStatus(name: string): Promise<Card> {
+    const stack = this.stackRegistry.get(name);
+    const config = await this.stackRegistry.effectiveConfig(stack);
+    const [last] = await listDeployments(this.db, { stack: name, limit: 1 });
+    const running = await this.runningOn(name);
+    const queued = await queuedOn(this.db, name);
+    let outputs: Record<string, unknown> = {};
+    let outputsNote = '';
+    try {
+      outputs = await this.stackRegistry.engine(stack).outputs(this.stackRegistry.target(stack, config));
+    } catch (error) {
+      outputsNote = error instanceof GreenlightError ? error.message : String(error);
+    }
+    const outputRows = Object.entries(outputs).map(([k, v]) => ({ name: k, value: formatValue(v) }));
+    return factsCard(
+      'status',
+      `Status of ${name}`,
+      [
+        { label: 'Environment', value: stack.environment },
+        { label: 'Engine', value: stack.engine },
+        { label: 'Config', value: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)' },
+        { label: 'Last deployment', value: last ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}` : 'never deployed through Greenlight' },
+        { label: 'Applying now', value: running ?? 'nothing' },
+        { label: 'Queued', value: queued.length ? queued.map((q) => q.requestId).join(', ') : 'nothing' },
+      ],
+      outputRows.length ? [{ type: 'outputs', outputs: outputRows }] : [{ type: 'text', text: outputsNote ? `No outputs: ${outputsNote}` : 'No outputs yet.' }],
+    );
+  }
+
+  private async requestStatus(id: string): Promise<Card> {
+    const request = await findRequest(this.db, id);
+    if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
+    const approvals = (await listApprovals(this.db, id)).filter((a) => a.revision === request.revision);
+    const deployment = await findDeployment(this.db, { requestId: id, revision: request.revision }, false);
+    const card = factsCard('status', `Request ${id} r${request.revision}`, [
+      { label: 'Status', value: request.status },
+      { label: 'Stack', value: request.stack },
+      { label: 'Requested by', value: `${request.requester} at ${request.createdAt}` },
+      { label: 'Asked', value: request.text },
+      { label: 'Approvals', value: approvals.map((a) => `${a.decision} by ${a.approver}`).join(', ') || 'none yet' },
+      { label: 'Deployment', value: deployment ? `${deployment.status}${deployment.error ? ` — ${deployment.error}` : ''}` : 'not started' },
+    ]);
+    if (deployment && Object.keys(deployment.outputs).length) {
+      card.blocks.push({ type: 'outputs', outputs: Object.entries(deployment.outputs).map(([k, v]) => ({ name: k, value: formatValue(v) })) });
+    }
+    return card;
+  }
+
+  async history(stack?: string): Promise<Card> {
+    if (stack) this.stackRegistry.get(stack);
+    const requests = await listRequests(this.db, { limit: 20, ...(stack ? { stack } : {}) });
+    return tableCard(
+      'info',
+      stack ? `History of ${stack}` : 'Recent requests',
+      ['Request', 'Stack', 'What', 'By', 'Status', 'When'],
+      requests.map((r) => [`${r.id} r${r.revision}`, r.stack, r.text, r.requester, r.status, r.createdAt]),
+      'No requests yet. Try `deploy sandbox/dev`.',
+    );
+  }
+}

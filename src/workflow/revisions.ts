@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
+import type { Db } from '../store/database.ts';
+import { setPlanMessage } from '../store/requests.ts';
+import type { Planner } from './planner.ts';
+import type { Publisher } from './publisher.ts';
+import { createRevision, transition } from './transitions.ts';
+
+// New plans for a request: the first revision, and later ones when a plan expired, went stale
+// while queued, or was modified. An old revision is marked `superseded` (or `expired`) in the
+// same transaction that stores the new one.
+
+export function newRequestId(): string {
+  return `cr-${randomBytes(5).toString('hex')}`;
+}
+
+export interface RevisionDeps {
+  db: Db;
+  planner: Planner;
+  publisher: Publisher;
+  now: () => Date;
+}
+
+/** Plans the request again as revision + 1, retires the old revision and posts the new card. */
+export async function replan(
+  deps: RevisionDeps,
+  previous: ChangeRequest,
+  retire: { from: RequestStatus[]; to: 'superseded' | 'expired'; actor: string; reason: string },
+): Promise<ChangeRequest | null> {
+  const revision = previous.revision + 1;
+  const { plan } = await deps.planner.plan({
+    capability: previous.capability,
+    params: previous.plan.params,
+    stack: previous.stack,
+    operation: previous.plan.operation,
+    overrides: previous.plan.overrides,
+    artifactName: `${previous.id}-r${revision}`,
+  });
+  const at = deps.now().toISOString();
+  const next: ChangeRequest = { ...previous, revision, status: 'awaiting_approval', plan, planMessageId: null, createdAt: at, updatedAt: at };
+  const stored = await deps.db.transaction().execute(async (trx) => {
+    if (!(await transition(trx, previous, retire.from, retire.to, retire.actor, at, { reason: retire.reason, nextRevision: revision }))) return false;
+    await createRevision(trx, next, retire.actor, at, { reason: retire.reason });
+    return true;
+  });
+  if (!stored) return null; // someone else retired it first; their revision stands
+  await deps.publisher.refreshPlanCard(previous.id, previous.revision);
+  const card = await deps.publisher.renderPlanCard(next);
+  const posted = await deps.publisher.post(next.thread, card, next.id);
+  await setPlanMessage(deps.db, next.id, revision, posted.messageId);
+  return { ...next, planMessageId: posted.messageId };
+}

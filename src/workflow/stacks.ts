@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import type { Config, StackConfig } from '../config/schema.ts';
+import { GreenlightError } from '../domain/errors.ts';
+import type { EngineKind } from '../domain/types.ts';
+import type { Engine, StackTarget } from '../engines/engine.ts';
+import type { Db } from '../store/database.ts';
+import { storedStackConfig } from '../store/stack-config.ts';
+
+// The configured stacks and how to reach each one's engine.
+
+export type Stack = StackConfig & { name: string };
+
+export class StackRegistry {
+  constructor(
+    private readonly config: Config,
+    private readonly db: Db,
+    private readonly engines: Partial<Record<EngineKind, Engine>>,
+  ) {}
+
+  list(): Stack[] {
+    return Object.values(this.config.stacks).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get(name: string): Stack {
+    const stack = this.config.stacks[name];
+    if (stack) return stack;
+    const names = this.list().map((s) => s.name);
+    const close = names.filter((n) => n.startsWith(name.split('/')[0] ?? '') || n.endsWith(name.split('/')[1] ?? '\0'));
+    const hint = close.length ? ` Did you mean ${close.join(' or ')}?` : names.length ? ` Configured stacks: ${names.join(', ')}.` : ' No stacks are configured.';
+    throw new GreenlightError('unknown_stack', `There is no stack "${name}".${hint}`);
+  }
+
+  engine(stack: Stack): Engine {
+    const engine = this.engines[stack.engine];
+    if (!engine) {
+      throw new GreenlightError('engine_not_found', `Stack ${stack.name} uses the ${stack.engine} engine, which is not available in this build.`);
+    }
+    return engine;
+  }
+
+  /** greenlight.yaml's values, then values set through Greenlight, then this request's overrides. */
+  async effectiveConfig(stack: Stack, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+    return { ...stack.config, ...(await storedStackConfig(this.db, stack.name)), ...overrides };
+  }
+
+  workDir(stack: Stack): string {
+    return join(this.config.dataDir, 'stacks', stack.name.replace(/\//g, '-'));
+  }
+
+  target(stack: Stack, config: Record<string, string>): StackTarget {
+    const workDir = this.workDir(stack);
+    return {
+      name: stack.name,
+      dir: stack.dir,
+      workspace: stack.workspace,
+      workDir,
+      stateFile: stack.state === 'managed' ? join(workDir, 'terraform.tfstate') : undefined,
+      config,
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import type { Transaction } from 'kysely';
+import { GreenlightError } from '../domain/errors.ts';
+import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
+import { appendAudit } from '../store/audit-log.ts';
+import type { Db } from '../store/database.ts';
+import { insertRequest, transitionRequest } from '../store/requests.ts';
+import type { Database } from '../store/tables.ts';
+
+// Every status change goes through here: the conditional update and its audit row commit in the
+// same transaction, or neither does.
+
+export async function transition(
+  trx: Transaction<Database>,
+  request: Pick<ChangeRequest, 'id' | 'revision'>,
+  from: RequestStatus[],
+  to: RequestStatus,
+  actor: string,
+  at: string,
+  detail: Record<string, unknown> = {},
+): Promise<boolean> {
+  const moved = await transitionRequest(trx, request.id, request.revision, from, to, at);
+  if (moved) {
+    await appendAudit(trx, { actor, action: `request.${to}`, requestId: request.id, revision: request.revision, detail: { from, ...detail } }, at);
+  }
+  return moved;
+}
+
+/** Stores a new request revision and its audit row together. */
+export async function createRevision(trx: Transaction<Database>, request: ChangeRequest, actor: string, at: string, detail: Record<string, unknown> = {}): Promise<void> {
+  await insertRequest(trx, request);
+  await appendAudit(
+    trx,
+    {
+      actor,
+      action: `request.${request.status}`,
+      requestId: request.id,
+      revision: request.revision,
+      detail: { capability: request.capability, stack: request.stack, planHash: request.plan.hash, ...detail },
+    },
+    at,
+  );
+}
+
+/** Records a refused action in the audit log (its own transaction) and returns the error to throw. */
+export async function refuse(db: Db, error: GreenlightError, actor: string, at: string, request?: Pick<ChangeRequest, 'id' | 'revision'>): Promise<GreenlightError> {
+  await db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      { actor, action: 'action.refused', requestId: request?.id ?? null, revision: request?.revision ?? null, detail: { code: error.code, reason: error.message } },
+      at,
+    ),
+  );
+  return error;
+}
+
+export function refused(code: GreenlightError['code'], message: string): GreenlightError {
+  return new GreenlightError(code, message);
+}
