@@ -31,6 +31,12 @@ variable "apply_seconds" {
   default     = 2
 }
 
+variable "release" {
+  type        = string
+  description = "Release label of the app (changes only terraform_data.release)"
+  default     = "v1"
+}
+
 variable "fail_apply" {
   type        = bool
   description = "Make the apply fail on purpose (to see how failures look)"
@@ -65,6 +71,10 @@ resource "terraform_data" "app" {
   }
 }
 
+resource "terraform_data" "release" {
+  input = { version = var.release }
+}
+
 resource "terraform_data" "gate" {
   # Replaced whenever fail_apply changes; its provisioner exits 1 when fail_apply is true.
   triggers_replace = [var.fail_apply]
@@ -82,6 +92,10 @@ output "url" {
 
 output "replicas" {
   value = var.replicas
+}
+
+output "release" {
+  value = var.release
 }
 
 output "app_names" {

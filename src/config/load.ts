@@ -18,14 +18,14 @@ export function exampleStacks(dataDir: string): Config['stacks'] {
       name: 'sandbox/dev',
       environment: 'dev',
       description: `Terraform sandbox (terraform_data + local-exec), state in ${dataDir}`,
-      config: { replicas: '2', apply_seconds: '2', fail_apply: 'false' },
+      config: { environment: 'dev', replicas: '2', apply_seconds: '2', fail_apply: 'false' },
     },
     'sandbox/prod': {
       ...common,
       name: 'sandbox/prod',
       environment: 'prod',
       description: 'Terraform sandbox, production environment with its own state',
-      config: { replicas: '3', apply_seconds: '2', fail_apply: 'false' },
+      config: { environment: 'prod', replicas: '3', apply_seconds: '2', fail_apply: 'false' },
     },
   };
 }

@@ -84,7 +84,8 @@ export class Planner {
  * equal digests mean an apply of either plan makes the same changes.
  */
 export function changesDigest(plan: Pick<Plan, 'operation' | 'stack' | 'changes'>): string {
-  return sha256(canonicalJson({ operation: plan.operation, stack: plan.stack, changes: plan.changes }));
+  const effective = plan.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read');
+  return sha256(canonicalJson({ operation: plan.operation, stack: plan.stack, changes: effective }));
 }
 
 /** True when the saved plan file on disk is still the one the plan's hash covers. */

@@ -12,6 +12,7 @@ import { maskOutputs, parseUiLine } from './ui-events.ts';
 // stay out of the process list.
 
 const STALE_PLAN = /Saved plan is stale|plan file .* is stale/i;
+const STATE_LOCKED = /Error acquiring the state lock/i;
 
 export class TerraformEngine implements Engine {
   readonly kind = 'terraform' as const;
@@ -56,7 +57,7 @@ export class TerraformEngine implements Engine {
       .join('\n')
       .trim();
     const message = diagnostics.length > 0 ? diagnostics.join('\n') : stderr || `terraform ${command} exited with ${run.exitCode}`;
-    const code = STALE_PLAN.test(message) ? 'plan_stale' : 'engine_failed';
+    const code = STALE_PLAN.test(message) ? 'plan_stale' : STATE_LOCKED.test(message) ? 'stack_locked' : 'engine_failed';
     return new GreenlightError(code, message, { details: { command, exitCode: run.exitCode } });
   }
 
@@ -77,7 +78,10 @@ export class TerraformEngine implements Engine {
 
   async preview(target: StackTarget, mode: PreviewMode, planFile: string, options: RunOptions = {}): Promise<PreviewResult> {
     await this.init(target, options.signal);
-    const args = ['plan', '-input=false', '-json', `-out=${planFile}`];
+    // Plans take no state lock: Greenlight serialises applies per stack itself, a plan made during
+    // an apply is caught as stale before it could be applied, and waiting for the lock would
+    // hold a plan card back for as long as the running apply takes.
+    const args = ['plan', '-input=false', '-json', '-lock=false', `-out=${planFile}`];
     if (mode === 'destroy') args.push('-destroy');
     if (mode === 'refresh-only') args.push('-refresh-only');
     const plan = await this.run(target, args, options);

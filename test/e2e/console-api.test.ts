@@ -1,0 +1,208 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/store/audit-log.ts';
+import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// The change loop over the console's JSON API, against real Terraform applies of the sandbox.
+
+describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      groups: { platform: ['console:bob', 'console:carol'] },
+      approvals: { prod: { approvers: ['group:platform', 'console:alice'] } },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('plans, approves and applies sandbox/dev, streaming progress into the thread', async () => {
+    const { thread, requestId, card } = await t.chat('alice', 'deploy sandbox/dev');
+    expect(card.kind).toBe('plan');
+    expect(card.status).toBe('awaiting approval');
+    const changes = card.blocks.find((b: any) => b.type === 'changes');
+    expect(changes.rows.map((r: any) => r.address)).toEqual(
+      expect.arrayContaining(['terraform_data.network', 'terraform_data.database', 'terraform_data.app[0]', 'terraform_data.app[1]', 'terraform_data.gate']),
+    );
+    expect(card.actions.map((a: any) => a.id)).toEqual(['approve', 'reject']);
+
+    const approved = await t.act('bob', requestId!, 'approve');
+    expect(approved.status).toBe(200);
+    expect(approved.body.card.actions).toEqual([]);
+    expect(approved.body.card.context.join(' ')).toContain('Approved by console:bob');
+
+    const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    expect(done.deployment.outputs).toMatchObject({ replicas: 2, url: 'http://sandbox-dev.local:8080', app_names: ['sandbox-dev-app-0', 'sandbox-dev-app-1'] });
+    expect(done.deployment.events.filter((e: any) => e.type === 'resource_finished')).toHaveLength(6);
+
+    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
+    expect(state.resources.map((r: any) => `${r.type}.${r.name}`).sort()).toEqual(
+      ['terraform_data.app', 'terraform_data.database', 'terraform_data.gate', 'terraform_data.network', 'terraform_data.release'].sort(),
+    );
+
+    const messages = (await t.get(`/api/threads/${thread}`)).body.messages;
+    expect(messages.map((m: any) => m.card.kind)).toEqual(['info', 'plan', 'progress', 'result']);
+    expect(messages[1].card.status).toBe('applied');
+    const progressId = messages[2].id;
+    // Progress is one message edited in place, coalesced (the console allows one edit per 250 ms).
+    const edits = t.app.consolePort.editCounts.get(progressId) ?? 0;
+    expect(edits).toBeGreaterThan(1);
+    expect(edits).toBeLessThan(done.deployment.events.length + 3);
+    expect(messages[2].card.blocks[1].items.every((i: any) => i.status === 'done')).toBe(true);
+  });
+
+  it('rejects: nothing is applied', async () => {
+    const { requestId } = await t.chat('alice', 'set sandbox/dev replicas=4');
+    const res = await t.act('bob', requestId!, 'reject');
+    expect(res.status).toBe(200);
+    expect(res.body.card.status).toBe('rejected');
+    const after = (await t.get(`/api/requests/${requestId}`)).body;
+    expect(after.status).toBe('rejected');
+    expect(after.deployment).toBeNull();
+  });
+
+  it('refuses self-approval on sandbox/prod and an approver outside the list (403, nothing applied)', async () => {
+    const { requestId } = await t.chat('alice', 'deploy sandbox/prod');
+    const self = await t.act('alice', requestId!, 'approve');
+    expect(self.status).toBe(403);
+    expect(self.body.error.code).toBe('self_approval');
+    const outsider = await t.act('mallory', requestId!, 'approve');
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error.code).toBe('permission_denied');
+    expect(outsider.body.error.message).toContain('console:mallory is not an approver for prod');
+    const after = (await t.get(`/api/requests/${requestId}`)).body;
+    expect(after.status).toBe('awaiting_approval');
+    expect(after.approvals).toEqual([]);
+    expect(after.deployment).toBeNull();
+    expect(existsSync(join(t.dataDir, 'stacks/sandbox-prod/terraform.tfstate'))).toBe(false);
+    // A group member may approve.
+    expect((await t.act('carol', requestId!, 'approve')).status).toBe(200);
+    expect((await t.waitForStatus(requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+  });
+
+  it('double approve and two approvers at once make exactly one apply', async () => {
+    const { requestId } = await t.chat('alice', 'set sandbox/dev replicas=3');
+    const results = await Promise.all([t.act('bob', requestId!, 'approve'), t.act('bob', requestId!, 'approve'), t.act('carol', requestId!, 'approve')]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409, 409]);
+    const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
+    const count = db.prepare('select count(*) as n from deployments where request_id = ?').get(requestId) as { n: number };
+    const applies = db.prepare("select count(*) as n from audit_log where request_id = ? and action = 'request.applying'").get(requestId) as { n: number };
+    db.close();
+    expect(count.n).toBe(1);
+    expect(applies.n).toBe(1);
+    expect(done.deployment.outputs.replicas).toBe(3);
+  });
+
+  it('queues a second approved request on the same stack, shows its position, then applies it', async () => {
+    const first = await t.chat('alice', 'set sandbox/dev replicas=4 apply_seconds=2');
+    const second = await t.chat('alice', 'set sandbox/dev release=v2');
+    expect((await t.act('bob', first.requestId!, 'approve')).status).toBe(200);
+    await t.waitForStatus(first.requestId!, ['applying']);
+    expect((await t.act('bob', second.requestId!, 'approve')).status).toBe(200);
+    const queued = await t.waitForStatus(second.requestId!, ['queued']);
+    expect(queued.deployment.status).toBe('queued');
+    const queuedCard = await t.waitForMessage(second.thread, (m) => m.card.kind === 'progress' && m.card.status === 'queued');
+    expect(queuedCard.card.blocks[0].text).toContain('number 1 in the queue');
+    expect(queuedCard.card.blocks[0].text).toContain(first.requestId);
+
+    const firstDone = await t.waitForStatus(first.requestId!, ['succeeded', 'failed']);
+    const secondDone = await t.waitForStatus(second.requestId!, ['succeeded', 'failed']);
+    expect(firstDone.status).toBe('succeeded');
+    expect(secondDone.status).toBe('succeeded');
+    expect(Date.parse(secondDone.deployment.startedAt)).toBeGreaterThanOrEqual(Date.parse(firstDone.deployment.finishedAt));
+    // The second plan went stale when the first changed the state; it was planned again, made
+    // the same change, and that fresh plan was applied (audited as plan.refreshed).
+    expect(secondDone.deployment.outputs.replicas).toBe(4);
+    const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
+    const refreshed = db.prepare("select count(*) as n from audit_log where request_id = ? and action = 'plan.refreshed'").get(second.requestId) as { n: number };
+    db.close();
+    expect(refreshed.n).toBe(1);
+  });
+
+  it('re-plans an expired plan instead of applying it', async () => {
+    const { requestId, thread } = await t.chat('alice', 'set sandbox/dev replicas=5');
+    t.clock.offsetMs = 31 * 60_000;
+    try {
+      const res = await t.act('bob', requestId!, 'approve');
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('plan_expired');
+      expect(res.body.error.details.revision).toBe(2);
+      const latest = (await t.get(`/api/requests/${requestId}`)).body;
+      expect(latest.revision).toBe(2);
+      expect(latest.status).toBe('awaiting_approval');
+      expect(latest.deployment).toBeNull();
+      const cards = (await t.get(`/api/threads/${thread}`)).body.messages.filter((m: any) => m.card.kind === 'plan');
+      expect(cards.map((m: any) => m.card.status)).toEqual(['expired', 'awaiting approval']);
+      // The fresh revision can be approved and applied.
+      const second = await t.act('bob', requestId!, 'approve', { revision: 2 });
+      expect(second.body.card.status).toBe('approved');
+      expect((await t.waitForStatus(requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+      // A click on the old revision's card is refused.
+      const stale = await t.act('bob', requestId!, 'approve', { revision: 1 });
+      expect(stale.body.error.code).toBe('superseded');
+    } finally {
+      t.clock.offsetMs = 0;
+    }
+  });
+
+  it('a failing apply ends failed with the engine error on the card', async () => {
+    const { requestId, thread } = await t.chat('alice', 'set sandbox/dev fail_apply=true');
+    expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+    const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.deployment.error).toContain('health check failed');
+    const result = (await t.get(`/api/threads/${thread}`)).body.messages.find((m: any) => m.card.kind === 'result');
+    expect(result.card.title).toContain('failed');
+    expect(result.html).toContain('health check failed');
+    expect(result.card.blocks[0].next).toContain('terraform_data.gate');
+    // The failed value is not kept as the stack's config.
+    const status = await t.chat('alice', 'status sandbox/dev');
+    expect(JSON.stringify(status.card)).toContain('fail_apply=false');
+  });
+
+  it('answers bad input with a clear message and changes nothing', async () => {
+    const before = (await t.get('/api/threads')).body.threads.length;
+    const malformed = await fetch(`${t.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":' });
+    expect(malformed.status).toBe(400);
+    const missing = await t.post('/api/chat', { text: 'deploy sandbox/dev' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('user');
+    const badUser = await t.post('/api/chat', { user: '<script>', text: 'hi' });
+    expect(badUser.status).toBe(400);
+    const badAction = await t.post('/api/actions', { user: 'bob', requestId: 'cr-0000000000', action: 'apply-now' });
+    expect(badAction.status).toBe(400);
+    const unknown = await t.act('bob', 'cr-0000000000', 'approve');
+    expect(unknown.status).toBe(404);
+    expect((await t.get('/api/threads')).body.threads.length).toBe(before);
+
+    const unknownStack = await t.chat('alice', 'deploy nope/dev');
+    expect(unknownStack.card.kind).toBe('error');
+    expect(unknownStack.card.blocks[0].code).toBe('unknown_stack');
+    const undeclared = await t.chat('alice', 'set sandbox/dev colour=blue');
+    expect(undeclared.card.blocks[0].message).toContain('has no variable "colour"');
+    const gibberish = await t.chat('alice', 'make me a sandwich');
+    expect(gibberish.card.kind).toBe('help');
+    const badSet = await t.chat('alice', 'set sandbox/dev replicas');
+    expect(badSet.card.blocks[0].message).toContain('is not key=value');
+    expect((await t.get('/healthz')).status).toBe(200);
+  });
+
+  it('keeps an intact audit chain, and `audit verify` finds a row edited by hand', async () => {
+    await t.app.runner.idle();
+    expect(await verifyAudit(t.app.db)).toMatchObject({ ok: true });
+    const db = new SQLite(join(t.dataDir, 'greenlight.db'));
+    expect(() => db.prepare("update audit_log set actor = 'someone' where seq = 3").run()).toThrow(/append-only/);
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare("update audit_log set actor = 'console:mallory' where seq = 3").run();
+    db.close();
+    const result = await verifyAudit(t.app.db);
+    expect(result.ok).toBe(false);
+    expect(result.firstBad?.seq).toBe(3);
+  });
+});
