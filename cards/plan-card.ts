@@ -26,8 +26,11 @@ const STATUS_TONE: Partial<Record<ChangeRequest['status'], Tone>> = {
   superseded: 'neutral',
 };
 
+const UNKNOWN = '(known after apply)';
+
 function changeDetail(change: ResourceChange): string {
-  const entries = Object.entries(change.inputs).filter(([, v]) => v !== null && v !== undefined);
+  // Values only known after apply say nothing to a reviewer; show what is decided now.
+  const entries = Object.entries(change.inputs).filter(([, v]) => v !== null && v !== undefined && v !== UNKNOWN);
   return truncate(entries.map(([k, v]) => `${k}=${formatValue(v)}`).join(', '), 160);
 }
 
@@ -47,11 +50,14 @@ export function costBlock(plan: Plan): CardBlock {
   if (cost.monthlyUsd === null) {
     return { type: 'cost', summary: 'Monthly cost: not estimated', lines: [], assumptions: cost.assumptions };
   }
-  const delta = cost.deltaUsd === null ? '' : ` (${cost.deltaUsd >= 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
+  const delta =
+    cost.deltaUsd === null ? '' : cost.deltaUsd === 0 ? ' (no change)' : ` (${cost.deltaUsd > 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
+  // Lines worth reading: those that cost something or could not be priced.
+  const lines = cost.breakdown.filter((l) => l.monthlyUsd !== 0);
   return {
     type: 'cost',
     summary: `Monthly cost: ${formatUsd(cost.monthlyUsd)}${delta}`,
-    lines: cost.breakdown.map((l) => ({ label: l.address, value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd) })),
+    lines: lines.map((l) => ({ label: l.address, value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd) })),
     assumptions: cost.assumptions,
   };
 }

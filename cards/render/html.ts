@@ -30,7 +30,7 @@ function block(b: CardBlock): string {
     }
     case 'risk':
       return `<div class="gl-risk gl-risk-${esc(b.level)}"><span class="gl-badge">Risk: ${esc(b.level)} (${b.score})</span>${
-        b.reasons.length ? `<ul>${b.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''
+        b.reasons.length ? `<ul>${b.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ' <span class="gl-muted">no risk factors</span>'
       }</div>`;
     case 'cost': {
       const lines = b.lines.length ? `<ul>${b.lines.map((l) => `<li>${esc(l.label)}: ${esc(l.value)}</li>`).join('')}</ul>` : '';

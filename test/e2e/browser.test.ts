@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// The console in a real browser (Debian's Chromium): alice asks, bob approves, the apply streams.
+
+const CHROMIUM = '/usr/bin/chromium';
+const canRun = hasTerraform && existsSync(CHROMIUM);
+
+describe.skipIf(!canRun)('console in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('alice requests, bob approves, progress streams, the result shows the outputs', async () => {
+    const alice = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await alice.goto(`${t.url}/?user=alice`);
+    await alice.fill('#text', 'deploy sandbox/dev');
+    await alice.press('#text', 'Enter');
+    const plan = alice.locator('article[data-kind="plan"]');
+    await expect.poll(() => plan.count(), { timeout: 20_000 }).toBe(1);
+    const rows = await plan.locator('.gl-changes tbody tr').allInnerTexts();
+    expect(rows.join('\n')).toContain('terraform_data.network');
+    expect(rows).toHaveLength(6);
+    expect(await plan.locator('.gl-status').textContent()).toBe('awaiting approval');
+    if (process.env.GREENLIGHT_SCREENSHOT) await alice.screenshot({ path: process.env.GREENLIGHT_SCREENSHOT, fullPage: false });
+
+    // bob opens the same thread (the URL carries it) and approves, accepting the confirm dialog.
+    const threadUrl = new URL(alice.url());
+    threadUrl.searchParams.set('user', 'bob');
+    const bob = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await bob.goto(threadUrl.toString());
+    bob.on('dialog', (d) => void d.accept());
+    await bob.locator('article[data-kind="plan"] button[data-action="approve"]').click();
+
+    // alice's page follows live over SSE: progress card first, then the result.
+    const progress = alice.locator('article[data-kind="progress"]');
+    await expect.poll(() => progress.count(), { timeout: 20_000 }).toBe(1);
+    const seenRunning = await alice
+      .waitForSelector('article[data-kind="progress"] li[data-status="running"], article[data-kind="progress"] li[data-status="done"]', { timeout: 20_000 })
+      .then(() => true);
+    expect(seenRunning).toBe(true);
+    const result = alice.locator('article[data-kind="result"]');
+    await expect.poll(() => result.count(), { timeout: 40_000 }).toBe(1);
+    const outputs = await result.locator('.gl-outputs').innerText();
+    expect(outputs).toContain('http://sandbox-dev.local:8080');
+    expect(outputs).toContain('sandbox-dev-app-1');
+    expect(await alice.locator('article[data-kind="plan"] .gl-status').textContent()).toBe('applied');
+    expect(await alice.locator('article[data-kind="plan"] button').count()).toBe(0);
+
+    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
+    expect(state.resources.length).toBe(5);
+  });
+
+  it('a refused approval shows the reason on the page', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/?user=alice`);
+    await page.fill('#text', 'deploy sandbox/prod');
+    await page.press('#text', 'Enter');
+    const approve = page.locator('article[data-kind="plan"] button[data-action="approve"]');
+    await approve.waitFor({ timeout: 20_000 });
+    page.on('dialog', (d) => void d.accept());
+    await approve.click();
+    await page.locator('#notice').waitFor({ state: 'visible' });
+    expect(await page.locator('#notice').innerText()).toContain('cannot approve it in prod');
+  });
+});
