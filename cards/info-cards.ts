@@ -34,7 +34,14 @@ export function errorCard(error: GreenlightError, requestId?: string): Card {
   };
 }
 
-export function tableCard(kind: Card['kind'], title: string, columns: string[], rows: string[][], empty: string, context: string[] = []): Card {
+export function tableCard(
+  kind: Card['kind'],
+  title: string,
+  columns: string[],
+  rows: string[][],
+  empty: string,
+  context: string[] = [],
+): Card {
   return {
     kind,
     title,
@@ -46,5 +53,12 @@ export function tableCard(kind: Card['kind'], title: string, columns: string[], 
 }
 
 export function factsCard(kind: Card['kind'], title: string, facts: { label: string; value: string }[], extra: Card['blocks'] = []): Card {
-  return { kind, title, tone: 'neutral', blocks: [{ type: 'facts', facts }, ...extra], actions: [], context: [] };
+  return {
+    kind,
+    title,
+    tone: 'neutral',
+    blocks: [{ type: 'facts', facts }, ...extra],
+    actions: [],
+    context: [],
+  };
 }

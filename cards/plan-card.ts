@@ -40,7 +40,12 @@ export function changesBlock(changes: ResourceChange[]): CardBlock {
   for (const change of changes) {
     counts[change.operation] = (counts[change.operation] ?? 0) + 1;
     if (change.operation === 'no-op') continue;
-    rows.push({ operation: change.operation, address: change.address, type: change.type, detail: changeDetail(change) });
+    rows.push({
+      operation: change.operation,
+      address: change.address,
+      type: change.type,
+      detail: changeDetail(change),
+    });
   }
   return { type: 'changes', rows, counts };
 }
@@ -51,13 +56,20 @@ export function costBlock(plan: Plan): CardBlock {
     return { type: 'cost', summary: 'Monthly cost: not estimated', lines: [], assumptions: cost.assumptions };
   }
   const delta =
-    cost.deltaUsd === null ? '' : cost.deltaUsd === 0 ? ' (no change)' : ` (${cost.deltaUsd > 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
+    cost.deltaUsd === null
+      ? ''
+      : cost.deltaUsd === 0
+        ? ' (no change)'
+        : ` (${cost.deltaUsd > 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
   // Lines worth reading: those that cost something or could not be priced.
   const lines = cost.breakdown.filter((l) => l.monthlyUsd !== 0);
   return {
     type: 'cost',
     summary: `Monthly cost: ${formatUsd(cost.monthlyUsd)}${delta}`,
-    lines: lines.map((l) => ({ label: l.address, value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd) })),
+    lines: lines.map((l) => ({
+      label: l.address,
+      value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd),
+    })),
     assumptions: cost.assumptions,
   };
 }
@@ -75,7 +87,12 @@ function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]):
     },
     changesBlock(plan.changes),
     costBlock(plan),
-    { type: 'risk', level: plan.risk.level, score: plan.risk.score, reasons: plan.risk.factors.map((f) => f.label) },
+    {
+      type: 'risk',
+      level: plan.risk.level,
+      score: plan.risk.score,
+      reasons: plan.risk.factors.map((f) => f.label),
+    },
   ];
   if (plan.findings.length > 0) blocks.push({ type: 'findings', findings: plan.findings });
   return blocks;
@@ -122,7 +139,12 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     actions.push({ id: 'reject', label: 'Reject', style: 'danger', value });
   }
   if (request.status === 'expired') {
-    actions.push({ id: 'replan', label: 'Plan again', style: 'default', value: { requestId: request.id, revision: request.revision } });
+    actions.push({
+      id: 'replan',
+      label: 'Plan again',
+      style: 'default',
+      value: { requestId: request.id, revision: request.revision },
+    });
   }
   const decided = ctx.approvals
     .filter((a) => a.revision === request.revision)

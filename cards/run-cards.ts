@@ -32,7 +32,11 @@ export function queuedCard(request: ChangeRequest, position: number, blockedBy: 
 }
 
 export function progressCard(request: ChangeRequest, state: ProgressState, now: number): Card {
-  const items = [...state.resources.entries()].map(([address, r]) => ({ address, status: r.status, elapsedSeconds: r.elapsedSeconds }));
+  const items = [...state.resources.entries()].map(([address, r]) => ({
+    address,
+    status: r.status,
+    elapsedSeconds: r.elapsedSeconds,
+  }));
   const done = items.filter((i) => i.status === 'done').length;
   return {
     kind: 'progress',
@@ -40,7 +44,10 @@ export function progressCard(request: ChangeRequest, state: ProgressState, now: 
     tone: 'info',
     status: 'applying',
     blocks: [
-      { type: 'text', text: `${done} of ${items.length} resources done · ${formatDuration((now - state.startedAt) / 1000)} elapsed` },
+      {
+        type: 'text',
+        text: `${done} of ${items.length} resources done · ${formatDuration((now - state.startedAt) / 1000)} elapsed`,
+      },
       { type: 'progress', items, elapsedSeconds: (now - state.startedAt) / 1000, log: state.log.slice(-5) },
     ],
     actions: [],
@@ -58,7 +65,10 @@ export function resultCard(request: ChangeRequest, deployment: Deployment): Card
   const blocks: Card['blocks'] = [];
   if (ok) {
     blocks.push({ type: 'text', text: `Applied to ${request.stack} in ${formatDuration(seconds)}.` });
-    blocks.push({ type: 'outputs', outputs: Object.entries(deployment.outputs).map(([name, v]) => ({ name, value: formatValue(v) })) });
+    blocks.push({
+      type: 'outputs',
+      outputs: Object.entries(deployment.outputs).map(([name, v]) => ({ name, value: formatValue(v) })),
+    });
   } else {
     blocks.push({
       type: 'error',

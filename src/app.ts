@@ -4,8 +4,8 @@ import { ConsolePort } from './channels/console/console-port.ts';
 import { buildConsoleServer } from './channels/console/server.ts';
 import type { Config } from './config/schema.ts';
 import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
-import { type Logger, createLogger } from './observability/logger.ts';
-import { type Metrics, createMetrics } from './observability/metrics.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
@@ -49,7 +49,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const engines = { terraform: new TerraformEngine(config.engines.terraform.binary) };
   const stacks = new StackRegistry(config, db, engines);
   const policy = new ApprovalPolicy(config);
-  const planner = new Planner({ stacks, dataDir: config.dataDir, ttlMs: config.plans.ttlMinutes * 60_000, now });
+  const planner = new Planner({
+    stacks,
+    dataDir: config.dataDir,
+    ttlMs: config.plans.ttlMinutes * 60_000,
+    now,
+  });
   let baseUrl = config.console.publicUrl ?? '';
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
   const consolePort = new ConsolePort(db, now);
@@ -58,7 +63,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The help entries come from the capability registry through the workflow; bound late.
   let workflow: ChangeWorkflow | undefined;
   const queries = new StackQueries(db, stacks, planner, () => workflow?.helpEntries() ?? []);
-  workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
+  workflow = new ChangeWorkflow({
+    db,
+    planner,
+    publisher,
+    now,
+    stacks,
+    policy,
+    runner,
+    queries,
+    log,
+    metrics,
+  });
   const server = buildConsoleServer(config, { db, workflow, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
 

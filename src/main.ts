@@ -1,10 +1,10 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { createApp } from './app.ts';
 import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
 import { verifyAudit } from './store/audit-log.ts';
 import { openDatabase } from './store/database.ts';
-import { join } from 'node:path';
 
 // The `greenlight` CLI. This is the one place that writes to the console directly.
 

@@ -17,6 +17,12 @@ export const listStacks: QueryCapability<typeof listStacksParams> = {
         return [s.name, s.environment, s.engine, running ? `applying ${running}` : 'idle', s.description];
       }),
     );
-    return tableCard('info', 'Stacks', ['Stack', 'Environment', 'Engine', 'Now', 'Description'], rows, 'No stacks are configured. Add one under `stacks:` in greenlight.yaml.');
+    return tableCard(
+      'info',
+      'Stacks',
+      ['Stack', 'Environment', 'Engine', 'Now', 'Description'],
+      rows,
+      'No stacks are configured. Add one under `stacks:` in greenlight.yaml.',
+    );
   },
 };

@@ -24,13 +24,18 @@ function block(b: CardBlock): string {
       const unchanged = b.counts['no-op'] ? ` <span class="gl-muted">${b.counts['no-op']} unchanged</span>` : '';
       if (b.rows.length === 0) return `<p class="gl-changes-none">No changes. ${unchanged}</p>`;
       const rows = b.rows
-        .map((r) => `<tr><td><span class="gl-op gl-op-${esc(r.operation)}">${esc(r.operation)}</span></td><td><code>${esc(r.address)}</code></td><td class="gl-muted">${esc(r.detail)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td><span class="gl-op gl-op-${esc(r.operation)}">${esc(r.operation)}</span></td><td><code>${esc(r.address)}</code></td><td class="gl-muted">${esc(r.detail)}</td></tr>`,
+        )
         .join('');
       return `<div class="gl-changes"><p>${counts}${unchanged}</p><table><thead><tr><th>Action</th><th>Resource</th><th>Inputs</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     }
     case 'risk':
       return `<div class="gl-risk gl-risk-${esc(b.level)}"><span class="gl-badge">Risk: ${esc(b.level)} (${b.score})</span>${
-        b.reasons.length ? `<ul>${b.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ' <span class="gl-muted">no risk factors</span>'
+        b.reasons.length
+          ? `<ul>${b.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`
+          : ' <span class="gl-muted">no risk factors</span>'
       }</div>`;
     case 'cost': {
       const lines = b.lines.length ? `<ul>${b.lines.map((l) => `<li>${esc(l.label)}: ${esc(l.value)}</li>`).join('')}</ul>` : '';
@@ -39,7 +44,9 @@ function block(b: CardBlock): string {
     }
     case 'findings':
       return `<ul class="gl-findings">${b.findings
-        .map((f) => `<li class="gl-finding-${esc(f.severity)}"><strong>${esc(f.ruleId)}</strong> (${esc(f.severity)}): ${esc(f.message)}</li>`)
+        .map(
+          (f) => `<li class="gl-finding-${esc(f.severity)}"><strong>${esc(f.ruleId)}</strong> (${esc(f.severity)}): ${esc(f.message)}</li>`,
+        )
         .join('')}</ul>`;
     case 'progress':
       return `<ul class="gl-progress">${b.items

@@ -13,7 +13,11 @@ function block(b: CardBlock): string[] {
     case 'risk':
       return [`Risk: ${b.level} (${b.score})${b.reasons.length ? ` — ${b.reasons.join('; ')}` : ''}`];
     case 'cost':
-      return [b.summary, ...b.lines.map((l) => `  ${l.label}: ${l.value}`), ...(b.assumptions.length ? [`  Assumptions: ${b.assumptions.join('; ')}`] : [])];
+      return [
+        b.summary,
+        ...b.lines.map((l) => `  ${l.label}: ${l.value}`),
+        ...(b.assumptions.length ? [`  Assumptions: ${b.assumptions.join('; ')}`] : []),
+      ];
     case 'findings':
       return b.findings.map((f) => `[${f.severity}] ${f.ruleId}: ${f.message}`);
     case 'progress':

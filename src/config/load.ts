@@ -63,7 +63,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** Parses and checks a config object; throws `config_invalid` naming the bad key and the fix. */
 export function parseConfig(raw: unknown, options: { source: string; baseDir: string; env?: NodeJS.ProcessEnv }): Config {
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new GreenlightError('config_invalid', `${options.source} must hold a YAML mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}.`);
+    throw new GreenlightError(
+      'config_invalid',
+      `${options.source} must hold a YAML mapping of keys, not ${Array.isArray(raw) ? 'a list' : typeof raw}.`,
+    );
   }
   const merged = envOverrides(options.env ?? {}, (raw ?? {}) as ConfigInput as Record<string, unknown>);
   const result = configSchema.safeParse(merged);
@@ -78,7 +81,11 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
   }
   const stacks: Config['stacks'] = parsed.includeExampleStacks ? exampleStacks(dataDir) : {};
   for (const [name, stack] of Object.entries(parsed.stacks)) {
-    stacks[name] = { ...stack, name, dir: isAbsolute(stack.dir) ? stack.dir : resolve(options.baseDir, stack.dir) };
+    stacks[name] = {
+      ...stack,
+      name,
+      dir: isAbsolute(stack.dir) ? stack.dir : resolve(options.baseDir, stack.dir),
+    };
   }
   for (const [env, rule] of Object.entries(parsed.approvals)) {
     for (const entry of rule.approvers ?? []) {
@@ -100,7 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const path = resolve(cwd, explicit ?? 'greenlight.yaml');
   if (!existsSync(path)) {
     if (explicit) {
-      throw new GreenlightError('config_invalid', `GREENLIGHT_CONFIG points at ${path}, which does not exist. Fix the path or unset it to use the embedded default.`);
+      throw new GreenlightError(
+        'config_invalid',
+        `GREENLIGHT_CONFIG points at ${path}, which does not exist. Fix the path or unset it to use the embedded default.`,
+      );
     }
     return parseConfig({}, { source: 'the embedded default', baseDir: cwd, env });
   }
@@ -108,7 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new GreenlightError('config_invalid', `${path} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    throw new GreenlightError('config_invalid', `${path} is not valid YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return parseConfig(raw, { source: path, baseDir: dirname(path), env });
 }

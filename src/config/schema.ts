@@ -44,20 +44,36 @@ export const configSchema = z
       .strict()
       .default({ host: '127.0.0.1', port: 3000 }),
     plans: z
-      .object({ ttlMinutes: z.number().positive().max(24 * 60).default(30) })
+      .object({
+        ttlMinutes: z
+          .number()
+          .positive()
+          .max(24 * 60)
+          .default(30),
+      })
       .strict()
       .default({ ttlMinutes: 30 }),
     engines: z
       .object({
-        terraform: z.object({ binary: z.string().default('terraform') }).strict().default({ binary: 'terraform' }),
+        terraform: z
+          .object({ binary: z.string().default('terraform') })
+          .strict()
+          .default({ binary: 'terraform' }),
       })
       .strict()
       .default({ terraform: { binary: 'terraform' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     approvals: z.partialRecord(environment, partialApprovalRule).default({}),
-    stacks: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, 'stack names look like project/env, lower case'), stackSchema).default({}),
+    stacks: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/, 'stack names look like project/env, lower case'),
+        stackSchema,
+      )
+      .default({}),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
       .strict()
       .default({ level: 'info' }),
   })

@@ -20,10 +20,18 @@ export const riskLevelSchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
 const riskFactorSchema = z.object({ id: z.string(), label: z.string(), points: z.number() });
 export type RiskFactor = z.infer<typeof riskFactorSchema>;
-export const riskSchema = z.object({ level: riskLevelSchema, score: z.number(), factors: z.array(riskFactorSchema) });
+export const riskSchema = z.object({
+  level: riskLevelSchema,
+  score: z.number(),
+  factors: z.array(riskFactorSchema),
+});
 export type Risk = z.infer<typeof riskSchema>;
 
-const costLineSchema = z.object({ address: z.string(), monthlyUsd: z.number().nullable(), note: z.string().optional() });
+const costLineSchema = z.object({
+  address: z.string(),
+  monthlyUsd: z.number().nullable(),
+  note: z.string().optional(),
+});
 export type CostLine = z.infer<typeof costLineSchema>;
 export const costSchema = z.object({
   /** null when nothing could be priced: the card says "not estimated". */
@@ -34,7 +42,11 @@ export const costSchema = z.object({
 });
 export type Cost = z.infer<typeof costSchema>;
 
-export const policyFindingSchema = z.object({ ruleId: z.string(), severity: z.enum(['block', 'warn']), message: z.string() });
+export const policyFindingSchema = z.object({
+  ruleId: z.string(),
+  severity: z.enum(['block', 'warn']),
+  message: z.string(),
+});
 export type PolicyFinding = z.infer<typeof policyFindingSchema>;
 
 export const planOperationSchema = z.enum(['apply', 'destroy']);

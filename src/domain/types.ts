@@ -17,14 +17,7 @@ export const REQUEST_STATUSES = [
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** Statuses after which a request never changes again. */
-export const FINAL_STATUSES: readonly RequestStatus[] = [
-  'succeeded',
-  'failed',
-  'cancelled',
-  'rejected',
-  'expired',
-  'superseded',
-];
+export const FINAL_STATUSES: readonly RequestStatus[] = ['succeeded', 'failed', 'cancelled', 'rejected', 'expired', 'superseded'];
 
 export type Environment = 'dev' | 'staging' | 'prod';
 export type EngineKind = 'terraform' | 'pulumi';
@@ -45,6 +38,7 @@ export type {
   RiskFactor,
   RiskLevel,
 } from './plan.ts';
+
 import type { Plan } from './plan.ts';
 
 export interface ThreadRef {

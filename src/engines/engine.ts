@@ -6,10 +6,23 @@ import type { EngineKind, ResourceChange, ResourceOperation } from '../domain/ty
 export type EngineEvent =
   | { type: 'resource_started'; at: string; address: string; operation: ResourceOperation }
   | { type: 'resource_progress'; at: string; address: string; elapsedSeconds: number }
-  | { type: 'resource_finished'; at: string; address: string; operation: ResourceOperation; elapsedSeconds: number }
+  | {
+      type: 'resource_finished';
+      at: string;
+      address: string;
+      operation: ResourceOperation;
+      elapsedSeconds: number;
+    }
   | { type: 'resource_failed'; at: string; address: string; operation: ResourceOperation; message: string }
   | { type: 'log'; at: string; address: string | null; message: string }
-  | { type: 'diagnostic'; at: string; severity: 'error' | 'warning'; summary: string; detail: string; address: string | null }
+  | {
+      type: 'diagnostic';
+      at: string;
+      severity: 'error' | 'warning';
+      summary: string;
+      detail: string;
+      address: string | null;
+    }
   | { type: 'summary'; at: string; added: number; changed: number; removed: number }
   | { type: 'outputs'; at: string; outputs: Record<string, unknown> };
 

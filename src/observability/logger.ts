@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -9,7 +9,18 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'greenlight' },
     redact: {
-      paths: ['token', '*.token', 'password', '*.password', 'secret', '*.secret', 'authorization', '*.authorization', 'headers.authorization', 'config.*'],
+      paths: [
+        'token',
+        '*.token',
+        'password',
+        '*.password',
+        'secret',
+        '*.secret',
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'config.*',
+      ],
       censor: '[redacted]',
     },
   });

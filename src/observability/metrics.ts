@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 // Prometheus metrics (names from seed 002 where it has them). One registry per app instance so
 // tests that build several apps do not collide.
@@ -18,9 +18,24 @@ export function createMetrics(withDefaults = true): Metrics {
   if (withDefaults) collectDefaultMetrics({ register: registry });
   return {
     registry,
-    requests: new Counter({ name: 'greenlight_requests_total', help: 'Chat requests by capability and outcome', labelNames: ['capability', 'outcome'], registers: [registry] }),
-    approvals: new Counter({ name: 'greenlight_approvals_total', help: 'Approve / reject decisions recorded', labelNames: ['decision', 'environment'], registers: [registry] }),
-    refusals: new Counter({ name: 'greenlight_refused_actions_total', help: 'Actions refused (permission, self-approval, stale …)', labelNames: ['reason'], registers: [registry] }),
+    requests: new Counter({
+      name: 'greenlight_requests_total',
+      help: 'Chat requests by capability and outcome',
+      labelNames: ['capability', 'outcome'],
+      registers: [registry],
+    }),
+    approvals: new Counter({
+      name: 'greenlight_approvals_total',
+      help: 'Approve / reject decisions recorded',
+      labelNames: ['decision', 'environment'],
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: 'greenlight_refused_actions_total',
+      help: 'Actions refused (permission, self-approval, stale …)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     applyDuration: new Histogram({
       name: 'infra_apply_duration_seconds',
       help: 'Engine apply duration',
@@ -35,6 +50,11 @@ export function createMetrics(withDefaults = true): Metrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers: [registry],
     }),
-    policyViolations: new Counter({ name: 'infra_policy_violations_total', help: 'Policy findings on plans', labelNames: ['rule', 'severity'], registers: [registry] }),
+    policyViolations: new Counter({
+      name: 'infra_policy_violations_total',
+      help: 'Policy findings on plans',
+      labelNames: ['rule', 'severity'],
+      registers: [registry],
+    }),
   };
 }

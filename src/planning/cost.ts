@@ -42,7 +42,11 @@ export function estimateCost(changes: ResourceChange[]): Cost {
     const monthly = monthlyOf(change.type);
     if (monthly === null) {
       unpriced += 1;
-      breakdown.push({ address: change.address, monthlyUsd: null, note: `${change.type} is not in the pricing catalog` });
+      breakdown.push({
+        address: change.address,
+        monthlyUsd: null,
+        note: `${change.type} is not in the pricing catalog`,
+      });
       continue;
     }
     if (EXISTS_BEFORE.has(change.operation)) before += monthly;

@@ -40,6 +40,9 @@ export function assessRisk(input: RiskInput): Risk {
   const delta = input.cost.deltaUsd ?? 0;
   if (delta > 5_000) add('cost', `monthly cost rises by $${Math.round(delta)}`, 25);
   else if (delta > 1_000) add('cost', `monthly cost rises by $${Math.round(delta)}`, 12);
-  const score = Math.min(100, factors.reduce((sum, f) => sum + f.points, 0));
+  const score = Math.min(
+    100,
+    factors.reduce((sum, f) => sum + f.points, 0),
+  );
   return { level: levelFor(score), score, factors };
 }

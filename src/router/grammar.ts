@@ -39,28 +39,52 @@ export function parseCommand(input: string): GrammarResult {
   }
   const stackCapability = STACK_COMMANDS[word];
   if (stackCapability) {
-    if (rest.length !== 1) return { kind: 'invalid', capability: stackCapability, message: `\`${word}\` takes exactly one stack: \`${word} <stack>\`, e.g. \`${word} sandbox/dev\`.` };
+    if (rest.length !== 1)
+      return {
+        kind: 'invalid',
+        capability: stackCapability,
+        message: `\`${word}\` takes exactly one stack: \`${word} <stack>\`, e.g. \`${word} sandbox/dev\`.`,
+      };
     return { kind: 'command', capability: stackCapability, params: { stack: rest[0] } };
   }
   if (word === 'set') {
     const [stack, ...pairs] = rest;
     if (!stack || pairs.length === 0) {
-      return { kind: 'invalid', capability: 'update_stack_config', message: '`set` takes a stack and at least one key=value: `set sandbox/dev replicas=3`.' };
+      return {
+        kind: 'invalid',
+        capability: 'update_stack_config',
+        message: '`set` takes a stack and at least one key=value: `set sandbox/dev replicas=3`.',
+      };
     }
     const values: Record<string, string> = {};
     for (const pair of pairs) {
       const eq = pair.indexOf('=');
-      if (eq <= 0) return { kind: 'invalid', capability: 'update_stack_config', message: `"${pair}" is not key=value. Example: \`set ${stack} replicas=3\`.` };
+      if (eq <= 0)
+        return {
+          kind: 'invalid',
+          capability: 'update_stack_config',
+          message: `"${pair}" is not key=value. Example: \`set ${stack} replicas=3\`.`,
+        };
       values[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return { kind: 'command', capability: 'update_stack_config', params: { stack, values } };
   }
   if (word === 'status') {
-    if (rest.length !== 1) return { kind: 'invalid', capability: 'stack_status', message: '`status` takes a stack or a request id: `status sandbox/dev`.' };
+    if (rest.length !== 1)
+      return {
+        kind: 'invalid',
+        capability: 'stack_status',
+        message: '`status` takes a stack or a request id: `status sandbox/dev`.',
+      };
     return { kind: 'command', capability: 'stack_status', params: { target: rest[0] } };
   }
   if (word === 'history') {
-    if (rest.length > 1) return { kind: 'invalid', capability: 'deployment_history', message: '`history` takes at most one stack: `history sandbox/dev`.' };
+    if (rest.length > 1)
+      return {
+        kind: 'invalid',
+        capability: 'deployment_history',
+        message: '`history` takes at most one stack: `history sandbox/dev`.',
+      };
     return { kind: 'command', capability: 'deployment_history', params: rest[0] ? { stack: rest[0] } : {} };
   }
   return { kind: 'unknown', text };

@@ -48,7 +48,10 @@ export async function appendAudit(trx: Transaction<Database> | Db, entry: AuditE
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const hash = rowHash(prevHash, fields);
-  await trx.insertInto('audit_log').values({ ...fields, prev_hash: prevHash, hash }).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({ ...fields, prev_hash: prevHash, hash })
+    .execute();
   const head = `${fields.seq}:${hash}`;
   await trx
     .insertInto('meta')
@@ -70,13 +73,25 @@ export async function verifyAudit(db: Db): Promise<AuditVerification> {
   let expectedSeq = 1;
   for (const row of rows) {
     if (row.seq !== expectedSeq) {
-      return { ok: false, rows: rows.length, firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${row.seq})` } };
+      return {
+        ok: false,
+        rows: rows.length,
+        firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${row.seq})` },
+      };
     }
     if (row.prev_hash !== prevHash) {
-      return { ok: false, rows: rows.length, firstBad: { seq: row.seq, reason: 'prev_hash does not match the row before it' } };
+      return {
+        ok: false,
+        rows: rows.length,
+        firstBad: { seq: row.seq, reason: 'prev_hash does not match the row before it' },
+      };
     }
     if (rowHash(prevHash, row) !== row.hash) {
-      return { ok: false, rows: rows.length, firstBad: { seq: row.seq, reason: 'row content does not match its hash (edited)' } };
+      return {
+        ok: false,
+        rows: rows.length,
+        firstBad: { seq: row.seq, reason: 'row content does not match its hash (edited)' },
+      };
     }
     prevHash = row.hash;
     expectedSeq += 1;
@@ -88,7 +103,10 @@ export async function verifyAudit(db: Db): Promise<AuditVerification> {
     return {
       ok: false,
       rows: rows.length,
-      firstBad: { seq: Math.min(headSeq, rows.length + 1), reason: `the log ends at row ${rows.length} but its recorded head is row ${headSeq}: rows were removed` },
+      firstBad: {
+        seq: Math.min(headSeq, rows.length + 1),
+        reason: `the log ends at row ${rows.length} but its recorded head is row ${headSeq}: rows were removed`,
+      },
     };
   }
   return { ok: true, rows: rows.length };

@@ -26,16 +26,31 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
 }
 
 /** Inserts the deployment; false if this request revision already has one (idempotent approve). */
-export async function insertDeployment(db: Executor, d: { id: string; requestId: string; revision: number; stack: string; at: string }): Promise<boolean> {
+export async function insertDeployment(
+  db: Executor,
+  d: { id: string; requestId: string; revision: number; stack: string; at: string },
+): Promise<boolean> {
   const result = await db
     .insertInto('deployments')
-    .values({ id: d.id, request_id: d.requestId, revision: d.revision, stack: d.stack, status: 'queued', queued_at: d.at, outputs: '{}' })
+    .values({
+      id: d.id,
+      request_id: d.requestId,
+      revision: d.revision,
+      stack: d.stack,
+      status: 'queued',
+      queued_at: d.at,
+      outputs: '{}',
+    })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
-export async function findDeployment(db: Executor, where: { id?: string; requestId?: string; revision?: number }, withEvents = true): Promise<Deployment | undefined> {
+export async function findDeployment(
+  db: Executor,
+  where: { id?: string; requestId?: string; revision?: number },
+  withEvents = true,
+): Promise<Deployment | undefined> {
   let query = db.selectFrom('deployments').selectAll();
   if (where.id) query = query.where('id', '=', where.id);
   if (where.requestId) query = query.where('request_id', '=', where.requestId);
@@ -56,7 +71,14 @@ export async function listDeployments(db: Executor, filter: { stack?: string; li
 export async function updateDeployment(
   db: Executor,
   id: string,
-  patch: Partial<{ status: DeploymentStatus; started_at: string; finished_at: string; outputs: Record<string, unknown>; error: string | null; progress_message_id: string }>,
+  patch: Partial<{
+    status: DeploymentStatus;
+    started_at: string;
+    finished_at: string;
+    outputs: Record<string, unknown>;
+    error: string | null;
+    progress_message_id: string;
+  }>,
 ): Promise<void> {
   const { outputs, ...rest } = patch;
   await db
@@ -73,11 +95,24 @@ export async function progressMessageOf(db: Executor, id: string): Promise<strin
 
 export async function appendEvents(db: Executor, deploymentId: string, events: Omit<DeploymentEventRecord, 'seq'>[]): Promise<void> {
   if (events.length === 0) return;
-  const last = await db.selectFrom('deployment_events').select(({ fn }) => fn.max('seq').as('max')).where('deployment_id', '=', deploymentId).executeTakeFirst();
+  const last = await db
+    .selectFrom('deployment_events')
+    .select(({ fn }) => fn.max('seq').as('max'))
+    .where('deployment_id', '=', deploymentId)
+    .executeTakeFirst();
   let seq = Number(last?.max ?? 0);
   await db
     .insertInto('deployment_events')
-    .values(events.map((e) => ({ deployment_id: deploymentId, seq: ++seq, at: e.at, type: e.type, address: e.address, message: e.message })))
+    .values(
+      events.map((e) => ({
+        deployment_id: deploymentId,
+        seq: ++seq,
+        at: e.at,
+        type: e.type,
+        address: e.address,
+        message: e.message,
+      })),
+    )
     .execute();
 }
 
@@ -120,7 +155,15 @@ export async function queuedOn(db: Executor, stack: string): Promise<{ id: strin
   return rows.map((r) => ({ id: r.id, requestId: r.request_id, revision: r.revision }));
 }
 
-export async function deploymentsInStatus(db: Executor, statuses: DeploymentStatus[]): Promise<{ id: string; stack: string; requestId: string; revision: number }[]> {
-  const rows = await db.selectFrom('deployments').select(['id', 'stack', 'request_id', 'revision']).where('status', 'in', statuses).orderBy('queued_at').execute();
+export async function deploymentsInStatus(
+  db: Executor,
+  statuses: DeploymentStatus[],
+): Promise<{ id: string; stack: string; requestId: string; revision: number }[]> {
+  const rows = await db
+    .selectFrom('deployments')
+    .select(['id', 'stack', 'request_id', 'revision'])
+    .where('status', 'in', statuses)
+    .orderBy('queued_at')
+    .execute();
   return rows.map((r) => ({ id: r.id, stack: r.stack, requestId: r.request_id, revision: r.revision }));
 }

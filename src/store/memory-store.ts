@@ -31,7 +31,10 @@ class KvTableStore {
 
   async clear(): Promise<void> {
     if (!this.namespace) return; // never wipe every user's memory at once
-    await this.db.deleteFrom('kv').where('key', 'like', `${this.namespace.replace(/[%_]/g, '')}:%`).execute();
+    await this.db
+      .deleteFrom('kv')
+      .where('key', 'like', `${this.namespace.replace(/[%_]/g, '')}:%`)
+      .execute();
   }
 
   async has(key: string): Promise<boolean> {
@@ -64,10 +67,23 @@ export async function readProfile(db: Db, principal: string): Promise<UserProfil
 export async function rememberRequest(
   db: Db,
   principal: string,
-  request: { text: string; capability: string; stack: string; environment: string; requestId: string; at: string },
+  request: {
+    text: string;
+    capability: string;
+    stack: string;
+    environment: string;
+    requestId: string;
+    at: string;
+  },
 ): Promise<void> {
   const profile = await readProfile(db, principal);
-  profile.lastRequest = { text: request.text, capability: request.capability, stack: request.stack, requestId: request.requestId, at: request.at };
+  profile.lastRequest = {
+    text: request.text,
+    capability: request.capability,
+    stack: request.stack,
+    requestId: request.requestId,
+    at: request.at,
+  };
   profile.stacks[request.stack] = (profile.stacks[request.stack] ?? 0) + 1;
   profile.environments[request.environment] = (profile.environments[request.environment] ?? 0) + 1;
   await userMemory(db, principal).set('profile', profile);

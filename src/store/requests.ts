@@ -62,7 +62,14 @@ export async function findRequest(db: Executor, id: string, revision?: number): 
  * Moves a revision from one of `from` to `to` only if it is still in one of `from`. Returns false
  * when another actor got there first: this is what makes two simultaneous clicks safe.
  */
-export async function transitionRequest(db: Executor, id: string, revision: number, from: RequestStatus[], to: RequestStatus, at: string): Promise<boolean> {
+export async function transitionRequest(
+  db: Executor,
+  id: string,
+  revision: number,
+  from: RequestStatus[],
+  to: RequestStatus,
+  at: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('change_requests')
     .set({ status: to, updated_at: at })
@@ -74,10 +81,18 @@ export async function transitionRequest(db: Executor, id: string, revision: numb
 }
 
 export async function setPlanMessage(db: Executor, id: string, revision: number, messageId: string): Promise<void> {
-  await db.updateTable('change_requests').set({ plan_message_id: messageId }).where('id', '=', id).where('revision', '=', revision).execute();
+  await db
+    .updateTable('change_requests')
+    .set({ plan_message_id: messageId })
+    .where('id', '=', id)
+    .where('revision', '=', revision)
+    .execute();
 }
 
-export async function listRequests(db: Executor, filter: { stack?: string; statuses?: RequestStatus[]; limit?: number } = {}): Promise<ChangeRequest[]> {
+export async function listRequests(
+  db: Executor,
+  filter: { stack?: string; statuses?: RequestStatus[]; limit?: number } = {},
+): Promise<ChangeRequest[]> {
   let query = db.selectFrom('change_requests').selectAll().orderBy('created_at', 'desc').orderBy('revision', 'desc');
   if (filter.stack) query = query.where('stack', '=', filter.stack);
   if (filter.statuses) query = query.where('status', 'in', filter.statuses);
@@ -89,7 +104,14 @@ export async function listRequests(db: Executor, filter: { stack?: string; statu
 export async function insertApproval(db: Executor, a: Approval): Promise<boolean> {
   const result = await db
     .insertInto('approvals')
-    .values({ request_id: a.requestId, revision: a.revision, approver: a.approver, decision: a.decision, plan_hash: a.planHash, at: a.at })
+    .values({
+      request_id: a.requestId,
+      revision: a.revision,
+      approver: a.approver,
+      decision: a.decision,
+      plan_hash: a.planHash,
+      at: a.at,
+    })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;

@@ -23,7 +23,11 @@ const cardSchema = z.custom<Card>((v) => typeof v === 'object' && v !== null && 
 
 export async function ensureThread(db: Db, id: string | undefined, channel: ChannelKind, at: string): Promise<string> {
   const threadId = id ?? randomUUID();
-  await db.insertInto('threads').values({ id: threadId, channel, created_at: at }).onConflict((oc) => oc.doNothing()).execute();
+  await db
+    .insertInto('threads')
+    .values({ id: threadId, channel, created_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
   return threadId;
 }
 
@@ -31,26 +35,64 @@ export async function threadExists(db: Db, id: string): Promise<boolean> {
   return (await db.selectFrom('threads').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
-export async function addMessage(db: Db, m: { threadId: string; author: string; card: Card; requestId: string | null; at: string }): Promise<StoredMessage> {
+export async function addMessage(
+  db: Db,
+  m: { threadId: string; author: string; card: Card; requestId: string | null; at: string },
+): Promise<StoredMessage> {
   const id = randomUUID();
   return db.transaction().execute(async (trx) => {
-    const last = await trx.selectFrom('messages').select(({ fn }) => fn.max('seq').as('max')).where('thread_id', '=', m.threadId).executeTakeFirst();
+    const last = await trx
+      .selectFrom('messages')
+      .select(({ fn }) => fn.max('seq').as('max'))
+      .where('thread_id', '=', m.threadId)
+      .executeTakeFirst();
     const seq = Number(last?.max ?? 0) + 1;
     await trx
       .insertInto('messages')
-      .values({ id, thread_id: m.threadId, seq, author: m.author, card: JSON.stringify(m.card), request_id: m.requestId, created_at: m.at, updated_at: m.at })
+      .values({
+        id,
+        thread_id: m.threadId,
+        seq,
+        author: m.author,
+        card: JSON.stringify(m.card),
+        request_id: m.requestId,
+        created_at: m.at,
+        updated_at: m.at,
+      })
       .execute();
-    return { id, threadId: m.threadId, seq, author: m.author, card: m.card, requestId: m.requestId, createdAt: m.at, updatedAt: m.at };
+    return {
+      id,
+      threadId: m.threadId,
+      seq,
+      author: m.author,
+      card: m.card,
+      requestId: m.requestId,
+      createdAt: m.at,
+      updatedAt: m.at,
+    };
   });
 }
 
 export async function updateMessage(db: Db, id: string, card: Card, at: string): Promise<StoredMessage | undefined> {
-  await db.updateTable('messages').set({ card: JSON.stringify(card), updated_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('messages')
+    .set({ card: JSON.stringify(card), updated_at: at })
+    .where('id', '=', id)
+    .execute();
   const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toMessage(row) : undefined;
 }
 
-function toMessage(row: { id: string; thread_id: string; seq: number; author: string; card: string; request_id: string | null; created_at: string; updated_at: string }): StoredMessage {
+function toMessage(row: {
+  id: string;
+  thread_id: string;
+  seq: number;
+  author: string;
+  card: string;
+  request_id: string | null;
+  created_at: string;
+  updated_at: string;
+}): StoredMessage {
   return {
     id: row.id,
     threadId: row.thread_id,

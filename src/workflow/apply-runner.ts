@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { queuedCard, progressCard, resultCard } from '../../cards/run-cards.ts';
+import { progressCard, queuedCard, resultCard } from '../../cards/run-cards.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import { sha256 } from '../domain/hash.ts';
 import type { ChangeRequest, Plan } from '../domain/types.ts';
@@ -62,7 +62,16 @@ export class ApplyRunner {
     const id = deploymentIdFor(request);
     const at = this.at();
     const created = await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await insertDeployment(trx, { id, requestId: request.id, revision: request.revision, stack: request.stack, at }))) return false;
+      if (
+        !(await insertDeployment(trx, {
+          id,
+          requestId: request.id,
+          revision: request.revision,
+          stack: request.stack,
+          at,
+        }))
+      )
+        return false;
       await transition(trx, request, ['approved'], 'queued', actor, at, { deploymentId: id });
       return true;
     });
@@ -127,7 +136,10 @@ export class ApplyRunner {
     );
     const required = this.deps.policy.rule(request.environment).required;
     if (approvals.length < required) {
-      throw new GreenlightError('plan_mismatch', `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`);
+      throw new GreenlightError(
+        'plan_mismatch',
+        `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`,
+      );
     }
     if (!artifactIntact(request.plan)) {
       throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
@@ -173,7 +185,10 @@ export class ApplyRunner {
     if (!outcome.ok && outcome.error.code === 'plan_stale') {
       // The stack changed while this request waited. Plan again; the approval carries over only
       // when the fresh plan makes exactly the changes that were approved.
-      const retried = await this.retryStale(request, tracker, signal, log).catch((error: unknown) => ({ ok: false as const, error: toGreenlightError(error) }));
+      const retried = await this.retryStale(request, tracker, signal, log).catch((error: unknown) => ({
+        ok: false as const,
+        error: toGreenlightError(error),
+      }));
       if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, stack.name);
       outcome = retried;
       await tracker.finish();
@@ -209,7 +224,13 @@ export class ApplyRunner {
     await this.deps.db.transaction().execute((trx) =>
       appendAudit(
         trx,
-        { actor: SYSTEM, action: same ? 'plan.refreshed' : 'plan.changed_while_queued', requestId: request.id, revision: request.revision, detail: { approvedHash: request.plan.hash, freshHash: fresh.hash } },
+        {
+          actor: SYSTEM,
+          action: same ? 'plan.refreshed' : 'plan.changed_while_queued',
+          requestId: request.id,
+          revision: request.revision,
+          detail: { approvedHash: request.plan.hash, freshHash: fresh.hash },
+        },
         this.at(),
       ),
     );
@@ -221,21 +242,49 @@ export class ApplyRunner {
   private async finishSuperseded(request: ChangeRequest, deploymentId: string, stack: string): Promise<void> {
     const at = this.at();
     await this.deps.db.transaction().execute(async (trx) => {
-      await updateDeployment(trx, deploymentId, { status: 'cancelled', finished_at: at, error: 'The stack changed while this request was queued; re-planned for approval.' });
+      await updateDeployment(trx, deploymentId, {
+        status: 'cancelled',
+        finished_at: at,
+        error: 'The stack changed while this request was queued; re-planned for approval.',
+      });
       await unlockStack(trx, stack, deploymentId);
     });
-    await replan(this.deps, request, { from: ['applying'], to: 'superseded', actor: SYSTEM, reason: 'the stack changed while the request was queued and the fresh plan differs' });
+    await replan(this.deps, request, {
+      from: ['applying'],
+      to: 'superseded',
+      actor: SYSTEM,
+      reason: 'the stack changed while the request was queued and the fresh plan differs',
+    });
   }
 
-  private async finish(request: ChangeRequest, deploymentId: string, outcome: { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError }): Promise<void> {
+  private async finish(
+    request: ChangeRequest,
+    deploymentId: string,
+    outcome: { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError },
+  ): Promise<void> {
     const at = this.at();
     await this.deps.db.transaction().execute(async (trx) => {
       if (outcome.ok) {
-        await updateDeployment(trx, deploymentId, { status: 'succeeded', finished_at: at, outputs: outcome.result.outputs, error: null });
-        await transition(trx, request, ['applying'], 'succeeded', SYSTEM, at, { deploymentId, summary: outcome.result.summary });
+        await updateDeployment(trx, deploymentId, {
+          status: 'succeeded',
+          finished_at: at,
+          outputs: outcome.result.outputs,
+          error: null,
+        });
+        await transition(trx, request, ['applying'], 'succeeded', SYSTEM, at, {
+          deploymentId,
+          summary: outcome.result.summary,
+        });
       } else {
-        await updateDeployment(trx, deploymentId, { status: 'failed', finished_at: at, error: outcome.error.message });
-        await transition(trx, request, ['applying'], 'failed', SYSTEM, at, { deploymentId, code: outcome.error.code });
+        await updateDeployment(trx, deploymentId, {
+          status: 'failed',
+          finished_at: at,
+          error: outcome.error.message,
+        });
+        await transition(trx, request, ['applying'], 'failed', SYSTEM, at, {
+          deploymentId,
+          code: outcome.error.code,
+        });
       }
       await unlockStack(trx, request.stack, deploymentId);
     });
@@ -255,7 +304,10 @@ export class ApplyRunner {
       const reason = 'Greenlight stopped during this apply. Check the stack (`status <stack>`) and request the change again.';
       await this.deps.db.transaction().execute(async (trx) => {
         await updateDeployment(trx, d.id, { status: 'failed', finished_at: at, error: reason });
-        await transition(trx, { id: d.requestId, revision: d.revision }, ['applying'], 'failed', SYSTEM, at, { deploymentId: d.id, reason });
+        await transition(trx, { id: d.requestId, revision: d.revision }, ['applying'], 'failed', SYSTEM, at, {
+          deploymentId: d.id,
+          reason,
+        });
         await unlockStack(trx, d.stack, d.id);
       });
       await this.deps.publisher.refreshPlanCard(d.requestId, d.revision);

@@ -31,10 +31,18 @@ export class ApprovalPolicy {
   canApprove(environment: Environment, requester: PrincipalId, user: PrincipalId): ApprovalDecision {
     const rule = this.rule(environment);
     if (!this.listed(user, rule.approvers)) {
-      return { allowed: false, code: 'permission_denied', reason: `${user} is not an approver for ${environment} (approvers: ${this.describe(environment)}).` };
+      return {
+        allowed: false,
+        code: 'permission_denied',
+        reason: `${user} is not an approver for ${environment} (approvers: ${this.describe(environment)}).`,
+      };
     }
     if (user === requester && !rule.allowSelfApproval) {
-      return { allowed: false, code: 'self_approval', reason: `${user} requested this change and cannot approve it in ${environment}.` };
+      return {
+        allowed: false,
+        code: 'self_approval',
+        reason: `${user} requested this change and cannot approve it in ${environment}.`,
+      };
     }
     return { allowed: true };
   }
@@ -42,7 +50,11 @@ export class ApprovalPolicy {
   /** Approvers may reject; so may the requester, to withdraw their own request. */
   canReject(environment: Environment, requester: PrincipalId, user: PrincipalId): ApprovalDecision {
     if (user === requester || this.listed(user, this.rule(environment).approvers)) return { allowed: true };
-    return { allowed: false, code: 'permission_denied', reason: `${user} is neither the requester nor an approver for ${environment}.` };
+    return {
+      allowed: false,
+      code: 'permission_denied',
+      reason: `${user} is neither the requester nor an approver for ${environment}.`,
+    };
   }
 
   describe(environment: Environment): string {

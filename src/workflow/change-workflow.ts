@@ -14,7 +14,7 @@ import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
-import { type RevisionDeps, newRequestId, replan } from './revisions.ts';
+import { newRequestId, type RevisionDeps, replan } from './revisions.ts';
 import type { StackRegistry } from './stacks.ts';
 import { createRevision, refuse, transition } from './transitions.ts';
 
@@ -81,7 +81,10 @@ export class ChangeWorkflow {
       const coded = toGreenlightError(error);
       if (coded.code === 'internal') log.error({ err: error }, 'request failed');
       else log.info({ code: coded.code, reason: coded.message }, 'request refused');
-      this.deps.metrics.requests.inc({ capability: parsed.kind === 'unknown' ? 'help' : parsed.capability, outcome: coded.code });
+      this.deps.metrics.requests.inc({
+        capability: parsed.kind === 'unknown' ? 'help' : parsed.capability,
+        outcome: coded.code,
+      });
       return [await this.deps.publisher.post(input.thread, errorCard(coded), null)];
     }
   }
@@ -93,10 +96,22 @@ export class ChangeWorkflow {
     throw new GreenlightError('bad_request', `${problems}. Usage: \`${cap.usage}\``);
   }
 
-  private async createRequest(input: InboundText, cap: Capability, params: Record<string, unknown>, draft: { stack: string; operation: 'apply' | 'destroy'; overrides: Record<string, string> }): Promise<ChangeRequest> {
+  private async createRequest(
+    input: InboundText,
+    cap: Capability,
+    params: Record<string, unknown>,
+    draft: { stack: string; operation: 'apply' | 'destroy'; overrides: Record<string, string> },
+  ): Promise<ChangeRequest> {
     const stack = this.deps.stacks.get(draft.stack);
     const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, stack: stack.name, operation: draft.operation, overrides: draft.overrides, artifactName: `${id}-r1` });
+    const { plan } = await this.deps.planner.plan({
+      capability: cap.id,
+      params,
+      stack: stack.name,
+      operation: draft.operation,
+      overrides: draft.overrides,
+      artifactName: `${id}-r1`,
+    });
     const at = this.at();
     const request: ChangeRequest = {
       id,
@@ -114,7 +129,14 @@ export class ChangeWorkflow {
       updatedAt: at,
     };
     await this.deps.db.transaction().execute((trx) => createRevision(trx, request, input.user, at, { text: input.text }));
-    await rememberRequest(this.deps.db, input.user, { text: input.text, capability: cap.id, stack: stack.name, environment: stack.environment, requestId: id, at });
+    await rememberRequest(this.deps.db, input.user, {
+      text: input.text,
+      capability: cap.id,
+      stack: stack.name,
+      environment: stack.environment,
+      requestId: id,
+      at,
+    });
     return request;
   }
 
@@ -137,22 +159,35 @@ export class ChangeWorkflow {
       throw await refuseWith('superseded', `Revision ${input.revision} of ${request.id} was replaced by revision ${request.revision}.`);
     }
     if (input.planHash !== undefined && input.planHash !== request.plan.hash) {
-      throw await refuseWith('plan_mismatch', `The plan you saw (${input.planHash.slice(0, 12)}) is not the current plan (${request.plan.hash.slice(0, 12)}).`);
+      throw await refuseWith(
+        'plan_mismatch',
+        `The plan you saw (${input.planHash.slice(0, 12)}) is not the current plan (${request.plan.hash.slice(0, 12)}).`,
+      );
     }
     const decision =
       input.action === 'approve'
         ? this.deps.policy.canApprove(request.environment, request.requester, input.user)
         : this.deps.policy.canReject(request.environment, request.requester, input.user);
     if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
-    const expired = request.status === 'expired' || (request.status === 'awaiting_approval' && Date.parse(request.plan.expiresAt) <= this.deps.now().getTime());
+    const expired =
+      request.status === 'expired' ||
+      (request.status === 'awaiting_approval' && Date.parse(request.plan.expiresAt) <= this.deps.now().getTime());
     if (expired && input.action !== 'reject') {
       const next = await this.replanExpired(request, input.user);
       if (input.action === 'replan') return next;
-      throw new GreenlightError('plan_expired', `The plan for ${request.id} expired at ${request.plan.expiresAt} and was not applied. Revision ${next.revision ?? ''} has a fresh plan.`, {
-        details: { requestId: request.id, revision: next.revision ?? null },
-      });
+      throw new GreenlightError(
+        'plan_expired',
+        `The plan for ${request.id} expired at ${request.plan.expiresAt} and was not applied. Revision ${next.revision ?? ''} has a fresh plan.`,
+        {
+          details: { requestId: request.id, revision: next.revision ?? null },
+        },
+      );
     }
-    if (input.action === 'replan') throw await refuseWith('already_decided', `${request.id} is ${request.status.replace('_', ' ')}; only an expired plan can be planned again.`);
+    if (input.action === 'replan')
+      throw await refuseWith(
+        'already_decided',
+        `${request.id} is ${request.status.replace('_', ' ')}; only an expired plan can be planned again.`,
+      );
     if (request.status !== 'awaiting_approval' && request.status !== 'expired') {
       throw await refuseWith('already_decided', `${request.id} is already ${request.status.replace('_', ' ')}.`);
     }
@@ -165,21 +200,55 @@ export class ChangeWorkflow {
       // Re-read inside the transaction: a concurrent click may have decided it already.
       const current = await findRequest(trx, request.id, request.revision);
       if (current?.status !== 'awaiting_approval') return { outcome: 'decided' as const, status: current?.status };
-      const recorded = await insertApproval(trx, { requestId: request.id, revision: request.revision, approver: user, decision: 'approve', planHash: request.plan.hash, at });
+      const recorded = await insertApproval(trx, {
+        requestId: request.id,
+        revision: request.revision,
+        approver: user,
+        decision: 'approve',
+        planHash: request.plan.hash,
+        at,
+      });
       if (!recorded) return { outcome: 'duplicate' as const };
-      const votes = (await listApprovals(trx, request.id)).filter((a) => a.revision === request.revision && a.decision === 'approve').length;
+      const votes = (await listApprovals(trx, request.id)).filter(
+        (a) => a.revision === request.revision && a.decision === 'approve',
+      ).length;
       if (votes < required) {
-        await appendAudit(trx, { actor: user, action: 'approval.recorded', requestId: request.id, revision: request.revision, detail: { votes, required, planHash: request.plan.hash } }, at);
+        await appendAudit(
+          trx,
+          {
+            actor: user,
+            action: 'approval.recorded',
+            requestId: request.id,
+            revision: request.revision,
+            detail: { votes, required, planHash: request.plan.hash },
+          },
+          at,
+        );
         return { outcome: 'partial' as const };
       }
-      await transition(trx, request, ['awaiting_approval'], 'approved', user, at, { planHash: request.plan.hash, approvals: votes });
+      await transition(trx, request, ['awaiting_approval'], 'approved', user, at, {
+        planHash: request.plan.hash,
+        approvals: votes,
+      });
       return { outcome: 'approved' as const };
     });
     if (result.outcome === 'decided') {
-      throw await refuse(this.deps.db, new GreenlightError('already_decided', `${request.id} is already ${result.status ?? 'decided'}.`), user, at, request);
+      throw await refuse(
+        this.deps.db,
+        new GreenlightError('already_decided', `${request.id} is already ${result.status ?? 'decided'}.`),
+        user,
+        at,
+        request,
+      );
     }
     if (result.outcome === 'duplicate') {
-      throw await refuse(this.deps.db, new GreenlightError('already_approved', `${user} already approved ${request.id}.`), user, at, request);
+      throw await refuse(
+        this.deps.db,
+        new GreenlightError('already_approved', `${user} already approved ${request.id}.`),
+        user,
+        at,
+        request,
+      );
     }
     this.deps.metrics.approvals.inc({ decision: 'approve', environment: request.environment });
     const card = await this.deps.publisher.refreshPlanCard(request.id, request.revision);
@@ -189,18 +258,36 @@ export class ChangeWorkflow {
 
   private async reject(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
     const moved = await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await transition(trx, request, ['awaiting_approval', 'expired'], 'rejected', user, at, { planHash: request.plan.hash }))) return false;
-      await insertApproval(trx, { requestId: request.id, revision: request.revision, approver: user, decision: 'reject', planHash: request.plan.hash, at });
+      if (
+        !(await transition(trx, request, ['awaiting_approval', 'expired'], 'rejected', user, at, {
+          planHash: request.plan.hash,
+        }))
+      )
+        return false;
+      await insertApproval(trx, {
+        requestId: request.id,
+        revision: request.revision,
+        approver: user,
+        decision: 'reject',
+        planHash: request.plan.hash,
+        at,
+      });
       return true;
     });
-    if (!moved) throw await refuse(this.deps.db, new GreenlightError('already_decided', `${request.id} was already decided.`), user, at, request);
+    if (!moved)
+      throw await refuse(this.deps.db, new GreenlightError('already_decided', `${request.id} was already decided.`), user, at, request);
     this.deps.metrics.approvals.inc({ decision: 'reject', environment: request.environment });
     return (await this.deps.publisher.refreshPlanCard(request.id, request.revision)) ?? (await this.deps.publisher.renderPlanCard(request));
   }
 
   /** An approval of an expired plan never applies it: the stack is planned again for review. */
   private async replanExpired(request: ChangeRequest, user: PrincipalId): Promise<Card & { revision?: number }> {
-    const next = await replan(this.deps, request, { from: ['awaiting_approval', 'expired'], to: 'expired', actor: user, reason: 'plan expired before approval' });
+    const next = await replan(this.deps, request, {
+      from: ['awaiting_approval', 'expired'],
+      to: 'expired',
+      actor: user,
+      reason: 'plan expired before approval',
+    });
     if (!next) throw new GreenlightError('already_decided', `${request.id} was already planned again; act on its newest revision.`);
     return this.deps.publisher.renderPlanCard(next);
   }
@@ -213,7 +300,11 @@ export class ChangeWorkflow {
     for (const request of waiting) {
       if (Date.parse(request.plan.expiresAt) > now.getTime()) continue;
       const at = now.toISOString();
-      const moved = await this.deps.db.transaction().execute((trx) => transition(trx, request, ['awaiting_approval'], 'expired', 'greenlight', at, { expiresAt: request.plan.expiresAt }));
+      const moved = await this.deps.db.transaction().execute((trx) =>
+        transition(trx, request, ['awaiting_approval'], 'expired', 'greenlight', at, {
+          expiresAt: request.plan.expiresAt,
+        }),
+      );
       if (moved) {
         count += 1;
         await this.deps.publisher.refreshPlanCard(request.id, request.revision);

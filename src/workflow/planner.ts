@@ -55,7 +55,13 @@ export class Planner {
     const preview = await engine.preview(stacks.target(stack, config), request.operation, planFile, signal ? { signal } : {});
     const cost = estimateCost(preview.changes);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
-    const risk = assessRisk({ environment: stack.environment, operation: request.operation, changes: preview.changes, cost, firstDeploy });
+    const risk = assessRisk({
+      environment: stack.environment,
+      operation: request.operation,
+      changes: preview.changes,
+      cost,
+      firstDeploy,
+    });
     const created = now();
     const withoutHash: Omit<Plan, 'hash'> = {
       capability: request.capability,

@@ -19,7 +19,8 @@ export class ProgressTracker {
     now = Date.now(),
   ) {
     const resources = new Map<string, { status: 'pending'; elapsedSeconds: null }>();
-    for (const c of changes) if (c.operation !== 'no-op' && c.operation !== 'read') resources.set(c.address, { status: 'pending', elapsedSeconds: null });
+    for (const c of changes)
+      if (c.operation !== 'no-op' && c.operation !== 'read') resources.set(c.address, { status: 'pending', elapsedSeconds: null });
     this.state = { resources, startedAt: now, log: [] };
   }
 
@@ -36,7 +37,10 @@ export class ProgressTracker {
         resources.set(event.address, { status: 'done', elapsedSeconds: event.elapsedSeconds });
         break;
       case 'resource_failed':
-        resources.set(event.address, { status: 'failed', elapsedSeconds: resources.get(event.address)?.elapsedSeconds ?? null });
+        resources.set(event.address, {
+          status: 'failed',
+          elapsedSeconds: resources.get(event.address)?.elapsedSeconds ?? null,
+        });
         break;
       case 'log':
         log.push(event.address ? `${event.address}: ${event.message}` : event.message);
@@ -48,7 +52,12 @@ export class ProgressTracker {
       default:
         break;
     }
-    this.pending.push({ at: event.at, type: event.type, address: 'address' in event ? event.address : null, message: describe(event) });
+    this.pending.push({
+      at: event.at,
+      type: event.type,
+      address: 'address' in event ? event.address : null,
+      message: describe(event),
+    });
     this.schedule();
   }
 

@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { formatValue } from '../../cards/format.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
 import { factsCard, tableCard } from '../../cards/info-cards.ts';
-import { formatValue } from '../../cards/format.ts';
 import type { Card } from '../../cards/model.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import type { Plan } from '../domain/types.ts';
@@ -79,12 +79,25 @@ export class StackQueries implements QueryServices {
       [
         { label: 'Environment', value: stack.environment },
         { label: 'Engine', value: stack.engine },
-        { label: 'Config', value: Object.entries(config).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)' },
-        { label: 'Last deployment', value: last ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}` : 'never deployed through Greenlight' },
+        {
+          label: 'Config',
+          value:
+            Object.entries(config)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ') || '(none)',
+        },
+        {
+          label: 'Last deployment',
+          value: last
+            ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}`
+            : 'never deployed through Greenlight',
+        },
         { label: 'Applying now', value: running ?? 'nothing' },
         { label: 'Queued', value: queued.length ? queued.map((q) => q.requestId).join(', ') : 'nothing' },
       ],
-      outputRows.length ? [{ type: 'outputs', outputs: outputRows }] : [{ type: 'text', text: outputsNote ? `No outputs: ${outputsNote}` : 'No outputs yet.' }],
+      outputRows.length
+        ? [{ type: 'outputs', outputs: outputRows }]
+        : [{ type: 'text', text: outputsNote ? `No outputs: ${outputsNote}` : 'No outputs yet.' }],
     );
   }
 
@@ -98,11 +111,20 @@ export class StackQueries implements QueryServices {
       { label: 'Stack', value: request.stack },
       { label: 'Requested by', value: `${request.requester} at ${request.createdAt}` },
       { label: 'Asked', value: request.text },
-      { label: 'Approvals', value: approvals.map((a) => `${a.decision} by ${a.approver}`).join(', ') || 'none yet' },
-      { label: 'Deployment', value: deployment ? `${deployment.status}${deployment.error ? ` — ${deployment.error}` : ''}` : 'not started' },
+      {
+        label: 'Approvals',
+        value: approvals.map((a) => `${a.decision} by ${a.approver}`).join(', ') || 'none yet',
+      },
+      {
+        label: 'Deployment',
+        value: deployment ? `${deployment.status}${deployment.error ? ` — ${deployment.error}` : ''}` : 'not started',
+      },
     ]);
     if (deployment && Object.keys(deployment.outputs).length) {
-      card.blocks.push({ type: 'outputs', outputs: Object.entries(deployment.outputs).map(([k, v]) => ({ name: k, value: formatValue(v) })) });
+      card.blocks.push({
+        type: 'outputs',
+        outputs: Object.entries(deployment.outputs).map(([k, v]) => ({ name: k, value: formatValue(v) })),
+      });
     }
     return card;
   }

@@ -37,9 +37,23 @@ export async function replan(
     artifactName: `${previous.id}-r${revision}`,
   });
   const at = deps.now().toISOString();
-  const next: ChangeRequest = { ...previous, revision, status: 'awaiting_approval', plan, planMessageId: null, createdAt: at, updatedAt: at };
+  const next: ChangeRequest = {
+    ...previous,
+    revision,
+    status: 'awaiting_approval',
+    plan,
+    planMessageId: null,
+    createdAt: at,
+    updatedAt: at,
+  };
   const stored = await deps.db.transaction().execute(async (trx) => {
-    if (!(await transition(trx, previous, retire.from, retire.to, retire.actor, at, { reason: retire.reason, nextRevision: revision }))) return false;
+    if (
+      !(await transition(trx, previous, retire.from, retire.to, retire.actor, at, {
+        reason: retire.reason,
+        nextRevision: revision,
+      }))
+    )
+      return false;
     await createRevision(trx, next, retire.actor, at, { reason: retire.reason });
     return true;
   });

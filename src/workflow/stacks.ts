@@ -26,14 +26,21 @@ export class StackRegistry {
     if (stack) return stack;
     const names = this.list().map((s) => s.name);
     const close = names.filter((n) => n.startsWith(name.split('/')[0] ?? '') || n.endsWith(name.split('/')[1] ?? '\0'));
-    const hint = close.length ? ` Did you mean ${close.join(' or ')}?` : names.length ? ` Configured stacks: ${names.join(', ')}.` : ' No stacks are configured.';
+    const hint = close.length
+      ? ` Did you mean ${close.join(' or ')}?`
+      : names.length
+        ? ` Configured stacks: ${names.join(', ')}.`
+        : ' No stacks are configured.';
     throw new GreenlightError('unknown_stack', `There is no stack "${name}".${hint}`);
   }
 
   engine(stack: Stack): Engine {
     const engine = this.engines[stack.engine];
     if (!engine) {
-      throw new GreenlightError('engine_not_found', `Stack ${stack.name} uses the ${stack.engine} engine, which is not available in this build.`);
+      throw new GreenlightError(
+        'engine_not_found',
+        `Stack ${stack.name} uses the ${stack.engine} engine, which is not available in this build.`,
+      );
     }
     return engine;
   }

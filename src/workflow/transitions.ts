@@ -20,13 +20,29 @@ export async function transition(
 ): Promise<boolean> {
   const moved = await transitionRequest(trx, request.id, request.revision, from, to, at);
   if (moved) {
-    await appendAudit(trx, { actor, action: `request.${to}`, requestId: request.id, revision: request.revision, detail: { from, ...detail } }, at);
+    await appendAudit(
+      trx,
+      {
+        actor,
+        action: `request.${to}`,
+        requestId: request.id,
+        revision: request.revision,
+        detail: { from, ...detail },
+      },
+      at,
+    );
   }
   return moved;
 }
 
 /** Stores a new request revision and its audit row together. */
-export async function createRevision(trx: Transaction<Database>, request: ChangeRequest, actor: string, at: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function createRevision(
+  trx: Transaction<Database>,
+  request: ChangeRequest,
+  actor: string,
+  at: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
   await insertRequest(trx, request);
   await appendAudit(
     trx,
@@ -35,18 +51,35 @@ export async function createRevision(trx: Transaction<Database>, request: Change
       action: `request.${request.status}`,
       requestId: request.id,
       revision: request.revision,
-      detail: { capability: request.capability, stack: request.stack, planHash: request.plan.hash, ...detail },
+      detail: {
+        capability: request.capability,
+        stack: request.stack,
+        planHash: request.plan.hash,
+        ...detail,
+      },
     },
     at,
   );
 }
 
 /** Records a refused action in the audit log (its own transaction) and returns the error to throw. */
-export async function refuse(db: Db, error: GreenlightError, actor: string, at: string, request?: Pick<ChangeRequest, 'id' | 'revision'>): Promise<GreenlightError> {
+export async function refuse(
+  db: Db,
+  error: GreenlightError,
+  actor: string,
+  at: string,
+  request?: Pick<ChangeRequest, 'id' | 'revision'>,
+): Promise<GreenlightError> {
   await db.transaction().execute((trx) =>
     appendAudit(
       trx,
-      { actor, action: 'action.refused', requestId: request?.id ?? null, revision: request?.revision ?? null, detail: { code: error.code, reason: error.message } },
+      {
+        actor,
+        action: 'action.refused',
+        requestId: request?.id ?? null,
+        revision: request?.revision ?? null,
+        detail: { code: error.code, reason: error.message },
+      },
       at,
     ),
   );

@@ -17,7 +17,14 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     t = await startTestApp();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -50,7 +57,9 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     const progress = alice.locator('article[data-kind="progress"]');
     await expect.poll(() => progress.count(), { timeout: 20_000 }).toBe(1);
     const seenRunning = await alice
-      .waitForSelector('article[data-kind="progress"] li[data-status="running"], article[data-kind="progress"] li[data-status="done"]', { timeout: 20_000 })
+      .waitForSelector('article[data-kind="progress"] li[data-status="running"], article[data-kind="progress"] li[data-status="done"]', {
+        timeout: 20_000,
+      })
       .then(() => true);
     expect(seenRunning).toBe(true);
     const result = alice.locator('article[data-kind="result"]');

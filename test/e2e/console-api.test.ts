@@ -24,7 +24,13 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     expect(card.status).toBe('awaiting approval');
     const changes = card.blocks.find((b: any) => b.type === 'changes');
     expect(changes.rows.map((r: any) => r.address)).toEqual(
-      expect.arrayContaining(['terraform_data.network', 'terraform_data.database', 'terraform_data.app[0]', 'terraform_data.app[1]', 'terraform_data.gate']),
+      expect.arrayContaining([
+        'terraform_data.network',
+        'terraform_data.database',
+        'terraform_data.app[0]',
+        'terraform_data.app[1]',
+        'terraform_data.gate',
+      ]),
     );
     expect(card.actions.map((a: any) => a.id)).toEqual(['approve', 'reject']);
 
@@ -35,7 +41,11 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
 
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
     expect(done.status).toBe('succeeded');
-    expect(done.deployment.outputs).toMatchObject({ replicas: 2, url: 'http://sandbox-dev.local:8080', app_names: ['sandbox-dev-app-0', 'sandbox-dev-app-1'] });
+    expect(done.deployment.outputs).toMatchObject({
+      replicas: 2,
+      url: 'http://sandbox-dev.local:8080',
+      app_names: ['sandbox-dev-app-0', 'sandbox-dev-app-1'],
+    });
     expect(done.deployment.events.filter((e: any) => e.type === 'resource_finished')).toHaveLength(6);
 
     const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
@@ -85,14 +95,22 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
 
   it('double approve and two approvers at once make exactly one apply', async () => {
     const { requestId } = await t.chat('alice', 'set sandbox/dev replicas=3');
-    const results = await Promise.all([t.act('bob', requestId!, 'approve'), t.act('bob', requestId!, 'approve'), t.act('carol', requestId!, 'approve')]);
+    const results = await Promise.all([
+      t.act('bob', requestId!, 'approve'),
+      t.act('bob', requestId!, 'approve'),
+      t.act('carol', requestId!, 'approve'),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409, 409]);
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
     expect(done.status).toBe('succeeded');
     const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
-    const count = db.prepare('select count(*) as n from deployments where request_id = ?').get(requestId) as { n: number };
-    const applies = db.prepare("select count(*) as n from audit_log where request_id = ? and action = 'request.applying'").get(requestId) as { n: number };
+    const count = db.prepare('select count(*) as n from deployments where request_id = ?').get(requestId) as {
+      n: number;
+    };
+    const applies = db
+      .prepare("select count(*) as n from audit_log where request_id = ? and action = 'request.applying'")
+      .get(requestId) as { n: number };
     db.close();
     expect(count.n).toBe(1);
     expect(applies.n).toBe(1);
@@ -120,7 +138,9 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     // the same change, and that fresh plan was applied (audited as plan.refreshed).
     expect(secondDone.deployment.outputs.replicas).toBe(4);
     const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
-    const refreshed = db.prepare("select count(*) as n from audit_log where request_id = ? and action = 'plan.refreshed'").get(second.requestId) as { n: number };
+    const refreshed = db
+      .prepare("select count(*) as n from audit_log where request_id = ? and action = 'plan.refreshed'")
+      .get(second.requestId) as { n: number };
     db.close();
     expect(refreshed.n).toBe(1);
   });
@@ -168,14 +188,22 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
 
   it('answers bad input with a clear message and changes nothing', async () => {
     const before = (await t.get('/api/threads')).body.threads.length;
-    const malformed = await fetch(`${t.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":' });
+    const malformed = await fetch(`${t.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"user":',
+    });
     expect(malformed.status).toBe(400);
     const missing = await t.post('/api/chat', { text: 'deploy sandbox/dev' });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('user');
     const badUser = await t.post('/api/chat', { user: '<script>', text: 'hi' });
     expect(badUser.status).toBe(400);
-    const badAction = await t.post('/api/actions', { user: 'bob', requestId: 'cr-0000000000', action: 'apply-now' });
+    const badAction = await t.post('/api/actions', {
+      user: 'bob',
+      requestId: 'cr-0000000000',
+      action: 'apply-now',
+    });
     expect(badAction.status).toBe(400);
     const unknown = await t.act('bob', 'cr-0000000000', 'approve');
     expect(unknown.status).toBe(404);

@@ -18,7 +18,12 @@ export interface TestApp {
   post(path: string, body: unknown): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
   chat(user: string, text: string, thread?: string): Promise<{ thread: string; requestId: string | null; card: any }>;
-  act(user: string, requestId: string, action: 'approve' | 'reject' | 'replan', extra?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  act(
+    user: string,
+    requestId: string,
+    action: 'approve' | 'reject' | 'replan',
+    extra?: Record<string, unknown>,
+  ): Promise<{ status: number; body: any }>;
   waitForStatus(requestId: string, statuses: string[], timeoutMs?: number): Promise<any>;
   waitForMessage(thread: string, match: (message: any) => boolean, timeoutMs?: number): Promise<any>;
   close(): Promise<void>;
@@ -27,13 +32,22 @@ export interface TestApp {
 export async function startTestApp(input: ConfigInput = {}, options: { dataDir?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenlight-test-'));
   const config = parseConfig(
-    { ...input, dataDir, console: { host: '127.0.0.1', port: 0, ...(input.console ?? {}) }, log: { level: 'silent' } },
+    {
+      ...input,
+      dataDir,
+      console: { host: '127.0.0.1', port: 0, ...(input.console ?? {}) },
+      log: { level: 'silent' },
+    },
     { source: 'test', baseDir: process.cwd() },
   );
   // Fast applies in tests: each sandbox provisioner sleeps 1 s unless a test says otherwise.
   for (const stack of Object.values(config.stacks)) if (stack.config.apply_seconds) stack.config.apply_seconds = '1';
   const clock = { offsetMs: 0 };
-  const app = await createApp(config, { now: () => new Date(Date.now() + clock.offsetMs), logger: pino({ level: 'silent' }), expirySweepMs: 0 });
+  const app = await createApp(config, {
+    now: () => new Date(Date.now() + clock.offsetMs),
+    logger: pino({ level: 'silent' }),
+    expirySweepMs: 0,
+  });
   const url = await app.start();
 
   async function request(method: string, path: string, body?: unknown) {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { Db } from '../../store/database.ts';
 import { findDeployment } from '../../store/deployments.ts';
 import { findRequest, listApprovals } from '../../store/requests.ts';
 import { listMessages, listThreads, threadExists } from '../../store/threads.ts';
 import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
-import { type ConsolePort, type MessageView, BOT_AUTHOR, toView } from './console-port.ts';
+import { BOT_AUTHOR, type ConsolePort, type MessageView, toView } from './console-port.ts';
 import { actionBody, chatBody, consolePrincipal, idParam } from './schemas.ts';
 
 // The console's JSON API (documented in README "Console API").
@@ -33,8 +33,24 @@ export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDep
     }
     const threadId = body.thread ?? randomUUID();
     const user = consolePrincipal(body.user);
-    await port.postAs(threadId, user, { kind: 'info', title: '', tone: 'neutral', blocks: [{ type: 'text', text: body.text }], actions: [], context: [] }, null);
-    const posted = await workflow.submit({ user, text: body.text, thread: { channel: 'console', id: threadId } });
+    await port.postAs(
+      threadId,
+      user,
+      {
+        kind: 'info',
+        title: '',
+        tone: 'neutral',
+        blocks: [{ type: 'text', text: body.text }],
+        actions: [],
+        context: [],
+      },
+      null,
+    );
+    const posted = await workflow.submit({
+      user,
+      text: body.text,
+      thread: { channel: 'console', id: threadId },
+    });
     return {
       thread: threadId,
       messages: posted.map((m) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card })),
@@ -71,7 +87,15 @@ export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDep
       plan: request.plan,
       approvals,
       deployment: deployment
-        ? { id: deployment.id, status: deployment.status, startedAt: deployment.startedAt, finishedAt: deployment.finishedAt, error: deployment.error, outputs: deployment.outputs, events: deployment.events }
+        ? {
+            id: deployment.id,
+            status: deployment.status,
+            startedAt: deployment.startedAt,
+            finishedAt: deployment.finishedAt,
+            error: deployment.error,
+            outputs: deployment.outputs,
+            events: deployment.events,
+          }
         : null,
     };
   });
@@ -89,7 +113,11 @@ export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDep
     const { id } = parse(idParam, req.params);
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     const send = (view: MessageView) => res.write(`event: message\ndata: ${JSON.stringify(view)}\n\n`);
     port.events.on(id, send);

@@ -3,7 +3,7 @@ import type { Card } from '../../../cards/model.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
 import type { ThreadRef } from '../../domain/types.ts';
 import type { Db } from '../../store/database.ts';
-import { type StoredMessage, addMessage, ensureThread, updateMessage } from '../../store/threads.ts';
+import { addMessage, ensureThread, type StoredMessage, updateMessage } from '../../store/threads.ts';
 import type { ThreadPort } from '../../workflow/ports.ts';
 
 // The console's side of the workflow: messages are rows in the store (so threads survive a
@@ -23,7 +23,16 @@ export interface MessageView {
 }
 
 export function toView(m: StoredMessage): MessageView {
-  return { id: m.id, seq: m.seq, author: m.author, requestId: m.requestId, card: m.card, html: renderHtml(m.card), createdAt: m.createdAt, updatedAt: m.updatedAt };
+  return {
+    id: m.id,
+    seq: m.seq,
+    author: m.author,
+    requestId: m.requestId,
+    card: m.card,
+    html: renderHtml(m.card),
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
 }
 
 export class ConsolePort implements ThreadPort {

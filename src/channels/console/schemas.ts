@@ -12,7 +12,10 @@ export const chatBody = z
   .object({
     user: userName,
     text: z.string().trim().min(1, 'text is empty').max(4000, 'text is longer than 4000 characters'),
-    thread: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'thread ids look like the one /api/chat returned').optional(),
+    thread: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/, 'thread ids look like the one /api/chat returned')
+      .optional(),
   })
   .strict();
 
@@ -22,7 +25,10 @@ export const actionBody = z
     requestId: z.string().regex(/^cr-[0-9a-f]{10}$/, 'request ids look like cr-0123456789'),
     action: z.enum(['approve', 'reject', 'replan']),
     revision: z.number().int().positive().optional(),
-    planHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    planHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .strict();
 

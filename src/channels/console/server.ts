@@ -36,7 +36,11 @@ function presentedToken(headers: Record<string, string | string[] | undefined>, 
 }
 
 export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger; metrics: Metrics }): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.log.child({ channel: 'console' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.log.child({ channel: 'console' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  });
   const token = config.console.token;
 
   if (token) {
@@ -53,15 +57,25 @@ export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger
 
   app.setErrorHandler((error, req, reply) => {
     if (error instanceof GreenlightError) {
-      return reply.status(error.httpStatus).send({ error: { code: error.code, message: error.message, next: error.nextStep, details: error.details } });
+      return reply.status(error.httpStatus).send({
+        error: { code: error.code, message: error.message, next: error.nextStep, details: error.details },
+      });
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own 4xx: malformed JSON, wrong content type, body too large.
-      return reply.status(status).send({ error: { code: 'bad_request', message: (error as Error).message, next: 'Send a JSON body as the README shows.' } });
+      return reply.status(status).send({
+        error: {
+          code: 'bad_request',
+          message: (error as Error).message,
+          next: 'Send a JSON body as the README shows.',
+        },
+      });
     }
     req.log.error({ err: error }, 'console request failed');
-    return reply.status(500).send({ error: { code: 'internal', message: 'Internal error', next: 'Look at the server log for details.' } });
+    return reply.status(500).send({
+      error: { code: 'internal', message: 'Internal error', next: 'Look at the server log for details.' },
+    });
   });
 
   for (const [path, asset] of Object.entries(ASSETS)) {

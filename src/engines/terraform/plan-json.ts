@@ -23,9 +23,7 @@ export const planJsonSchema = z.object({
   format_version: z.string(),
   resource_changes: z.array(resourceChangeSchema).default([]),
   resource_drift: z.array(resourceChangeSchema).default([]),
-  configuration: z
-    .object({ root_module: z.object({ variables: z.record(z.string(), z.unknown()).optional() }).optional() })
-    .optional(),
+  configuration: z.object({ root_module: z.object({ variables: z.record(z.string(), z.unknown()).optional() }).optional() }).optional(),
   errored: z.boolean().optional(),
 });
 export type PlanJson = z.infer<typeof planJsonSchema>;
@@ -84,7 +82,11 @@ function toResourceChange(rc: z.infer<typeof resourceChangeSchema>): ResourceCha
   };
 }
 
-export function parsePlanJson(text: string): { changes: ResourceChange[]; drift: ResourceChange[]; variables: string[] } {
+export function parsePlanJson(text: string): {
+  changes: ResourceChange[];
+  drift: ResourceChange[];
+  variables: string[];
+} {
   const plan = planJsonSchema.parse(JSON.parse(text));
   return {
     changes: plan.resource_changes.filter((rc) => rc.mode !== 'data').map(toResourceChange),

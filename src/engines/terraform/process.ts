@@ -41,7 +41,11 @@ export function runTerraform(
     child.on('error', (error: NodeJS.ErrnoException) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') {
-        reject(new GreenlightError('engine_not_found', `The Terraform binary "${binary}" was not found on PATH.`, { cause: error }));
+        reject(
+          new GreenlightError('engine_not_found', `The Terraform binary "${binary}" was not found on PATH.`, {
+            cause: error,
+          }),
+        );
       } else {
         reject(new GreenlightError('engine_failed', `Could not run ${binary}: ${error.message}`, { cause: error }));
       }
@@ -49,7 +53,12 @@ export function runTerraform(
     child.on('close', (code, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
-      resolve({ exitCode: code ?? (signal ? 130 : 1), stdout: out.join('\n'), stderr, ms: performance.now() - started });
+      resolve({
+        exitCode: code ?? (signal ? 130 : 1),
+        stdout: out.join('\n'),
+        stderr,
+        ms: performance.now() - started,
+      });
     });
   });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
 import { parsePlanJson } from './plan-json.ts';
-import { type TerraformRun, runTerraform } from './process.ts';
+import { runTerraform, type TerraformRun } from './process.ts';
 import { maskOutputs, parseUiLine } from './ui-events.ts';
 
 // Terraform / OpenTofu through its CLI: init → plan -out → show -json → apply <planfile>.
@@ -32,7 +32,11 @@ export class TerraformEngine implements Engine {
     return env;
   }
 
-  private async run(target: StackTarget, args: string[], options: RunOptions & { onLine?: (line: string) => void } = {}): Promise<TerraformRun> {
+  private async run(
+    target: StackTarget,
+    args: string[],
+    options: RunOptions & { onLine?: (line: string) => void } = {},
+  ): Promise<TerraformRun> {
     const run = await runTerraform(this.binary, [`-chdir=${target.dir}`, ...args], {
       env: this.env(target),
       signal: options.signal,

@@ -19,7 +19,12 @@ const line = z.object({
   type: z.string(),
   hook: hook.optional(),
   diagnostic: z
-    .object({ severity: z.string(), summary: z.string(), detail: z.string().default(''), address: z.string().optional() })
+    .object({
+      severity: z.string(),
+      summary: z.string(),
+      detail: z.string().default(''),
+      address: z.string().optional(),
+    })
     .optional(),
   changes: z.object({ add: z.number(), change: z.number(), remove: z.number() }).optional(),
   outputs: z.record(z.string(), z.object({ sensitive: z.boolean(), value: z.unknown().optional() })).optional(),
@@ -62,9 +67,21 @@ export function parseUiLine(raw: string): EngineEvent | null {
     case 'apply_progress':
       return { type: 'resource_progress', at, address, elapsedSeconds: l.hook?.elapsed_seconds ?? 0 };
     case 'apply_complete':
-      return { type: 'resource_finished', at, address, operation: operation(l.hook?.action), elapsedSeconds: l.hook?.elapsed_seconds ?? 0 };
+      return {
+        type: 'resource_finished',
+        at,
+        address,
+        operation: operation(l.hook?.action),
+        elapsedSeconds: l.hook?.elapsed_seconds ?? 0,
+      };
     case 'apply_errored':
-      return { type: 'resource_failed', at, address, operation: operation(l.hook?.action), message: l['@message'] };
+      return {
+        type: 'resource_failed',
+        at,
+        address,
+        operation: operation(l.hook?.action),
+        message: l['@message'],
+      };
     case 'provision_progress':
       return { type: 'log', at, address: address || null, message: l.hook?.output ?? l['@message'] };
     case 'diagnostic': {

@@ -25,9 +25,16 @@ function notice(text) {
 }
 
 async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(json.error ? `${json.error.message} ${json.error.next ?? ''}` : `HTTP ${res.status}`), { status: res.status });
+  if (!res.ok)
+    throw Object.assign(new Error(json.error ? `${json.error.message} ${json.error.next ?? ''}` : `HTTP ${res.status}`), {
+      status: res.status,
+    });
   return json;
 }
 
@@ -93,7 +100,11 @@ $('#composer').addEventListener('submit', async (e) => {
   $('#text').value = '';
   notice('');
   try {
-    const res = await api('POST', '/api/chat', { user: userInput.value, text, ...(state.thread ? { thread: state.thread } : {}) });
+    const res = await api('POST', '/api/chat', {
+      user: userInput.value,
+      text,
+      ...(state.thread ? { thread: state.thread } : {}),
+    });
     if (res.thread !== state.thread) await openThread(res.thread);
   } catch (err) {
     notice(err.message);
