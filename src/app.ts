@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { ConsolePort } from './channels/console/console-port.ts';
 import { buildConsoleServer } from './channels/console/server.ts';
 import type { Config } from './config/schema.ts';
+import type { EngineKind } from './domain/types.ts';
+import type { Engine } from './engines/engine.ts';
 import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -23,6 +25,8 @@ export interface AppOptions {
   logger?: Logger;
   /** How often expired plans are swept (ms); 0 turns the sweeper off (tests drive it). */
   expirySweepMs?: number;
+  /** Engines to use instead of the built-in ones (benchmarks wrap them to time them). */
+  engines?: Partial<Record<EngineKind, Engine>>;
 }
 
 export interface App {
@@ -46,7 +50,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.logger ?? createLogger(config.log.level);
   const metrics = createMetrics();
   const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
-  const engines = { terraform: new TerraformEngine(config.engines.terraform.binary) };
+  const engines = { terraform: new TerraformEngine(config.engines.terraform.binary), ...options.engines };
   const stacks = new StackRegistry(config, db, engines);
   const policy = new ApprovalPolicy(config);
   const planner = new Planner({

@@ -26,6 +26,8 @@ export interface PlannerOptions {
   dataDir: string;
   ttlMs: number;
   now: () => Date;
+  /** Told how long each engine preview took (metrics). */
+  onPreview?: (stack: string, engineMs: number) => void;
 }
 
 const tracer = trace.getTracer('greenlight');
@@ -53,6 +55,7 @@ export class Planner {
     mkdirSync(planDir, { recursive: true });
     const planFile = join(planDir, `${request.artifactName}.tfplan`);
     const preview = await engine.preview(stacks.target(stack, config), request.operation, planFile, signal ? { signal } : {});
+    this.options.onPreview?.(stack.name, preview.engineMs);
     const cost = estimateCost(preview.changes);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
     const risk = assessRisk({

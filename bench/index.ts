@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { createApp } from '../src/app.ts';
+import { parseConfig } from '../src/config/load.ts';
+import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
+import { median, ms, percentile } from './stats.ts';
+import { TimedEngine } from './timed-engine.ts';
+
+// `npm run bench`: request → plan-card latency over the console API (and Greenlight's own share
+// of it, i.e. minus the time inside `terraform plan` + `show`), and the apply overhead ratio
+// (approve → succeeded through Greenlight) / (bare `terraform apply` of a saved plan doing the
+// same change). Everything runs against the real Terraform sandbox on loopback.
+
+const PLAN_REQUESTS = Number(process.env.BENCH_PLAN_REQUESTS ?? 60);
+const APPLY_PAIRS = Number(process.env.BENCH_APPLY_PAIRS ?? 5);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-bench-'));
+const config = parseConfig(
+  { dataDir, console: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
+  { source: 'bench', baseDir: process.cwd() },
+);
+const engine = new TimedEngine(new TerraformEngine('terraform'));
+const app = await createApp(config, { logger: pino({ level: 'silent' }), engines: { terraform: engine }, expirySweepMs: 0 });
+const url = await app.start();
+
+async function post(path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// --- 1. request → plan card -------------------------------------------------------------------
+await post('/api/chat', { user: 'alice', text: 'deploy sandbox/dev' }); // warm-up: terraform init
+engine.previews.length = 0;
+const totals: number[] = [];
+for (let i = 0; i < PLAN_REQUESTS; i++) {
+  const started = performance.now();
+  const res = await post('/api/chat', { user: 'alice', text: `set sandbox/dev replicas=${(i % 5) + 1}` });
+  totals.push(performance.now() - started);
+  if (res.messages[0].card.kind !== 'plan') throw new Error(`expected a plan card, got ${res.messages[0].card.kind}`);
+}
+const enginePart = engine.previews.slice(0, totals.length);
+const own = totals.map((t, i) => t - (enginePart[i] ?? 0));
+
+// --- 2. apply overhead ----------------------------------------------------------------------
+const stack = app.stacks.get('sandbox/dev');
+const workDir = app.stacks.workDir(stack);
+function bare(args: string[], vars: Record<string, string>): number {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_DATA_DIR: join(workDir, '.terraform'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+  for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
+  const started = performance.now();
+  const result = spawnSync('terraform', [`-chdir=${stack.dir}`, ...args], { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`terraform ${args[0]} failed: ${result.stderr}`);
+  return performance.now() - started;
+}
+const baseVars = await app.stacks.effectiveConfig(stack);
+function barePlanAndApply(replicas: string): number {
+  const planFile = join(dataDir, `bare-${replicas}.tfplan`);
+  bare(['plan', '-input=false', '-lock=false', `-out=${planFile}`], { ...baseVars, replicas });
+  return bare(['apply', '-input=false', '-json', planFile], { ...baseVars, replicas });
+}
+function waitForResult(thread: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (message: { card: { kind: string } }) => {
+      if (message.card.kind === 'result') {
+        app.consolePort.events.off(thread, listener);
+        resolve();
+      }
+    };
+    app.consolePort.events.on(thread, listener);
+  });
+}
+
+barePlanAndApply('2'); // start every pair from replicas=2 with the sandbox applied
+const viaGreenlight: number[] = [];
+const viaTerraform: number[] = [];
+for (let i = 0; i < APPLY_PAIRS; i++) {
+  const chat = await post('/api/chat', { user: 'alice', text: 'set sandbox/dev replicas=3' });
+  const requestId = chat.messages[0].requestId;
+  const done = waitForResult(chat.thread);
+  const started = performance.now();
+  await post('/api/actions', { user: 'bob', requestId, action: 'approve' });
+  await done;
+  viaGreenlight.push(performance.now() - started);
+  const status = (await (await fetch(`${url}/api/requests/${requestId}`)).json()) as { status: string };
+  if (status.status !== 'succeeded') throw new Error(`apply via Greenlight ended ${status.status}`);
+  barePlanAndApply('2'); // reset, untimed
+  viaTerraform.push(barePlanAndApply('3')); // the same change, timed
+  barePlanAndApply('2'); // reset, untimed
+}
+const ratios = viaGreenlight.map((g, i) => g / (viaTerraform[i] as number));
+
+await app.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+const results = {
+  planCard: {
+    requests: totals.length,
+    p50Ms: percentile(totals, 50),
+    p99Ms: percentile(totals, 99),
+    terraformPlanP50Ms: percentile(enginePart, 50),
+    terraformPlanP99Ms: percentile(enginePart, 99),
+    ownShareP50Ms: percentile(own, 50),
+    ownShareP99Ms: percentile(own, 99),
+  },
+  applyOverhead: {
+    pairs: ratios.length,
+    greenlightMedianMs: median(viaGreenlight),
+    bareTerraformMedianMs: median(viaTerraform),
+    medianRatio: median(ratios),
+  },
+};
+
+console.log(`request → plan card (${results.planCard.requests} requests over HTTP, real terraform plan)`);
+console.log(`  total              p50 ${ms(results.planCard.p50Ms)}   p99 ${ms(results.planCard.p99Ms)}`);
+console.log(`  in terraform plan  p50 ${ms(results.planCard.terraformPlanP50Ms)}   p99 ${ms(results.planCard.terraformPlanP99Ms)}`);
+console.log(
+  `  Greenlight's own   p50 ${ms(results.planCard.ownShareP50Ms)}   p99 ${ms(results.planCard.ownShareP99Ms)}   (target p99 < 200 ms)`,
+);
+console.log(`apply overhead (${results.applyOverhead.pairs} pairs, same change: replicas 2 → 3)`);
+console.log(`  approve → succeeded via Greenlight  median ${ms(results.applyOverhead.greenlightMedianMs)}`);
+console.log(`  bare terraform apply <planfile>     median ${ms(results.applyOverhead.bareTerraformMedianMs)}`);
+console.log(`  overhead ratio (median of pairs)    ${results.applyOverhead.medianRatio.toFixed(3)}   (target ≤ 1.10)`);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
