@@ -26,9 +26,14 @@ const engine = new TimedEngine(new TerraformEngine('terraform'));
 const app = await createApp(config, { logger: pino({ level: 'silent' }), engines: { terraform: engine }, expirySweepMs: 0 });
 const url = await app.start();
 
-async function post(path: string, body: unknown): Promise<any> {
+interface ChatReply {
+  thread: string;
+  messages: { requestId: string; card: { kind: string } }[];
+}
+
+async function post(path: string, body: unknown): Promise<ChatReply> {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = await res.json();
+  const json = (await res.json()) as ChatReply;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
@@ -41,7 +46,7 @@ for (let i = 0; i < PLAN_REQUESTS; i++) {
   const started = performance.now();
   const res = await post('/api/chat', { user: 'alice', text: `set sandbox/dev replicas=${(i % 5) + 1}` });
   totals.push(performance.now() - started);
-  if (res.messages[0].card.kind !== 'plan') throw new Error(`expected a plan card, got ${res.messages[0].card.kind}`);
+  if (res.messages[0]?.card.kind !== 'plan') throw new Error(`expected a plan card, got ${res.messages[0]?.card.kind}`);
 }
 const enginePart = engine.previews.slice(0, totals.length);
 const own = totals.map((t, i) => t - (enginePart[i] ?? 0));
@@ -80,7 +85,7 @@ const viaGreenlight: number[] = [];
 const viaTerraform: number[] = [];
 for (let i = 0; i < APPLY_PAIRS; i++) {
   const chat = await post('/api/chat', { user: 'alice', text: 'set sandbox/dev replicas=3' });
-  const requestId = chat.messages[0].requestId;
+  const requestId = chat.messages[0]?.requestId;
   const done = waitForResult(chat.thread);
   const started = performance.now();
   await post('/api/actions', { user: 'bob', requestId, action: 'approve' });
