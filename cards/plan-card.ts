@@ -107,15 +107,22 @@ export interface PlanCardContext {
   planUrl?: string;
 }
 
+/** Config keys whose values never reach a chat message. */
+const SECRET_KEY = /secret|password|passwd|token|api[_-]?key|private[_-]?key|credential/i;
+
+export function configText(config: Record<string, string>): string {
+  return Object.entries(config)
+    .map(([k, v]) => `${k}=${SECRET_KEY.test(k) ? '••••••' : v}`)
+    .join(', ');
+}
+
 export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   const { plan } = request;
   const approvals = ctx.approvals.filter((a) => a.decision === 'approve' && a.revision === request.revision);
-  const configText = Object.entries(plan.config)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+  const config = configText(plan.config);
   const blocks = planBlocks(plan, [
     { label: 'Requested by', value: request.requester },
-    ...(configText ? [{ label: 'Config', value: configText }] : []),
+    ...(config ? [{ label: 'Config', value: config }] : []),
     { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
   ]);
   const blocked = plan.findings.some((f) => f.severity === 'block');

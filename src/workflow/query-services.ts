@@ -4,6 +4,7 @@ import { formatValue } from '../../cards/format.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
 import { factsCard, tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
+import { configText } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import type { Plan } from '../domain/types.ts';
 import type { Db } from '../store/database.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCard } from '../../cards/info-cards.ts';
-import { planCard } from '../../cards/plan-card.ts';
+import { configText, planCard } from '../../cards/plan-card.ts';
 import { renderHtml } from '../../cards/render/html.ts';
 import { renderText } from '../../cards/render/text.ts';
 import { GreenlightError } from '../../src/domain/errors.ts';
@@ -115,6 +115,13 @@ describe('plan card', () => {
     const blocked = request();
     blocked.plan.findings = [{ ruleId: 'GL-NET-001', severity: 'block', message: 'no 0.0.0.0/0' }];
     expect(planCard(blocked, ctx).actions.map((a) => a.id)).toEqual(['reject']);
+  });
+
+  it('masks secret-looking config values', () => {
+    expect(configText({ db_password: 'hunter2', api_key: 'k', region: 'eu' })).toBe('db_password=••••••, api_key=••••••, region=eu');
+    const r = request();
+    r.plan.config = { admin_token: 's3cr3t' };
+    expect(renderHtml(planCard(r, ctx))).not.toContain('s3cr3t');
   });
 
   it('says "not estimated" when nothing could be priced', () => {
