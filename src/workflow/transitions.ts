@@ -35,7 +35,10 @@ export async function transition(
   return moved;
 }
 
-/** Stores a new request revision and its audit row together. */
+/**
+ * Stores a new request revision as `planned` and moves it on to the request's status (normally
+ * `awaiting_approval`), each step with its audit row, all in the caller's transaction.
+ */
 export async function createRevision(
   trx: Transaction<Database>,
   request: ChangeRequest,
@@ -43,23 +46,19 @@ export async function createRevision(
   at: string,
   detail: Record<string, unknown> = {},
 ): Promise<void> {
-  await insertRequest(trx, request);
+  await insertRequest(trx, { ...request, status: 'planned' });
   await appendAudit(
     trx,
     {
       actor,
-      action: `request.${request.status}`,
+      action: 'request.planned',
       requestId: request.id,
       revision: request.revision,
-      detail: {
-        capability: request.capability,
-        stack: request.stack,
-        planHash: request.plan.hash,
-        ...detail,
-      },
+      detail: { capability: request.capability, stack: request.stack, planHash: request.plan.hash, ...detail },
     },
     at,
   );
+  if (request.status !== 'planned') await transition(trx, request, ['planned'], request.status, actor, at);
 }
 
 /** Records a refused action in the audit log (its own transaction) and returns the error to throw. */
