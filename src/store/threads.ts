@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Card } from '../../cards/model.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { Db } from './database.ts';
+import type { MessagesTable } from './tables.ts';
 
 // Threads and their messages as the console shows them. Slack and Teams keep their own threads;
 // this table is the console's source of truth and survives restarts.
