@@ -12,8 +12,8 @@ export class TimedEngine implements Engine {
     this.previews.push(result.engineMs);
     return result;
   }
-  apply(target: StackTarget, planFile: string, options?: RunOptions) {
-    return this.inner.apply(target, planFile, options);
+  apply(target: StackTarget, planFile: string, mode: PreviewMode, options?: RunOptions) {
+    return this.inner.apply(target, planFile, mode, options);
   }
   outputs(target: StackTarget) {
     return this.inner.outputs(target);

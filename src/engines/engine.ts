@@ -26,10 +26,20 @@ export type EngineEvent =
   | { type: 'summary'; at: string; added: number; changed: number; removed: number }
   | { type: 'outputs'; at: string; outputs: Record<string, unknown> };
 
+/** A Pulumi program run in-process through the Automation API (capabilities build these). */
+export interface InlineProgram {
+  projectName: string;
+  /** The Pulumi stack name inside the project. */
+  stackName: string;
+  run: () => Promise<Record<string, unknown> | undefined>;
+}
+
 /** Everything an engine needs to act on one stack. */
 export interface StackTarget {
   name: string;
+  /** Project directory (Terraform root, Pulumi project); for inline programs, a scratch dir. */
   dir: string;
+  program?: InlineProgram | undefined;
   workspace?: string | undefined;
   /** Where the engine keeps its per-stack working data (Terraform's TF_DATA_DIR). */
   workDir: string;
@@ -63,8 +73,8 @@ export interface RunOptions {
 export interface Engine {
   readonly kind: EngineKind;
   preview(target: StackTarget, mode: PreviewMode, planFile: string, options?: RunOptions): Promise<PreviewResult>;
-  /** Applies exactly the saved plan made by `preview`. */
-  apply(target: StackTarget, planFile: string, options?: RunOptions): Promise<ApplyResult>;
+  /** Applies exactly the saved plan made by `preview` in the same mode. */
+  apply(target: StackTarget, planFile: string, mode: PreviewMode, options?: RunOptions): Promise<ApplyResult>;
   outputs(target: StackTarget): Promise<Record<string, unknown>>;
   exportState(target: StackTarget): Promise<string>;
   importState(target: StackTarget, state: string): Promise<void>;

@@ -203,7 +203,7 @@ export class ApplyRunner {
     if (!plan.artifact) throw new GreenlightError('plan_mismatch', 'This plan has no saved engine plan to apply.');
     const stack = this.deps.stacks.get(request.stack);
     const target = this.deps.stacks.target(stack, plan.config);
-    return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, { onEvent: (e) => tracker.onEvent(e), signal });
+    return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, plan.operation, { onEvent: (e) => tracker.onEvent(e), signal });
   }
 
   private async retryStale(

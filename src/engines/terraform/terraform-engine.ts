@@ -101,7 +101,8 @@ export class TerraformEngine implements Engine {
     return { changes: parsed.changes, drift: parsed.drift, planFile, engineMs: plan.ms + show.ms };
   }
 
-  async apply(target: StackTarget, planFile: string, options: RunOptions = {}): Promise<ApplyResult> {
+  async apply(target: StackTarget, planFile: string, _mode: PreviewMode, options: RunOptions = {}): Promise<ApplyResult> {
+    // The mode is recorded inside a Terraform plan file (destroy or not); nothing to pass.
     await this.init(target, options.signal);
     let outputs: Record<string, unknown> | null = null;
     let summary: ApplyResult['summary'] = null;

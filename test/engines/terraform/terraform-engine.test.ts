@@ -26,7 +26,7 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
     const preview = await engine.preview(target({ replicas: '1' }), 'apply', planFile);
     expect(preview.changes.filter((c) => c.operation === 'create')).toHaveLength(5);
     const events: EngineEvent[] = [];
-    const result = await engine.apply(target({ replicas: '1' }), planFile, {
+    const result = await engine.apply(target({ replicas: '1' }), planFile, 'apply', {
       onEvent: (e) => events.push(e),
     });
     expect(result.summary).toEqual({ added: 5, changed: 0, removed: 0 });
@@ -40,8 +40,8 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
     const b = join(work, 'b.tfplan');
     await engine.preview(target({ replicas: '2' }), 'apply', a);
     await engine.preview(target({ replicas: '3' }), 'apply', b);
-    await engine.apply(target({ replicas: '2' }), a);
-    const error = await engine.apply(target({ replicas: '3' }), b).catch((e: unknown) => e);
+    await engine.apply(target({ replicas: '2' }), a, 'apply');
+    const error = await engine.apply(target({ replicas: '3' }), b, 'apply').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GreenlightError);
     expect((error as GreenlightError).code).toBe('plan_stale');
   });
