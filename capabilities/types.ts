@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Card } from '../cards/model.ts';
-import type { PlanOperation, PrincipalId } from '../src/domain/types.ts';
+import type { Environment, PlanOperation, PrincipalId } from '../src/domain/types.ts';
+import type { InlineProgram } from '../src/engines/engine.ts';
+import type { CostHints } from '../src/planning/cost.ts';
 import type { QueryServices } from '../src/workflow/query-services.ts';
 
 // The capability contract (seed 000 / 004): an id, words for people, a zod schema of its
@@ -15,6 +17,7 @@ export const CAPABILITY_IDS = [
   'destroy_stack',
   'stack_status',
   'deployment_history',
+  'provision_databricks',
 ] as const;
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];
 
@@ -26,6 +29,11 @@ export interface PlanDraft {
   operation: PlanOperation;
   /** Stack config values this request sets (merged over the stack's current config). */
   overrides: Record<string, string>;
+  /** For capabilities that build their own stack: its Pulumi program and environment. */
+  program?: InlineProgram;
+  environment?: Environment;
+  /** Facts the cost estimator needs that no resource carries (e.g. hours a cluster runs). */
+  costHints?: CostHints;
 }
 
 export interface CapabilityContext {

@@ -12,6 +12,7 @@ import { type Db, openDatabase } from './store/database.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
+import { helpEntries } from './workflow/help.ts';
 import { Planner } from './workflow/planner.ts';
 import { Publisher } from './workflow/publisher.ts';
 import { StackQueries } from './workflow/query-services.ts';
@@ -63,22 +64,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
-  const runner = new ApplyRunner({ db, planner, publisher, now, stacks, policy, log, metrics });
-  // The help entries come from the capability registry through the workflow; bound late.
-  let workflow: ChangeWorkflow | undefined;
-  const queries = new StackQueries(db, stacks, planner, () => workflow?.helpEntries() ?? []);
-  workflow = new ChangeWorkflow({
-    db,
-    planner,
-    publisher,
-    now,
-    stacks,
-    policy,
-    runner,
-    queries,
-    log,
-    metrics,
-  });
+  const queries = new StackQueries(db, stacks, planner, helpEntries);
+  const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics });
+  const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
   const server = buildConsoleServer(config, { db, workflow, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
 

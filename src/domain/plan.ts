@@ -13,6 +13,8 @@ export const resourceChangeSchema = z.object({
   operation: resourceOperationSchema,
   /** Inputs after the change (sensitive values already masked by the engine). */
   inputs: z.record(z.string(), z.unknown()),
+  /** Inputs before the change, for resources that exist already (prices the delta). */
+  previous: z.record(z.string(), z.unknown()).optional(),
 });
 export type ResourceChange = z.infer<typeof resourceChangeSchema>;
 
@@ -68,6 +70,8 @@ export const planSchema = z.object({
   findings: z.array(policyFindingSchema),
   estimatedSeconds: z.number().nullable(),
   madeBy: z.enum(['engine preview', 'program analysis']),
+  /** Said on the card: why the plan was made the way it was, what it could not know. */
+  notes: z.array(z.string()).default([]),
   /** The engine's saved plan (Terraform plan file, Pulumi update plan) and its digest. */
   artifact: z.object({ path: z.string(), sha256: z.string() }).nullable(),
   createdAt: z.string(),

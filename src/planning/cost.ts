@@ -1,65 +1,87 @@
-import { z } from 'zod';
 import type { Cost, CostLine, ResourceChange } from '../domain/types.ts';
-import catalogJson from './pricing-catalog.json' with { type: 'json' };
+import { catalog, fixedMonthly } from './catalog.ts';
+import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
 
-// Monthly cost from the pricing catalog (data, each entry with its source and date). A type the
-// catalog does not know is listed as "not priced", never counted as zero.
+// Monthly cost of a plan: each resource priced from the catalog before and after the change.
+// A type the catalog cannot price is listed as "not priced", never counted as zero.
 
-const catalogSchema = z.object({
-  currency: z.literal('USD'),
-  hoursPerMonth: z.number().positive(),
-  entries: z.array(
-    z.object({
-      type: z.string(),
-      monthlyUsd: z.number().nonnegative().optional(),
-      hourlyUsd: z.number().nonnegative().optional(),
-      source: z.string().min(1),
-      date: z.string(),
-    }),
-  ),
-});
-const catalog = catalogSchema.parse(catalogJson);
-const byType = new Map(catalog.entries.map((e) => [e.type, e]));
-
-function monthlyOf(type: string): number | null {
-  const entry = byType.get(type);
-  if (!entry) return null;
-  if (entry.monthlyUsd !== undefined) return entry.monthlyUsd;
-  if (entry.hourlyUsd !== undefined) return entry.hourlyUsd * catalog.hoursPerMonth;
-  return null;
+/** Facts no resource carries, given by the capability (e.g. hours a cluster runs). */
+export interface CostHints {
+  hoursPerMonth?: number;
+  hoursNote?: string;
 }
 
-const EXISTS_BEFORE = new Set(['no-op', 'update', 'replace', 'delete']);
-const EXISTS_AFTER = new Set(['no-op', 'update', 'replace', 'create']);
+export interface PricedLine {
+  label: string;
+  monthlyUsd: number;
+}
 
-export function estimateCost(changes: ResourceChange[]): Cost {
+export interface Pricing {
+  lines: PricedLine[];
+  assumptions: string[];
+}
+
+export interface PricingContext {
+  changes: ResourceChange[];
+  hints: CostHints;
+}
+
+type Pricer = (inputs: Record<string, unknown>, ctx: PricingContext) => Pricing | { notPriced: string };
+
+const PRICERS: Record<string, Pricer> = {
+  'databricks:index/cluster:Cluster': priceDatabricksCluster,
+};
+
+function price(type: string, inputs: Record<string, unknown>, ctx: PricingContext): Pricing | { notPriced: string } {
+  const pricer = PRICERS[type];
+  if (pricer) return pricer(inputs, ctx);
+  const fixed = fixedMonthly(type);
+  if (fixed !== null) return { lines: [{ label: '', monthlyUsd: fixed }], assumptions: [] };
+  return { notPriced: `${type} is not in the pricing catalog` };
+}
+
+const total = (p: Pricing) => p.lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
+const EXISTS_BEFORE = new Set(['no-op', 'update', 'replace', 'delete']);
+
+export function estimateCost(changes: ResourceChange[], hints: CostHints = {}): Cost {
+  const ctx: PricingContext = { changes, hints };
   const breakdown: CostLine[] = [];
+  const assumptions = new Set<string>([
+    `${catalog.hoursPerMonth} hours a month unless said otherwise`,
+    'list prices in USD, pay-as-you-go, before discounts',
+  ]);
   let after = 0;
   let before = 0;
   let unpriced = 0;
+  let priced = 0;
   for (const change of changes) {
     if (change.operation === 'read') continue;
-    const monthly = monthlyOf(change.type);
-    if (monthly === null) {
+    const now = price(change.type, change.inputs, ctx);
+    if ('notPriced' in now) {
       unpriced += 1;
-      breakdown.push({
-        address: change.address,
-        monthlyUsd: null,
-        note: `${change.type} is not in the pricing catalog`,
-      });
+      breakdown.push({ address: change.address, monthlyUsd: null, note: now.notPriced });
       continue;
     }
-    if (EXISTS_BEFORE.has(change.operation)) before += monthly;
-    if (EXISTS_AFTER.has(change.operation)) after += monthly;
-    if (change.operation !== 'no-op') breakdown.push({ address: change.address, monthlyUsd: change.operation === 'delete' ? 0 : monthly });
+    priced += 1;
+    for (const a of now.assumptions) assumptions.add(a);
+    const existed = EXISTS_BEFORE.has(change.operation);
+    const previous = change.previous ? price(change.type, change.previous, ctx) : now;
+    if (existed) before += 'notPriced' in previous ? total(now) : total(previous);
+    if (change.operation !== 'delete') after += total(now);
+    if (change.operation === 'no-op') continue;
+    for (const line of now.lines) {
+      breakdown.push({
+        address: change.address,
+        monthlyUsd: change.operation === 'delete' ? 0 : round(line.monthlyUsd),
+        ...(line.label ? { note: line.label } : {}),
+      });
+    }
   }
-  const priced = changes.length - unpriced;
-  const assumptions = [`${catalog.hoursPerMonth} hours a month`, 'list prices in USD, before discounts'];
-  if (unpriced > 0) assumptions.push(`${unpriced} resource(s) not priced: the total leaves them out`);
-  if (priced === 0 && changes.length > 0) return { monthlyUsd: null, deltaUsd: null, breakdown, assumptions };
-  return { monthlyUsd: round(after), deltaUsd: round(after - before), breakdown, assumptions };
+  if (unpriced > 0) assumptions.add(`${unpriced} resource(s) not priced: the total leaves them out`);
+  if (priced === 0 && changes.length > 0) return { monthlyUsd: null, deltaUsd: null, breakdown, assumptions: [...assumptions] };
+  return { monthlyUsd: round(after), deltaUsd: round(after - before), breakdown, assumptions: [...assumptions] };
 }
 
-function round(n: number): number {
+export function round(n: number): number {
   return Math.round(n * 100) / 100;
 }

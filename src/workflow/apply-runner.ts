@@ -22,6 +22,7 @@ import {
 import { findRequest, listApprovals } from '../store/requests.ts';
 import { saveStackConfig, storedStackConfig } from '../store/stack-config.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
+import { draftFor, planRequestFor } from './drafts.ts';
 import { artifactIntact, changesDigest } from './planner.ts';
 import { ProgressTracker } from './progress.ts';
 import { type RevisionDeps, replan } from './revisions.ts';
@@ -141,7 +142,7 @@ export class ApplyRunner {
         `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`,
       );
     }
-    if (!artifactIntact(request.plan)) {
+    if (request.plan.artifact && !artifactIntact(request.plan)) {
       throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
     }
   }
@@ -151,7 +152,6 @@ export class ApplyRunner {
     const request = deployment && (await findRequest(this.deps.db, deployment.requestId, deployment.revision));
     if (!deployment || !request) throw new Error(`deployment ${deploymentId} has no request`);
     const log = this.deps.log.child({ requestId: request.id, stack: request.stack, deploymentId });
-    const stack = this.deps.stacks.get(request.stack);
     const port = this.deps.publisher.port(request.thread.channel);
     let messageId = await progressMessageOf(this.deps.db, deploymentId);
     const tracker = new ProgressTracker(request.plan.changes, port.minEditIntervalMs, async (state, events) => {
@@ -170,6 +170,11 @@ export class ApplyRunner {
     let outcome: { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError };
     try {
       await this.checkBinding(request);
+      if (!request.plan.artifact) {
+        // Made by program analysis: nothing saved to apply. The engine previews now, and the
+        // fresh plan is applied only if it makes exactly the approved changes.
+        throw new GreenlightError('plan_stale', 'This plan was made by program analysis; an engine preview is needed before applying.');
+      }
       const result = await tracer.startActiveSpan('infra.apply', async (span) => {
         try {
           return await this.applyPlan(request, request.plan, tracker, signal);
@@ -189,20 +194,21 @@ export class ApplyRunner {
         ok: false as const,
         error: toGreenlightError(error),
       }));
-      if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, stack.name);
+      if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, request.stack);
       outcome = retried;
       await tracker.finish();
     }
     const seconds = (performance.now() - started) / 1000;
-    this.deps.metrics.applyDuration.observe({ stack: stack.name, result: outcome.ok ? 'succeeded' : 'failed' }, seconds);
+    this.deps.metrics.applyDuration.observe({ stack: request.stack, result: outcome.ok ? 'succeeded' : 'failed' }, seconds);
     await this.finish(request, deploymentId, outcome);
     log.info({ seconds, ok: outcome.ok }, 'apply finished');
   }
 
-  private applyPlan(request: ChangeRequest, plan: Plan, tracker: ProgressTracker, signal: AbortSignal): Promise<ApplyResult> {
+  private async applyPlan(request: ChangeRequest, plan: Plan, tracker: ProgressTracker, signal: AbortSignal): Promise<ApplyResult> {
     if (!plan.artifact) throw new GreenlightError('plan_mismatch', 'This plan has no saved engine plan to apply.');
-    const stack = this.deps.stacks.get(request.stack);
-    const target = this.deps.stacks.target(stack, plan.config);
+    const draft = await draftFor(request.capability, plan.params, request.requester, this.deps.queries);
+    const stack = this.deps.stacks.forDraft(draft);
+    const target = this.deps.stacks.target(stack, plan.config, draft.program);
     return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, plan.operation, { onEvent: (e) => tracker.onEvent(e), signal });
   }
 
@@ -212,14 +218,9 @@ export class ApplyRunner {
     signal: AbortSignal,
     log: Logger,
   ): Promise<{ ok: true; result: ApplyResult } | { ok: false; error: GreenlightError } | 'superseded'> {
-    const { plan: fresh } = await this.deps.planner.plan({
-      capability: request.capability,
-      params: request.plan.params,
-      stack: request.stack,
-      operation: request.plan.operation,
-      overrides: request.plan.overrides,
-      artifactName: `${request.id}-r${request.revision}-refresh`,
-    });
+    const { plan: fresh } = await this.deps.planner.plan(
+      await planRequestFor(request, `${request.id}-r${request.revision}-refresh`, this.deps.queries, true),
+    );
     const same = changesDigest(fresh) === changesDigest(request.plan);
     await this.deps.db.transaction().execute((trx) =>
       appendAudit(

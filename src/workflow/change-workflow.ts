@@ -1,5 +1,5 @@
-import { capabilities, capability } from '../../capabilities/index.ts';
-import type { Capability } from '../../capabilities/types.ts';
+import { capability } from '../../capabilities/index.ts';
+import type { Capability, PlanDraft } from '../../capabilities/types.ts';
 import { errorCard, helpCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
@@ -100,18 +100,11 @@ export class ChangeWorkflow {
     input: InboundText,
     cap: Capability,
     params: Record<string, unknown>,
-    draft: { stack: string; operation: 'apply' | 'destroy'; overrides: Record<string, string> },
+    draft: PlanDraft,
   ): Promise<ChangeRequest> {
-    const stack = this.deps.stacks.get(draft.stack);
+    const stack = this.deps.stacks.forDraft(draft);
     const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({
-      capability: cap.id,
-      params,
-      stack: stack.name,
-      operation: draft.operation,
-      overrides: draft.overrides,
-      artifactName: `${id}-r1`,
-    });
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1` });
     const at = this.at();
     const request: ChangeRequest = {
       id,
@@ -311,9 +304,5 @@ export class ChangeWorkflow {
       }
     }
     return count;
-  }
-
-  helpEntries() {
-    return capabilities.map((c) => ({ usage: c.usage, summary: c.summary }));
   }
 }

@@ -1,24 +1,28 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
+import type { PlanDraft } from '../../capabilities/types.ts';
+import { GreenlightError } from '../domain/errors.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
-import type { Plan, PlanOperation } from '../domain/types.ts';
+import type { Plan, ResourceChange } from '../domain/types.ts';
 import { estimateCost } from '../planning/cost.ts';
+import { analyseProgram } from '../planning/program-analysis.ts';
 import { assessRisk } from '../planning/risk.ts';
 import type { StackRegistry } from './stacks.ts';
 
-// Turns "this operation on this stack with these config overrides" into a Plan: engine preview
-// (saved plan file), cost, risk, policy findings, expiry and the hash an approval binds to.
+// Turns a capability's draft ("this operation on this stack, these config overrides, or this
+// Pulumi program") into a Plan: engine preview with a saved plan file (or, for a program when no
+// engine can preview, program analysis), cost, risk, policy findings, expiry, and the hash an
+// approval binds to.
 
 export interface PlanRequest {
   capability: string;
   params: Record<string, unknown>;
-  stack: string;
-  operation: PlanOperation;
-  /** Config values this request changes; merged over the stack's current config. */
-  overrides: Record<string, string>;
+  draft: PlanDraft;
   /** File name stem for the saved plan, e.g. the request id and revision. */
   artifactName: string;
+  /** At apply time only an engine preview will do: program analysis is not a plan to apply. */
+  requireEngine?: boolean;
 }
 
 export interface PlannerOptions {
@@ -32,13 +36,21 @@ export interface PlannerOptions {
 
 const tracer = trace.getTracer('greenlight');
 
+interface Preview {
+  changes: ResourceChange[];
+  madeBy: Plan['madeBy'];
+  notes: string[];
+  artifact: Plan['artifact'];
+  engineMs: number;
+}
+
 export class Planner {
   constructor(private readonly options: PlannerOptions) {}
 
   async plan(request: PlanRequest, signal?: AbortSignal): Promise<{ plan: Plan; engineMs: number }> {
     return tracer.startActiveSpan('infra.plan', async (span) => {
       try {
-        span.setAttributes({ 'infra.stack': request.stack, 'infra.capability': request.capability });
+        span.setAttributes({ 'infra.stack': request.draft.stack, 'infra.capability': request.capability });
         return await this.makePlan(request, signal);
       } finally {
         span.end();
@@ -46,41 +58,71 @@ export class Planner {
     });
   }
 
-  private async makePlan(request: PlanRequest, signal?: AbortSignal): Promise<{ plan: Plan; engineMs: number }> {
-    const { stacks, dataDir, ttlMs, now } = this.options;
-    const stack = stacks.get(request.stack);
-    const engine = stacks.engine(stack);
-    const config = await stacks.effectiveConfig(stack, request.overrides);
+  private async preview(request: PlanRequest, signal?: AbortSignal): Promise<Preview & { config: Record<string, string> }> {
+    const { stacks, dataDir } = this.options;
+    const { draft } = request;
+    const stack = stacks.forDraft(draft);
+    const config = draft.program ? {} : await stacks.effectiveConfig(stack, draft.overrides);
     const planDir = join(dataDir, 'plans');
     mkdirSync(planDir, { recursive: true });
-    const planFile = join(planDir, `${request.artifactName}.tfplan`);
-    const preview = await engine.preview(stacks.target(stack, config), request.operation, planFile, signal ? { signal } : {});
-    this.options.onPreview?.(stack.name, preview.engineMs);
-    const cost = estimateCost(preview.changes);
+    const planFile = join(planDir, `${request.artifactName}.plan`);
+    try {
+      const engine = stacks.engine(stack);
+      const result = await engine.preview(stacks.target(stack, config, draft.program), draft.operation, planFile, signal ? { signal } : {});
+      this.options.onPreview?.(stack.name, result.engineMs);
+      return {
+        changes: result.changes,
+        madeBy: 'engine preview',
+        notes: [],
+        artifact: { path: planFile, sha256: sha256(readFileSync(planFile)) },
+        engineMs: result.engineMs,
+        config,
+      };
+    } catch (error) {
+      // No engine here (no CLI): a capability's program can still be analysed, and the card
+      // says so. The apply will need a real engine preview that makes the same changes.
+      if (!draft.program || request.requireEngine || !(error instanceof GreenlightError) || error.code !== 'engine_not_found') throw error;
+      if (draft.operation !== 'apply') throw error;
+      const started = performance.now();
+      const changes = await analyseProgram(draft.program);
+      return {
+        changes,
+        madeBy: 'program analysis',
+        notes: [
+          `No engine preview (${error.message.split('. ')[0]}): resources listed by running the program against mocks; the apply previews again and runs only if the changes match.`,
+        ],
+        artifact: null,
+        engineMs: performance.now() - started,
+        config,
+      };
+    }
+  }
+
+  private async makePlan(request: PlanRequest, signal?: AbortSignal): Promise<{ plan: Plan; engineMs: number }> {
+    const { stacks, ttlMs, now } = this.options;
+    const { draft } = request;
+    const stack = stacks.forDraft(draft);
+    const preview = await this.preview(request, signal);
+    const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
-    const risk = assessRisk({
-      environment: stack.environment,
-      operation: request.operation,
-      changes: preview.changes,
-      cost,
-      firstDeploy,
-    });
+    const risk = assessRisk({ environment: stack.environment, operation: draft.operation, changes: preview.changes, cost, firstDeploy });
     const created = now();
     const withoutHash: Omit<Plan, 'hash'> = {
       capability: request.capability,
       params: request.params,
       stack: stack.name,
       environment: stack.environment,
-      operation: request.operation,
-      config,
-      overrides: request.overrides,
+      operation: draft.operation,
+      config: preview.config,
+      overrides: draft.overrides,
       changes: preview.changes,
       cost,
       risk,
       findings: [],
       estimatedSeconds: null,
-      madeBy: 'engine preview',
-      artifact: { path: planFile, sha256: sha256(readFileSync(planFile)) },
+      madeBy: preview.madeBy,
+      notes: preview.notes,
+      artifact: preview.artifact,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + ttlMs).toISOString(),
     };
@@ -93,7 +135,7 @@ export class Planner {
  * equal digests mean an apply of either plan makes the same changes.
  */
 export function changesDigest(plan: Pick<Plan, 'operation' | 'stack' | 'changes'>): string {
-  const effective = plan.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read');
+  const effective = plan.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read').map(({ previous: _previous, ...c }) => c);
   return sha256(canonicalJson({ operation: plan.operation, stack: plan.stack, changes: effective }));
 }
 

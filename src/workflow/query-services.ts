@@ -45,9 +45,7 @@ export class StackQueries implements QueryServices {
     const { plan } = await this.planner.plan({
       capability: 'preview_stack',
       params: { stack },
-      stack,
-      operation: 'apply',
-      overrides: {},
+      draft: { stack, operation: 'apply', overrides: {} },
       artifactName: `preview-${randomBytes(4).toString('hex')}`,
     });
     // A preview is never applied: its saved plan file is not kept.

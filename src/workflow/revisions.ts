@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
 import type { Db } from '../store/database.ts';
 import { setPlanMessage } from '../store/requests.ts';
+import { planRequestFor } from './drafts.ts';
 import type { Planner } from './planner.ts';
 import type { Publisher } from './publisher.ts';
+import type { QueryServices } from './query-services.ts';
 import { createRevision, transition } from './transitions.ts';
 
 // New plans for a request: the first revision, and later ones when a plan expired, went stale
@@ -18,6 +20,7 @@ export interface RevisionDeps {
   db: Db;
   planner: Planner;
   publisher: Publisher;
+  queries: QueryServices;
   now: () => Date;
 }
 
@@ -28,14 +31,7 @@ export async function replan(
   retire: { from: RequestStatus[]; to: 'superseded' | 'expired'; actor: string; reason: string },
 ): Promise<ChangeRequest | null> {
   const revision = previous.revision + 1;
-  const { plan } = await deps.planner.plan({
-    capability: previous.capability,
-    params: previous.plan.params,
-    stack: previous.stack,
-    operation: previous.plan.operation,
-    overrides: previous.plan.overrides,
-    artifactName: `${previous.id}-r${revision}`,
-  });
+  const { plan } = await deps.planner.plan(await planRequestFor(previous, `${previous.id}-r${revision}`, deps.queries));
   const at = deps.now().toISOString();
   const next: ChangeRequest = {
     ...previous,

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import type { PlanDraft } from '../../capabilities/types.ts';
 import type { Config, StackConfig } from '../config/schema.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import type { EngineKind } from '../domain/types.ts';
-import type { Engine, StackTarget } from '../engines/engine.ts';
+import type { Engine, InlineProgram, StackTarget } from '../engines/engine.ts';
 import type { Db } from '../store/database.ts';
 import { storedStackConfig } from '../store/stack-config.ts';
 
@@ -34,6 +35,26 @@ export class StackRegistry {
     throw new GreenlightError('unknown_stack', `There is no stack "${name}".${hint}`);
   }
 
+  /**
+   * The stack a draft acts on: a configured one, or for a capability that builds its own stack
+   * (an inline Pulumi program), one made up from the draft.
+   */
+  forDraft(draft: PlanDraft): Stack {
+    if (!draft.program) return this.get(draft.stack);
+    const configured = this.config.stacks[draft.stack];
+    if (configured) return configured;
+    return {
+      name: draft.stack,
+      engine: 'pulumi',
+      dir: this.workDir({ name: draft.stack }),
+      environment: draft.environment ?? 'dev',
+      description: `Built by ${draft.program.projectName}`,
+      workspace: draft.program.stackName,
+      state: 'managed',
+      config: {},
+    };
+  }
+
   engine(stack: Stack): Engine {
     const engine = this.engines[stack.engine];
     if (!engine) {
@@ -50,15 +71,16 @@ export class StackRegistry {
     return { ...stack.config, ...(await storedStackConfig(this.db, stack.name)), ...overrides };
   }
 
-  workDir(stack: Stack): string {
+  workDir(stack: Pick<Stack, 'name'>): string {
     return join(this.config.dataDir, 'stacks', stack.name.replace(/\//g, '-'));
   }
 
-  target(stack: Stack, config: Record<string, string>): StackTarget {
+  target(stack: Stack, config: Record<string, string>, program?: InlineProgram): StackTarget {
     const workDir = this.workDir(stack);
     return {
       name: stack.name,
       dir: stack.dir,
+      program,
       workspace: stack.workspace,
       workDir,
       stateFile: stack.state === 'managed' ? join(workDir, 'terraform.tfstate') : undefined,

@@ -68,6 +68,7 @@ function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
       findings: [{ ruleId: 'GL-TAG-001', severity: 'warn', message: 'missing tag owner' }],
       estimatedSeconds: null,
       madeBy: 'engine preview',
+      notes: [],
       artifact: { path: '/x', sha256: 'a'.repeat(64) },
       createdAt: '2026-11-22T00:00:00.000Z',
       expiresAt: '2026-11-22T00:30:00.000Z',

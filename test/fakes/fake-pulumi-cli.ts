@@ -68,7 +68,8 @@ export class FakePulumiCli implements PulumiCli {
       const op = !current ? 'create' : JSON.stringify(current.inputs) === JSON.stringify(r.inputs) ? 'same' : 'update';
       steps.push({ urn, type: r.type, op, inputs: r.inputs, ...(r.failWith ? { failWith: r.failWith } : {}) });
     }
-    for (const [urn, r] of state.resources) if (!desired.some((d) => this.urn(stack, d) === urn)) steps.push({ urn, type: r.type, op: 'delete', inputs: r.inputs });
+    for (const [urn, r] of state.resources)
+      if (!desired.some((d) => this.urn(stack, d) === urn)) steps.push({ urn, type: r.type, op: 'delete', inputs: r.inputs });
     return { steps, desired };
   }
 
@@ -90,11 +91,19 @@ export class FakePulumiCli implements PulumiCli {
     return { summaryEvent: { maybeCorrupt: false, durationSeconds: 0, resourceChanges: changes, policyPacks: {} } };
   }
 
-  async run(args: string[], _cwd: string, _env: Record<string, string>, _onOutput?: (d: string) => void, _onError?: (d: string) => void, signal?: AbortSignal) {
+  async run(
+    args: string[],
+    _cwd: string,
+    _env: Record<string, string>,
+    _onOutput?: (d: string) => void,
+    _onError?: (d: string) => void,
+    signal?: AbortSignal,
+  ) {
     this.calls.push(args);
     const ok = (stdout = '') => ({ stdout, stderr: '', code: 0 });
     const [cmd, sub] = args;
-    const stackName = this.flag(args, '--stack') ?? (cmd === 'stack' && sub === 'init' ? args[2] : undefined) ?? [...this.stacks.keys()][0] ?? '';
+    const stackName =
+      this.flag(args, '--stack') ?? (cmd === 'stack' && sub === 'init' ? args[2] : undefined) ?? [...this.stacks.keys()][0] ?? '';
     if (cmd === 'stack' && sub === 'select') return this.state(stackName), ok();
     if (cmd === 'stack' && sub === 'init') {
       this.stacks.set(stackName, { resources: new Map(), config: {}, history: [], outputs: {} });
@@ -122,7 +131,9 @@ export class FakePulumiCli implements PulumiCli {
     }
     if (cmd === 'stack' && sub === 'import') {
       const file = this.flag(args, '--file') ?? '';
-      const parsed = JSON.parse(readFileSync(file, 'utf8')) as { deployment: { resources: { urn: string; type: string; inputs: Record<string, unknown> }[] } };
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+        deployment: { resources: { urn: string; type: string; inputs: Record<string, unknown> }[] };
+      };
       this.state(stackName).resources = new Map(parsed.deployment.resources.map((r) => [r.urn, { type: r.type, inputs: r.inputs }]));
       return ok();
     }
@@ -149,7 +160,8 @@ export class FakePulumiCli implements PulumiCli {
   private async update(cmd: string, args: string[], stackName: string, signal?: AbortSignal) {
     const state = this.state(stackName);
     const emit = this.writer(this.flag(args, '--event-log'));
-    const { steps, desired } = cmd === 'destroy' ? { steps: this.destroySteps(stackName), desired: [] as FakeResource[] } : this.steps(stackName);
+    const { steps, desired } =
+      cmd === 'destroy' ? { steps: this.destroySteps(stackName), desired: [] as FakeResource[] } : this.steps(stackName);
     const planFile = this.flag(args, '--plan');
     if (planFile) {
       // `up --plan`: every step must be one the saved plan allowed, as Pulumi enforces it.
@@ -162,7 +174,14 @@ export class FakePulumiCli implements PulumiCli {
       }
     }
     const started = new Date().toISOString();
-    const record = (result: string) => state.history.push({ version: state.history.length + 1, kind: cmd === 'up' ? 'update' : cmd, result, startTime: started, endTime: new Date().toISOString() });
+    const record = (result: string) =>
+      state.history.push({
+        version: state.history.length + 1,
+        kind: cmd === 'up' ? 'update' : cmd,
+        result,
+        startTime: started,
+        endTime: new Date().toISOString(),
+      });
     emit({ preludeEvent: { config: state.config } });
     for (const step of steps.filter((s) => s.op !== 'same')) {
       emit({ resourcePreEvent: { metadata: this.meta(step) } });
@@ -185,7 +204,8 @@ export class FakePulumiCli implements PulumiCli {
     }
     emit(this.summary(steps));
     const outputs: StackState['outputs'] = {};
-    for (const r of desired) for (const [k, v] of Object.entries(r.outputs ?? {})) outputs[k] = { value: v, secret: k.toLowerCase().includes('secret') };
+    for (const r of desired)
+      for (const [k, v] of Object.entries(r.outputs ?? {})) outputs[k] = { value: v, secret: k.toLowerCase().includes('secret') };
     state.outputs = outputs;
     record('succeeded');
     return { stdout: `Update complete (${stackName})`, stderr: '', code: 0 };

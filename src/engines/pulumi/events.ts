@@ -1,4 +1,4 @@
-import type { EngineEvent as PulumiEvent, OpType } from '@pulumi/pulumi/automation/index.js';
+import type { OpType, EngineEvent as PulumiEvent } from '@pulumi/pulumi/automation/index.js';
 import type { ResourceChange, ResourceOperation } from '../../domain/types.ts';
 import type { EngineEvent } from '../engine.ts';
 
@@ -90,7 +90,14 @@ export function normaliseEvent(event: PulumiEvent, startedAt: Map<string, number
     const d = event.diagnosticEvent;
     const message = d.message.trim();
     if (d.severity === 'error' || d.severity === 'warning') {
-      return { type: 'diagnostic', at, severity: d.severity, summary: message.split('\n')[0] ?? message, detail: message, address: d.urn ? addressOf(d.urn) : null };
+      return {
+        type: 'diagnostic',
+        at,
+        severity: d.severity,
+        summary: message.split('\n')[0] ?? message,
+        detail: message,
+        address: d.urn ? addressOf(d.urn) : null,
+      };
     }
     return message ? { type: 'log', at, address: d.urn ? addressOf(d.urn) : null, message } : null;
   }

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { EngineEvent as PulumiEvent, PulumiCommand, Stack } from '@pulumi/pulumi/automation/index.js';
+import type { PulumiCommand, EngineEvent as PulumiEvent, Stack } from '@pulumi/pulumi/automation/index.js';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
 import { ChangeCollector, normaliseEvent } from './events.ts';
@@ -39,7 +39,8 @@ export interface PulumiEngineOptions {
   cli?: PulumiCli;
 }
 
-const INSTALL_HINT = 'Install the Pulumi CLI (https://www.pulumi.com/docs/install/) or set engines.pulumi.binary in greenlight.yaml to its path.';
+const INSTALL_HINT =
+  'Install the Pulumi CLI (https://www.pulumi.com/docs/install/) or set engines.pulumi.binary in greenlight.yaml to its path.';
 const PLAN_VIOLATION = /violates plan|plan.*(mismatch|diverge)|does not match the plan/i;
 
 type Automation = typeof import('@pulumi/pulumi/automation/index.js');
@@ -113,7 +114,10 @@ export class PulumiEngine implements Engine {
           },
         );
       }
-      return LocalWorkspace.createOrSelectStack({ stackName: target.workspace ?? 'dev', workDir: target.dir }, { envVars, pulumiCommand: cli as unknown as PulumiCommand });
+      return LocalWorkspace.createOrSelectStack(
+        { stackName: target.workspace ?? 'dev', workDir: target.dir },
+        { envVars, pulumiCommand: cli as unknown as PulumiCommand },
+      );
     });
     if (Object.keys(target.config).length > 0) {
       await this.wrap(() => stack.setAllConfig(Object.fromEntries(Object.entries(target.config).map(([k, v]) => [k, { value: v }]))));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GreenlightError } from '../../../src/domain/errors.ts';
+import type { GreenlightError } from '../../../src/domain/errors.ts';
 import type { EngineEvent, StackTarget } from '../../../src/engines/engine.ts';
 import { PulumiEngine } from '../../../src/engines/pulumi/pulumi-engine.ts';
 import { FakePulumiCli, type FakeResource } from '../../fakes/fake-pulumi-cli.ts';
@@ -128,7 +128,9 @@ describe('PulumiEngine over the Automation API', () => {
 
   it('without a CLI: engine_not_found saying how to install it or point the config at it', async () => {
     const engine = new PulumiEngine({ binary: join(work, 'nowhere/bin/pulumi'), backendUrl: `file://${join(work, 'x')}`, dataDir: work });
-    const error = await engine.preview({ name: 'x/dev', dir: work, workDir: join(work, 'nx'), config: {} }, 'apply', join(work, 'n.json')).catch((e: unknown) => e);
+    const error = await engine
+      .preview({ name: 'x/dev', dir: work, workDir: join(work, 'nx'), config: {} }, 'apply', join(work, 'n.json'))
+      .catch((e: unknown) => e);
     expect((error as GreenlightError).code).toBe('engine_not_found');
     expect((error as Error).message).toContain('engines.pulumi.binary');
   });
