@@ -4,6 +4,7 @@ import { destroyStack } from './destroy-stack/index.ts';
 import { help } from './help/index.ts';
 import { listStacks } from './list-stacks/index.ts';
 import { previewStack } from './preview-stack/index.ts';
+import { provisionDatabricks } from './provision-databricks/index.ts';
 import { stackStatus } from './stack-status/index.ts';
 import type { Capability, CapabilityId } from './types.ts';
 import { updateStackConfig } from './update-stack-config/index.ts';
@@ -19,6 +20,7 @@ export const capabilities: readonly Capability[] = [
   destroyStack,
   stackStatus,
   deploymentHistory,
+  provisionDatabricks,
 ] as Capability[];
 
 const byId = new Map(capabilities.map((c) => [c.id, c]));

@@ -49,6 +49,9 @@ interface CapabilityBase<S extends z.ZodType> {
   usage: string;
   params: S;
   examples: string[];
+  /** Other names for it after `provision` (e.g. `databricks`), and short parameter names. */
+  aliases?: string[];
+  paramAliases?: Record<string, string>;
 }
 
 export interface PlanningCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {

@@ -67,7 +67,7 @@ export function costBlock(plan: Plan): CardBlock {
     type: 'cost',
     summary: `Monthly cost: ${formatUsd(cost.monthlyUsd)}${delta}`,
     lines: lines.map((l) => ({
-      label: l.address,
+      label: l.note ? `${l.address} — ${l.note}` : l.address,
       value: l.monthlyUsd === null ? 'not priced' : formatUsd(l.monthlyUsd),
     })),
     assumptions: cost.assumptions,
@@ -166,6 +166,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     context: [
       ...decided,
       request.status === 'awaiting_approval' ? `Who may approve: ${ctx.approverText}` : '',
+      ...plan.notes,
       `Request ${request.id} · plan ${plan.hash.slice(0, 12)} · made by ${plan.madeBy} · expires ${plan.expiresAt}`,
       ctx.planUrl ? `Full plan: ${ctx.planUrl}` : '',
     ].filter(Boolean),

@@ -5,6 +5,7 @@ import { buildConsoleServer } from './channels/console/server.ts';
 import type { Config } from './config/schema.ts';
 import type { EngineKind } from './domain/types.ts';
 import type { Engine } from './engines/engine.ts';
+import { PulumiEngine } from './engines/pulumi/pulumi-engine.ts';
 import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -51,7 +52,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.logger ?? createLogger(config.log.level);
   const metrics = createMetrics();
   const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
-  const engines = { terraform: new TerraformEngine(config.engines.terraform.binary), ...options.engines };
+  const engines = {
+    terraform: new TerraformEngine(config.engines.terraform.binary),
+    pulumi: new PulumiEngine({
+      binary: config.engines.pulumi.binary,
+      backendUrl: config.engines.pulumi.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${join(config.dataDir, 'pulumi')}`,
+      dataDir: config.dataDir,
+    }),
+    ...options.engines,
+  };
   const stacks = new StackRegistry(config, db, engines);
   const policy = new ApprovalPolicy(config);
   const planner = new Planner({

@@ -46,7 +46,10 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
   out.console = consoleSection;
   if (env.GREENLIGHT_DATA_DIR) out.dataDir = env.GREENLIGHT_DATA_DIR;
   if (env.LOG_LEVEL) out.log = { ...((out.log as object | undefined) ?? {}), level: env.LOG_LEVEL };
-  if (env.TERRAFORM_BINARY) out.engines = { terraform: { binary: env.TERRAFORM_BINARY } };
+  const engines = { ...((out.engines as Record<string, object> | undefined) ?? {}) };
+  if (env.TERRAFORM_BINARY) engines.terraform = { ...engines.terraform, binary: env.TERRAFORM_BINARY };
+  if (env.PULUMI_BINARY) engines.pulumi = { ...engines.pulumi, binary: env.PULUMI_BINARY };
+  out.engines = engines;
   return out;
 }
 

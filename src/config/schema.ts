@@ -28,7 +28,10 @@ const approvalRuleSchema = z
   })
   .strict();
 
-const partialApprovalRule = approvalRuleSchema.partial();
+const partialApprovalRule = approvalRuleSchema.partial().extend({
+  /** Stricter rules from a risk level up, e.g. `high: { required: 2 }`. */
+  byRisk: z.partialRecord(z.enum(['medium', 'high', 'critical']), approvalRuleSchema.partial()).optional(),
+});
 
 export const configSchema = z
   .object({
@@ -59,9 +62,20 @@ export const configSchema = z
           .object({ binary: z.string().default('terraform') })
           .strict()
           .default({ binary: 'terraform' }),
+        pulumi: z
+          .object({
+            binary: z.string().default('pulumi'),
+            /** Default: PULUMI_BACKEND_URL, else a file:// backend under dataDir/pulumi. */
+            backendUrl: z
+              .string()
+              .regex(/^(file|https?|s3|azblob|gs):\/\//, 'a Pulumi backend URL: file://, https://, s3://, azblob:// or gs://')
+              .optional(),
+          })
+          .strict()
+          .default({ binary: 'pulumi' }),
       })
       .strict()
-      .default({ terraform: { binary: 'terraform' } }),
+      .default({ terraform: { binary: 'terraform' }, pulumi: { binary: 'pulumi' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     approvals: z.partialRecord(environment, partialApprovalRule).default({}),
     stacks: z

@@ -4,6 +4,11 @@ import type { Cost, Environment, PlanOperation, ResourceChange, Risk, RiskFactor
 // deliberately simple and visible so an approver can see why a change is "high".
 
 const ENVIRONMENT_POINTS: Record<Environment, number> = { dev: 0, staging: 15, prod: 35 };
+const IAM_TYPE = /iam|role|polic(y|ies)|rbac|permission|serviceaccount|authorization(?!:getClientConfig)/i;
+const NETWORK_RULE_TYPE = /securitygroup|securityrule|firewall|networksecurity|nsg|ingress|networkacl|networkpolicy/i;
+
+/** Costs that add points (USD a month). */
+export const COST_THRESHOLDS = { monthly: [2_000, 10_000], delta: [1_000, 5_000] } as const;
 
 export interface RiskInput {
   environment: Environment;
@@ -21,25 +26,59 @@ export function levelFor(score: number): RiskLevel {
   return 'low';
 }
 
+/** Why a resource's inputs expose it to the internet, or null. */
+export function publicExposure(inputs: unknown): string | null {
+  const text = JSON.stringify(inputs ?? {});
+  if (/"(0\.0\.0\.0\/0|::\/0)"/.test(text)) return 'open to 0.0.0.0/0';
+  if (/"publicNetworkAccess":"Enabled"/i.test(text)) return 'publicNetworkAccess=Enabled';
+  if (/"(allowBlobPublicAccess|publicAccess|public_network_access_enabled|publiclyAccessible)":true/i.test(text))
+    return 'public access enabled';
+  if (/"(acl)":"public-read(-write)?"/i.test(text)) return 'public-read ACL';
+  if (/"(blockPublicAcls|blockPublicPolicy|restrictPublicBuckets|ignorePublicAcls)":false/i.test(text))
+    return 'public access block disabled';
+  return null;
+}
+
 export function assessRisk(input: RiskInput): Risk {
   const factors: RiskFactor[] = [];
   const add = (id: string, label: string, points: number) => {
     if (points > 0) factors.push({ id, label, points });
   };
+  const touched = input.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read');
+  const count = (op: ResourceChange['operation']) => touched.filter((c) => c.operation === op).length;
+
   add('environment', `environment is ${input.environment}`, ENVIRONMENT_POINTS[input.environment]);
   if (input.operation === 'destroy') add('destroy', 'destroys the whole stack', 40);
-  const count = (op: ResourceChange['operation']) => input.changes.filter((c) => c.operation === op).length;
   const deletes = count('delete');
   const replaces = count('replace');
   add('deletes', `${deletes} resource(s) deleted`, Math.min(deletes * 10, 40));
   add('replacements', `${replaces} resource(s) replaced`, Math.min(replaces * 8, 30));
-  const touched = input.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read').length;
-  if (touched > 25) add('size', `${touched} resources touched`, 15);
-  else if (touched > 10) add('size', `${touched} resources touched`, 8);
-  if (!input.firstDeploy && touched > 0 && input.operation !== 'destroy') add('existing', 'changes resources that already exist', 5);
+
+  const exposed = touched
+    .filter((c) => c.operation !== 'delete')
+    .map((c) => [c, publicExposure(c.inputs)] as const)
+    .filter(([, why]) => why);
+  if (exposed.length > 0) {
+    add('public', `public exposure: ${exposed.map(([c, why]) => `${c.name} (${why})`).join(', ')}`, Math.min(15 * exposed.length, 30));
+  }
+  const iam = touched.filter((c) => IAM_TYPE.test(c.type));
+  add('iam', `${iam.length} IAM / access change(s)`, Math.min(iam.length * 15, 30));
+  const network = touched.filter((c) => NETWORK_RULE_TYPE.test(c.type));
+  add('network', `${network.length} network rule change(s)`, Math.min(network.length * 10, 20));
+
+  if (touched.length > 25) add('size', `${touched.length} resources touched`, 15);
+  else if (touched.length > 10) add('size', `${touched.length} resources touched`, 8);
+  if (!input.firstDeploy && touched.length > 0 && input.operation !== 'destroy') add('existing', 'changes resources that already exist', 5);
+
+  const monthly = input.cost.monthlyUsd ?? 0;
   const delta = input.cost.deltaUsd ?? 0;
-  if (delta > 5_000) add('cost', `monthly cost rises by $${Math.round(delta)}`, 25);
-  else if (delta > 1_000) add('cost', `monthly cost rises by $${Math.round(delta)}`, 12);
+  const [monthlyHigh, monthlyVeryHigh] = COST_THRESHOLDS.monthly;
+  const [deltaHigh, deltaVeryHigh] = COST_THRESHOLDS.delta;
+  if (monthly > monthlyVeryHigh) add('cost', `costs $${Math.round(monthly)} a month (over $${monthlyVeryHigh})`, 20);
+  else if (monthly > monthlyHigh) add('cost', `costs $${Math.round(monthly)} a month (over $${monthlyHigh})`, 10);
+  if (delta > deltaVeryHigh) add('cost-delta', `monthly cost rises by $${Math.round(delta)} (over $${deltaVeryHigh})`, 25);
+  else if (delta > deltaHigh) add('cost-delta', `monthly cost rises by $${Math.round(delta)} (over $${deltaHigh})`, 12);
+
   const score = Math.min(
     100,
     factors.reduce((sum, f) => sum + f.points, 0),

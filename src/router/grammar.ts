@@ -1,3 +1,4 @@
+import { capabilities } from '../../capabilities/index.ts';
 import type { CapabilityId } from '../../capabilities/types.ts';
 
 // The fixed command syntax (slash commands use the same): `deploy sandbox/dev`,
@@ -29,6 +30,36 @@ const STACK_COMMANDS: Record<string, CapabilityId> = {
   destroy: 'destroy_stack',
 };
 
+/** `provision <name>`: every provisioning capability by its id and its aliases. */
+const PROVISIONABLE = new Map(
+  capabilities
+    .filter((c) => c.kind === 'provision')
+    .flatMap((c) => [c.id, ...(c.aliases ?? [])].map((name) => [name.toLowerCase(), c] as const)),
+);
+
+function parsePairs(pairs: string[], example: string): Record<string, string> | string {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return `"${pair}" is not key=value. Example: \`${example}\`.`;
+    values[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return values;
+}
+
+function parseProvision(rest: string[]): GrammarResult {
+  const [name, ...pairs] = rest;
+  const names = [...new Set(capabilities.filter((c) => c.kind === 'provision').map((c) => c.aliases?.[0] ?? c.id))].join(', ');
+  if (!name) return { kind: 'invalid', capability: 'help', message: `\`provision\` needs what to build: ${names}.` };
+  const cap = PROVISIONABLE.get(name.toLowerCase());
+  if (!cap) return { kind: 'invalid', capability: 'help', message: `I cannot provision "${name}". I can provision: ${names}.` };
+  const values = parsePairs(pairs, cap.examples[0] ?? cap.usage);
+  if (typeof values === 'string') return { kind: 'invalid', capability: cap.id, message: values };
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) params[cap.paramAliases?.[key] ?? key] = value;
+  return { kind: 'command', capability: cap.id, params };
+}
+
 export function parseCommand(input: string): GrammarResult {
   const text = input.replace(PREFIX, '').trim();
   const [head = '', ...rest] = tokenize(text);
@@ -47,6 +78,7 @@ export function parseCommand(input: string): GrammarResult {
       };
     return { kind: 'command', capability: stackCapability, params: { stack: rest[0] } };
   }
+  if (word === 'provision') return parseProvision(rest);
   if (word === 'set') {
     const [stack, ...pairs] = rest;
     if (!stack || pairs.length === 0) {
@@ -56,17 +88,8 @@ export function parseCommand(input: string): GrammarResult {
         message: '`set` takes a stack and at least one key=value: `set sandbox/dev replicas=3`.',
       };
     }
-    const values: Record<string, string> = {};
-    for (const pair of pairs) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0)
-        return {
-          kind: 'invalid',
-          capability: 'update_stack_config',
-          message: `"${pair}" is not key=value. Example: \`set ${stack} replicas=3\`.`,
-        };
-      values[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
+    const values = parsePairs(pairs, `set ${stack} replicas=3`);
+    if (typeof values === 'string') return { kind: 'invalid', capability: 'update_stack_config', message: values };
     return { kind: 'command', capability: 'update_stack_config', params: { stack, values } };
   }
   if (word === 'status') {

@@ -1,8 +1,9 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
-import type { Environment, PrincipalId } from '../domain/types.ts';
+import type { Environment, PrincipalId, RiskLevel } from '../domain/types.ts';
 
 // Who may approve what. Defaults: anyone may approve; one approval; the requester may approve
-// their own change in dev only. Config (`approvals.<env>`) overrides any of the three.
+// their own change in dev only. Config (`approvals.<env>`) overrides any of the three, and
+// `approvals.<env>.byRisk.<level>` tightens them for plans at that risk level or above.
 
 const DEFAULT_RULES: Record<Environment, ApprovalRule> = {
   dev: { approvers: ['*'], allowSelfApproval: true, required: 1 },
@@ -10,13 +11,21 @@ const DEFAULT_RULES: Record<Environment, ApprovalRule> = {
   prod: { approvers: ['*'], allowSelfApproval: false, required: 1 },
 };
 
+const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
+
 export type ApprovalDecision = { allowed: true } | { allowed: false; code: 'permission_denied' | 'self_approval'; reason: string };
 
 export class ApprovalPolicy {
   constructor(private readonly config: Pick<Config, 'approvals' | 'groups'>) {}
 
-  rule(environment: Environment): ApprovalRule {
-    return { ...DEFAULT_RULES[environment], ...this.config.approvals[environment] };
+  rule(environment: Environment, risk: RiskLevel = 'low'): ApprovalRule {
+    const { byRisk, ...configured } = this.config.approvals[environment] ?? {};
+    let rule: ApprovalRule = { ...DEFAULT_RULES[environment], ...configured };
+    for (const level of RISK_ORDER.slice(1, RISK_ORDER.indexOf(risk) + 1)) {
+      const stricter = byRisk?.[level as 'medium' | 'high' | 'critical'];
+      if (stricter) rule = { ...rule, ...stricter };
+    }
+    return rule;
   }
 
   /** True when `user` is named by an approver entry: the id itself, `*`, or `group:<name>`. */
@@ -28,28 +37,22 @@ export class ApprovalPolicy {
     });
   }
 
-  canApprove(environment: Environment, requester: PrincipalId, user: PrincipalId): ApprovalDecision {
-    const rule = this.rule(environment);
+  canApprove(environment: Environment, requester: PrincipalId, user: PrincipalId, risk: RiskLevel = 'low'): ApprovalDecision {
+    const rule = this.rule(environment, risk);
+    const where = risk === 'low' ? environment : `${environment} at ${risk} risk`;
     if (!this.listed(user, rule.approvers)) {
-      return {
-        allowed: false,
-        code: 'permission_denied',
-        reason: `${user} is not an approver for ${environment} (approvers: ${this.describe(environment)}).`,
-      };
+      const reason = `${user} is not an approver for ${where} (approvers: ${this.describe(environment, risk)}).`;
+      return { allowed: false, code: 'permission_denied', reason };
     }
     if (user === requester && !rule.allowSelfApproval) {
-      return {
-        allowed: false,
-        code: 'self_approval',
-        reason: `${user} requested this change and cannot approve it in ${environment}.`,
-      };
+      return { allowed: false, code: 'self_approval', reason: `${user} requested this change and cannot approve it in ${where}.` };
     }
     return { allowed: true };
   }
 
   /** Approvers may reject; so may the requester, to withdraw their own request. */
-  canReject(environment: Environment, requester: PrincipalId, user: PrincipalId): ApprovalDecision {
-    if (user === requester || this.listed(user, this.rule(environment).approvers)) return { allowed: true };
+  canReject(environment: Environment, requester: PrincipalId, user: PrincipalId, risk: RiskLevel = 'low'): ApprovalDecision {
+    if (user === requester || this.listed(user, this.rule(environment, risk).approvers)) return { allowed: true };
     return {
       allowed: false,
       code: 'permission_denied',
@@ -57,8 +60,8 @@ export class ApprovalPolicy {
     };
   }
 
-  describe(environment: Environment): string {
-    const rule = this.rule(environment);
+  describe(environment: Environment, risk: RiskLevel = 'low'): string {
+    const rule = this.rule(environment, risk);
     const who = rule.approvers.includes('*') ? 'anyone' : rule.approvers.join(', ');
     const self = rule.allowSelfApproval ? '' : ' except the requester';
     const count = rule.required > 1 ? ` (${rule.required} distinct approvals needed)` : '';

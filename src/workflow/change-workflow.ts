@@ -159,8 +159,8 @@ export class ChangeWorkflow {
     }
     const decision =
       input.action === 'approve'
-        ? this.deps.policy.canApprove(request.environment, request.requester, input.user)
-        : this.deps.policy.canReject(request.environment, request.requester, input.user);
+        ? this.deps.policy.canApprove(request.environment, request.requester, input.user, request.plan.risk.level)
+        : this.deps.policy.canReject(request.environment, request.requester, input.user, request.plan.risk.level);
     if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
     const expired =
       request.status === 'expired' ||
@@ -188,7 +188,7 @@ export class ChangeWorkflow {
   }
 
   private async approve(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
-    const required = this.deps.policy.rule(request.environment).required;
+    const required = this.deps.policy.rule(request.environment, request.plan.risk.level).required;
     const result = await this.deps.db.transaction().execute(async (trx) => {
       // Re-read inside the transaction: a concurrent click may have decided it already.
       const current = await findRequest(trx, request.id, request.revision);
