@@ -1,3 +1,4 @@
+import { nextStepFor } from '../src/domain/errors.ts';
 import type { ChangeRequest, Deployment } from '../src/domain/types.ts';
 import { formatDuration, formatValue } from './format.ts';
 import type { Card, ProgressStatus } from './model.ts';
@@ -72,12 +73,12 @@ export function resultCard(request: ChangeRequest, deployment: Deployment): Card
   } else {
     blocks.push({
       type: 'error',
-      code: 'engine_failed',
+      code: deployment.errorCode ?? 'engine_failed',
       message: deployment.error ?? 'The apply failed.',
       next:
         failedResources.length > 0
           ? `Failed: ${failedResources.join(', ')}. Fix the cause and request the change again; resources that finished are recorded in the state.`
-          : 'Fix the cause and request the change again.',
+          : nextStepFor(deployment.errorCode ?? 'engine_failed'),
     });
   }
   return {

@@ -86,6 +86,11 @@ export class GreenlightError extends Error {
   }
 }
 
+/** The next step for a code, or a generic one for a code this version does not know. */
+export function nextStepFor(code: string): string {
+  return (NEXT_STEP as Record<string, string>)[code] ?? NEXT_STEP.engine_failed;
+}
+
 /** Turns anything thrown into a GreenlightError without losing the original as `cause`. */
 export function toGreenlightError(error: unknown): GreenlightError {
   if (error instanceof GreenlightError) return error;

@@ -91,5 +91,6 @@ export interface Deployment {
   finishedAt: string | null;
   outputs: Record<string, unknown>;
   error: string | null;
+  errorCode: string | null;
   events: DeploymentEventRecord[];
 }

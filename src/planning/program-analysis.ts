@@ -24,6 +24,7 @@ const CALL_RESULTS: Record<string, Record<string, unknown>> = {
 
 function clean(value: unknown): unknown {
   if (value === PULUMI_UNKNOWN || value === undefined) return UNKNOWN;
+  if (value !== null && typeof value === 'object' && (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true) return UNKNOWN;
   if (Array.isArray(value)) return value.map(clean);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
   return value;
@@ -53,7 +54,9 @@ async function analyse(program: InlineProgram): Promise<ResourceChange[]> {
             inputs: clean(args.inputs) as Record<string, unknown>,
           });
         }
-        return { id: `${args.name}-id`, state: args.inputs };
+        // Providers name a resource after its logical name unless told otherwise: `name` is
+        // what programs usually pass on (e.g. a resource group's name to the workspace).
+        return { id: `${args.name}-id`, state: { name: args.name, ...args.inputs } };
       },
       call(args) {
         return CALL_RESULTS[args.token] ?? {};

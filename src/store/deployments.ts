@@ -21,6 +21,7 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
     finishedAt: row.finished_at,
     outputs: outputsSchema.parse(JSON.parse(row.outputs)),
     error: row.error,
+    errorCode: row.error_code,
     events,
   };
 }

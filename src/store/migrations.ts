@@ -138,8 +138,15 @@ const initial: Migration = {
   },
 };
 
+/** The error code of a failed deployment, so its card says engine_not_found rather than a guess. */
+const deploymentErrorCode: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployments').addColumn('error_code', 'text').execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_deployment_error_code': deploymentErrorCode };
   },
 };

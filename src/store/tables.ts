@@ -42,6 +42,7 @@ export interface DeploymentsTable {
   finished_at: string | null;
   outputs: string;
   error: string | null;
+  error_code: string | null;
   progress_message_id: string | null;
 }
 

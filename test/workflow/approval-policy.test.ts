@@ -40,3 +40,20 @@ describe('approval policy', () => {
     expect(policy.canReject('prod', 'console:alice', 'console:eve')).toMatchObject({ allowed: false });
   });
 });
+
+describe('approval policy by risk level', () => {
+  const policy = new ApprovalPolicy({
+    groups: { leads: ['console:lead'] },
+    approvals: { prod: { approvers: ['*'], byRisk: { high: { required: 2 }, critical: { approvers: ['group:leads'] } } } },
+  });
+
+  it('tightens from a level up and keeps what lower levels set', () => {
+    expect(policy.rule('prod', 'low').required).toBe(1);
+    expect(policy.rule('prod', 'medium').required).toBe(1);
+    expect(policy.rule('prod', 'high').required).toBe(2);
+    expect(policy.rule('prod', 'critical')).toMatchObject({ required: 2, approvers: ['group:leads'] });
+    expect(policy.canApprove('prod', 'a', 'b', 'critical')).toMatchObject({ allowed: false, code: 'permission_denied' });
+    expect(policy.canApprove('prod', 'a', 'console:lead', 'critical')).toEqual({ allowed: true });
+    expect(policy.describe('prod', 'high')).toBe('anyone except the requester (2 distinct approvals needed)');
+  });
+});
