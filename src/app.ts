@@ -68,6 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     dataDir: config.dataDir,
     ttlMs: config.plans.ttlMinutes * 60_000,
     now,
+    onPreview: (stack, engineMs) => metrics.planDuration.observe({ stack }, engineMs / 1000),
   });
   let baseUrl = config.console.publicUrl ?? '';
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));

@@ -78,6 +78,7 @@ export async function updateDeployment(
     finished_at: string;
     outputs: Record<string, unknown>;
     error: string | null;
+    error_code: string | null;
     progress_message_id: string;
   }>,
 ): Promise<void> {

@@ -281,6 +281,7 @@ export class ApplyRunner {
           status: 'failed',
           finished_at: at,
           error: outcome.error.message,
+          error_code: outcome.error.code,
         });
         await transition(trx, request, ['applying'], 'failed', SYSTEM, at, {
           deploymentId,

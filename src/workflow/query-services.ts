@@ -78,13 +78,7 @@ export class StackQueries implements QueryServices {
       [
         { label: 'Environment', value: stack.environment },
         { label: 'Engine', value: stack.engine },
-        {
-          label: 'Config',
-          value:
-            Object.entries(config)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', ') || '(none)',
-        },
+        { label: 'Config', value: configText(config) || '(none)' },
         {
           label: 'Last deployment',
           value: last

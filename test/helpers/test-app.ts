@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { type App, createApp } from '../../src/app.ts';
+import { type App, type AppOptions, createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
 
@@ -29,7 +29,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(input: ConfigInput = {}, options: { dataDir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  input: ConfigInput = {},
+  options: { dataDir?: string; engines?: AppOptions['engines'] } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenlight-test-'));
   const config = parseConfig(
     {
@@ -47,6 +50,7 @@ export async function startTestApp(input: ConfigInput = {}, options: { dataDir?:
     now: () => new Date(Date.now() + clock.offsetMs),
     logger: pino({ level: 'silent' }),
     expirySweepMs: 0,
+    ...(options.engines ? { engines: options.engines } : {}),
   });
   const url = await app.start();
 

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { provisionDatabricks } from '../../capabilities/provision-databricks/index.ts';
+import { provisionDatabricksParams } from '../../capabilities/provision-databricks/schema.ts';
+import { PulumiEngine } from '../../src/engines/pulumi/pulumi-engine.ts';
+import { analyseProgram } from '../../src/planning/program-analysis.ts';
+import { FakePulumiCli, type FakeResource } from '../fakes/fake-pulumi-cli.ts';
+import { startTestApp } from '../helpers/test-app.ts';
+
+describe('provision databricks in the console', () => {
+  it('on this machine (no Pulumi CLI): a plan card by program analysis; Approve → engine_not_found, request failed, nothing else harmed', async () => {
+    const t = await startTestApp({ engines: { pulumi: { binary: '/nonexistent/bin/pulumi' } } });
+    try {
+      const { requestId, card, thread } = await t.chat('alice', 'provision databricks team=data env=dev region=eastus');
+      expect(card.kind).toBe('plan');
+      expect(card.blocks.find((b: any) => b.type === 'changes').rows.map((r: any) => r.address)).toEqual([
+        'azure-native:resources:ResourceGroup::rg-data-databricks-dev',
+        'azure-native:databricks:Workspace::dbw-data-dev',
+        'databricks:index/cluster:Cluster::data-dev-shared',
+      ]);
+      const cost = card.blocks.find((b: any) => b.type === 'cost');
+      expect(cost.summary).toBe('Monthly cost: $987.91 (+$987.91 vs today)');
+      expect(cost.lines.map((l: any) => l.value)).toEqual(['$282.26', '$705.65']);
+      expect(cost.assumptions.join(' ')).toContain('cluster runs 220 h a month');
+      const risk = card.blocks.find((b: any) => b.type === 'risk');
+      expect(risk).toMatchObject({ level: 'low', score: 15, reasons: ['public exposure: dbw-data-dev (publicNetworkAccess=Enabled)'] });
+      expect(card.context.join('\n')).toContain('made by program analysis');
+      expect(card.context.join('\n')).toContain('No engine preview');
+
+      expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+      const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+      expect(done.status).toBe('failed');
+      const result = await t.waitForMessage(thread, (m) => m.card.kind === 'result');
+      expect(result.card.blocks[0]).toMatchObject({ type: 'error', code: 'engine_not_found' });
+      expect(result.card.blocks[0].next).toContain('engines.<name>.binary');
+      // The rest of the bot keeps working, Terraform stacks included.
+      const stacks = await t.chat('alice', 'stacks');
+      expect(stacks.card.kind).toBe('info');
+      const next = await t.chat('alice', 'deploy sandbox/dev');
+      expect(next.card.kind).toBe('plan');
+    } finally {
+      await t.close();
+    }
+  });
+
+  describe('with a Pulumi CLI (stand-in) the plan is an engine preview and Approve applies it', () => {
+    const work = mkdtempSync(join(tmpdir(), 'greenlight-dbx-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    it('plans by engine preview, applies the saved plan, streams progress and shows outputs', async () => {
+      // The stand-in registers exactly what the real program registers (program analysis).
+      const params = provisionDatabricksParams.parse({ team: 'data', environment: 'dev', region: 'eastus' });
+      const draft = await provisionDatabricks.plan(params, { user: 'console:alice', services: {} as never });
+      const registered = await analyseProgram(draft.program!);
+      const resources: FakeResource[] = registered.map((r) => ({
+        type: r.type,
+        name: r.name,
+        inputs: r.inputs,
+        ...(r.type === 'azure-native:databricks:Workspace'
+          ? { outputs: { workspaceUrl: 'https://adb-123.4.azuredatabricks.net', workspaceId: '123' } }
+          : {}),
+        ...(r.type === 'azure-native:resources:ResourceGroup' ? { outputs: { resourceGroup: r.name } } : {}),
+      }));
+      const cli = new FakePulumiCli(() => resources, 'greenlight-databricks');
+      const pulumi = new PulumiEngine({ binary: 'pulumi', backendUrl: `file://${join(work, 'state')}`, dataDir: work, cli });
+      const t = await startTestApp({}, { engines: { pulumi } });
+      try {
+        const { requestId, card, thread } = await t.chat('alice', 'provision databricks team=data env=dev region=eastus');
+        expect(card.context.join('\n')).toContain('made by engine preview');
+        expect(card.blocks.find((b: any) => b.type === 'cost').summary).toBe('Monthly cost: $987.91 (+$987.91 vs today)');
+        const request = (await t.get(`/api/requests/${requestId}`)).body;
+        expect(request.plan.artifact.path).toMatch(/\.plan$/);
+        expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+        const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+        expect(done.status).toBe('succeeded');
+        expect(done.deployment.outputs).toMatchObject({
+          workspaceUrl: 'https://adb-123.4.azuredatabricks.net',
+          resourceGroup: 'rg-data-databricks-dev',
+        });
+        // The apply used the saved plan file the approval bound to.
+        expect(cli.calls.find((c) => c[0] === 'up')).toEqual(expect.arrayContaining(['--plan', request.plan.artifact.path]));
+        // Events reached the progress card in order, every resource done.
+        const finished = done.deployment.events.filter((e: any) => e.type === 'resource_finished').map((e: any) => e.address);
+        expect(finished).toEqual(registered.map((r) => r.address));
+        const progress = await t.waitForMessage(thread, (m) => m.card.kind === 'progress');
+        expect(progress.card.blocks[1].items.map((i: any) => i.status)).toEqual(['done', 'done', 'done']);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+});
