@@ -175,8 +175,8 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   };
 }
 
-/** `preview <stack>`: the same plan, shown for information only, with no buttons. */
-export function previewCard(plan: Plan): Card {
+/** `preview <stack>` and `greenlight plan`: the same plan, for information only, with no buttons. */
+export function previewCard(plan: Plan, hint = `Say \`deploy ${plan.stack}\` to request this change.`): Card {
   return {
     kind: 'preview',
     title: `Preview of ${plan.stack}`,
@@ -184,6 +184,6 @@ export function previewCard(plan: Plan): Card {
     status: 'preview only',
     blocks: planBlocks(plan, []),
     actions: [],
-    context: [`Nothing was changed. Say \`deploy ${plan.stack}\` to request this change.`, `Made by ${plan.madeBy}`],
+    context: [`Nothing was changed. ${hint}`, ...plan.notes, `Made by ${plan.madeBy}`],
   };
 }

@@ -39,6 +39,8 @@ export interface App {
   workflow: ChangeWorkflow;
   runner: ApplyRunner;
   stacks: StackRegistry;
+  planner: Planner;
+  queries: StackQueries;
   consolePort: ConsolePort;
   server: FastifyInstance;
   /** The console's base URL once started. */
@@ -88,6 +90,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     workflow,
     runner,
     stacks,
+    planner,
+    queries,
     consolePort,
     server,
     url: '',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createApp } from './app.ts';
+import { planCommand } from './cli-plan.ts';
 import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
 import { verifyAudit } from './store/audit-log.ts';
@@ -37,6 +38,21 @@ program
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('plan')
+  .description('Print the plan a request would get (changes, cost, risk), without a server and without storing anything')
+  .argument('<request>', 'the request, e.g. "provision databricks team=data env=dev region=eastus" or "preview sandbox/dev"')
+  .option('--user <user>', 'who asks (used for tags and approvals)')
+  .option('--json', 'print the plan as JSON')
+  .action(async (request: string, opts: { user?: string; json?: boolean }) => {
+    const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    const app = await createApp(config, { expirySweepMs: 0 });
+    const result = await planCommand(app, request, opts.user);
+    await app.stop();
+    console.log(opts.json ? JSON.stringify(result.json, null, 2) : result.text);
+    process.exitCode = result.exitCode;
   });
 
 const audit = program.command('audit').description('Audit log tools');

@@ -12,6 +12,16 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export function exampleStacks(dataDir: string): Config['stacks'] {
   const dir = resolve(PROJECT_ROOT, 'examples/sandbox-terraform');
   const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined };
+  const pulumiSandbox = {
+    name: 'sandbox-pulumi/dev',
+    engine: 'pulumi' as const,
+    dir: resolve(PROJECT_ROOT, 'examples/sandbox-pulumi'),
+    environment: 'dev' as const,
+    workspace: 'dev',
+    state: 'managed' as const,
+    description: 'Pulumi sandbox (dynamic providers only); needs the pulumi CLI',
+    config: { replicas: '2', applySeconds: '1' },
+  };
   return {
     'sandbox/dev': {
       ...common,
@@ -27,6 +37,7 @@ export function exampleStacks(dataDir: string): Config['stacks'] {
       description: 'Terraform sandbox, production environment with its own state',
       config: { environment: 'prod', replicas: '3', apply_seconds: '2', fail_apply: 'false' },
     },
+    'sandbox-pulumi/dev': pulumiSandbox,
   };
 }
 

@@ -85,16 +85,7 @@ export async function updateMessage(db: Db, id: string, card: Card, at: string):
   return row ? toMessage(row) : undefined;
 }
 
-function toMessage(row: {
-  id: string;
-  thread_id: string;
-  seq: number;
-  author: string;
-  card: string;
-  request_id: string | null;
-  created_at: string;
-  updated_at: string;
-}): StoredMessage {
+function toMessage(row: Selectable<MessagesTable>): StoredMessage {
   return {
     id: row.id,
     threadId: row.thread_id,

@@ -27,12 +27,12 @@ function failure(fn: () => unknown): GreenlightError {
 }
 
 describe('config', () => {
-  it('with no file: console on 127.0.0.1:3000, data under ./.greenlight, the two sandbox stacks', () => {
+  it('with no file: console on 127.0.0.1:3000, data under ./.greenlight, the sandbox stacks', () => {
     const dir = dirWith();
     const config = loadConfig({}, dir);
     expect(config.console).toMatchObject({ host: '127.0.0.1', port: 3000 });
     expect(config.dataDir).toBe(join(dir, '.greenlight'));
-    expect(Object.keys(config.stacks)).toEqual(['sandbox/dev', 'sandbox/prod']);
+    expect(Object.keys(config.stacks)).toEqual(['sandbox/dev', 'sandbox/prod', 'sandbox-pulumi/dev']);
     expect(config.stacks['sandbox/prod']?.environment).toBe('prod');
     expect(config.plans.ttlMinutes).toBe(30);
   });

@@ -36,7 +36,7 @@ describe('console guards', () => {
       expect(res.card.blocks[0].code).toBe('engine_not_found');
       expect(res.card.blocks[0].next).toContain('engines.<name>.binary');
       const stacks = await t.chat('alice', 'stacks');
-      expect(stacks.card.blocks[0].rows.map((r: string[]) => r[0])).toEqual(['sandbox/dev', 'sandbox/prod']);
+      expect(stacks.card.blocks[0].rows.map((r: string[]) => r[0])).toEqual(['sandbox-pulumi/dev', 'sandbox/dev', 'sandbox/prod']);
       const metrics = await t.get('/metrics');
       expect(metrics.body).toContain('greenlight_requests_total{capability="deploy_stack",outcome="engine_not_found"} 1');
     } finally {

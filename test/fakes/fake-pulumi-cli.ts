@@ -104,7 +104,10 @@ export class FakePulumiCli implements PulumiCli {
     const [cmd, sub] = args;
     const stackName =
       this.flag(args, '--stack') ?? (cmd === 'stack' && sub === 'init' ? args[2] : undefined) ?? [...this.stacks.keys()][0] ?? '';
-    if (cmd === 'stack' && sub === 'select') return this.state(stackName), ok();
+    if (cmd === 'stack' && sub === 'select') {
+      this.state(stackName);
+      return ok();
+    }
     if (cmd === 'stack' && sub === 'init') {
       this.stacks.set(stackName, { resources: new Map(), config: {}, history: [], outputs: {} });
       return ok(`Created stack '${stackName}'`);

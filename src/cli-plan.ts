@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { capability } from '../capabilities/index.ts';
+import { errorCard, helpCard } from '../cards/info-cards.ts';
+import type { Card } from '../cards/model.ts';
+import { previewCard } from '../cards/plan-card.ts';
+import { renderText } from '../cards/render/text.ts';
+import type { App } from './app.ts';
+import { GreenlightError, toGreenlightError } from './domain/errors.ts';
+import type { Plan } from './domain/types.ts';
+import { parseCommand } from './router/grammar.ts';
+import { helpEntries } from './workflow/help.ts';
+
+// `greenlight plan "<request>"`: the plan a request would get, without a server and without
+// storing a request: capability, params, changes, cost with breakdown, risk with factors,
+// policy findings, how it was made. Read-only requests print their answer.
+
+export interface PlanOutput {
+  exitCode: number;
+  text: string;
+  json: unknown;
+}
+
+export async function planCommand(app: App, text: string, user = userInfo().username): Promise<PlanOutput> {
+  const principal = user.includes(':') ? user : `cli:${user}`;
+  const parsed = parseCommand(text);
+  const fail = (error: GreenlightError): PlanOutput => ({
+    exitCode: error.code === 'internal' ? 1 : 2,
+    text: renderText(errorCard(error)),
+    json: { error: { code: error.code, message: error.message, next: error.nextStep } },
+  });
+  if (parsed.kind === 'unknown') {
+    const card = helpCard(helpEntries(), `I did not understand "${parsed.text}". These are the commands I know:`);
+    return {
+      exitCode: 2,
+      text: renderText(card),
+      json: { error: { code: 'unknown_command', message: `I did not understand "${parsed.text}"` } },
+    };
+  }
+  if (parsed.kind === 'invalid') return fail(new GreenlightError('bad_request', parsed.message));
+  try {
+    const cap = capability(parsed.capability);
+    const result = cap.params.safeParse(parsed.params);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+      return fail(new GreenlightError('bad_request', `${problems}. Usage: \`${cap.usage}\``));
+    }
+    const ctx = { user: principal, services: app.queries };
+    if (cap.kind === 'query') {
+      const card: Card = await cap.run(result.data, ctx);
+      return { exitCode: 0, text: renderText(card), json: { capability: cap.id, params: result.data, card } };
+    }
+    const draft = await cap.plan(result.data, ctx);
+    const { plan } = await app.planner.plan({
+      capability: cap.id,
+      params: result.data as Record<string, unknown>,
+      draft,
+      artifactName: `cli-${randomBytes(4).toString('hex')}`,
+    });
+    // Nothing will apply this plan: its saved file is not kept.
+    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+    return { exitCode: 0, text: planText(plan), json: plan };
+  } catch (error) {
+    return fail(toGreenlightError(error));
+  }
+}
+
+function planText(plan: Plan): string {
+  const params = Object.entries(plan.params)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  const card = previewCard(plan, 'Send the same request in chat to have it planned for approval.');
+  return [`Capability: ${plan.capability}${params ? ` (${params})` : ''}`, renderText(card)].join('\n');
+}
