@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
+import { benchProgramAnalysis } from './program-analysis.ts';
 import { median, ms, percentile } from './stats.ts';
 import { TimedEngine } from './timed-engine.ts';
 
@@ -16,6 +17,9 @@ import { TimedEngine } from './timed-engine.ts';
 
 const PLAN_REQUESTS = Number(process.env.BENCH_PLAN_REQUESTS ?? 60);
 const APPLY_PAIRS = Number(process.env.BENCH_APPLY_PAIRS ?? 5);
+
+// --- 0. program analysis (before anything else loads the Azure / Databricks SDKs) ----------
+const analysis = await benchProgramAnalysis(Number(process.env.BENCH_ANALYSIS_RUNS ?? 60));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-bench-'));
 const config = parseConfig(
@@ -103,6 +107,7 @@ await app.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
 const results = {
+  programAnalysis: analysis,
   planCard: {
     requests: totals.length,
     p50Ms: percentile(totals, 50),
@@ -120,6 +125,10 @@ const results = {
   },
 };
 
+console.log(`program analysis, provision_databricks (${analysis.runs} warm runs under setMocks)`);
+console.log(`  first run (imports the SDKs)  ${ms(analysis.coldMs)}`);
+console.log(`  warm                         p50 ${ms(analysis.warmP50Ms)}   p99 ${ms(analysis.warmP99Ms)}   (target p99 < 300 ms)`);
+console.log(`  memory                       heap +${analysis.heapDeltaMb} MB, rss +${analysis.rssDeltaMb} MB`);
 console.log(`request → plan card (${results.planCard.requests} requests over HTTP, real terraform plan)`);
 console.log(`  total              p50 ${ms(results.planCard.p50Ms)}   p99 ${ms(results.planCard.p99Ms)}`);
 console.log(`  in terraform plan  p50 ${ms(results.planCard.terraformPlanP50Ms)}   p99 ${ms(results.planCard.terraformPlanP99Ms)}`);

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasTerraform } from '../helpers/test-app.ts';
+
+const run = promisify(execFile);
+const CLI = join(process.cwd(), 'bin/greenlight.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-cli-plan-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, 'plan', ...args], {
+      env: { ...process.env, GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', PULUMI_BINARY: '/nonexistent/bin/pulumi' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('greenlight plan', () => {
+  it('prints capability, params, changes, cost with breakdown, risk with factors and how it was made', async () => {
+    const { code, stdout } = await plan('provision databricks team=data env=dev region=eastus', '--user', 'alice');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Capability: provision_databricks (team=data environment=dev region=eastus');
+    expect(stdout).toContain('create   azure-native:databricks:Workspace::dbw-data-dev');
+    expect(stdout).toContain('Monthly cost: $987.91');
+    expect(stdout).toContain('driver, 1 × Standard_DS4_v2: $282.26');
+    expect(stdout).toContain('Risk: low (15) — public exposure');
+    expect(stdout).toContain('Made by program analysis');
+  });
+
+  it('--json gives the plan as data', async () => {
+    const { code, stdout } = await plan('provision dbx team=ml env=prod region=westeurope size=small', '--json');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json).toMatchObject({
+      capability: 'provision_databricks',
+      stack: 'databricks-ml/prod',
+      madeBy: 'program analysis',
+      risk: { level: 'high' },
+    });
+    expect(json.changes).toHaveLength(3);
+    expect(json.cost.monthlyUsd).toBeGreaterThan(0);
+  });
+
+  it('bad input: exit 2 with the reason', async () => {
+    const standard = await plan('provision databricks team=data env=dev region=eastus sku=standard');
+    expect(standard.code).toBe(2);
+    expect(standard.stdout).toContain('stopped creating new Standard-tier');
+    const unknown = await plan('provision kafka team=data');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toContain('I cannot provision "kafka"');
+  });
+
+  it.skipIf(!hasTerraform)('works for the Terraform stacks too', async () => {
+    const { code, stdout } = await plan('preview sandbox/dev');
+    expect(code).toBe(0);
+    expect(stdout).toContain('create   terraform_data.network');
+    expect(stdout).toContain('Made by engine preview');
+  });
+});
