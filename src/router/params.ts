@@ -1,0 +1,270 @@
+import { AZURE_REGIONS } from '../../capabilities/provision-databricks/schema.ts';
+import type { IntentId } from './intents.ts';
+
+// Parameters out of free text, normalised to what capabilities take: environment → dev | staging
+// | prod, region → the cloud's code, team → a slug, ports and counts → integers, stack → a
+// configured stack. Each extractor is a small rule a reader can check against its examples.
+
+export type Params = Record<string, unknown>;
+type Cloud = 'aws' | 'azure' | 'gcp';
+
+const ENVIRONMENTS: [RegExp, 'dev' | 'staging' | 'prod'][] = [
+  [/\b(prod|production|prd|live)\b/, 'prod'],
+  [/\b(staging|stage|stg)\b/, 'staging'],
+  [/\b(dev|development|develop)\b/, 'dev'],
+];
+
+export function environmentOf(text: string): 'dev' | 'staging' | 'prod' | undefined {
+  const t = text.toLowerCase();
+  let best: { at: number; env: 'dev' | 'staging' | 'prod' } | undefined;
+  for (const [re, env] of ENVIRONMENTS) {
+    const m = re.exec(t.replace(/\b[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*\b/g, ' '));
+    if (m && (!best || m.index < best.at)) best = { at: m.index, env };
+  }
+  return best?.env;
+}
+
+const AZURE = new Set<string>(AZURE_REGIONS);
+const AWS_CODE = /\b(us|eu|ap|ca|sa|me|af|il)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-(\d)\b/;
+const AWS_PHRASE = /\b(us|eu|ap|ca|sa)[\s-]+(north|south|east|west|central|northeast|southeast)[\s-]+(\d)\b/;
+const GCP_CODE = /\b(us|europe|asia|australia|northamerica|southamerica)-(north|south|east|west|central|northeast|southeast)(\d)\b/;
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9\s-]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
+function azureRegion(text: string): string | undefined {
+  const w = words(text);
+  for (let n = 3; n >= 1; n--) {
+    for (let i = 0; i + n <= w.length; i++) {
+      const joined = w.slice(i, i + n).join('');
+      if (AZURE.has(joined)) return joined;
+    }
+  }
+  return undefined;
+}
+
+function awsRegion(text: string): string | undefined {
+  const t = text.toLowerCase();
+  const code = AWS_CODE.exec(t) ?? AWS_PHRASE.exec(t);
+  return code ? `${code[1]}-${code[2]}-${code[3]}` : undefined;
+}
+
+function gcpRegion(text: string): string | undefined {
+  return GCP_CODE.exec(text.toLowerCase())?.[0];
+}
+
+export function regionOf(text: string, cloud?: Cloud): string | undefined {
+  if (cloud === 'aws') return awsRegion(text);
+  if (cloud === 'gcp') return gcpRegion(text) ?? awsRegion(text);
+  if (cloud === 'azure') return azureRegion(text);
+  return awsRegion(text) ?? gcpRegion(text) ?? azureRegion(text);
+}
+
+export function cloudOf(text: string): Cloud | undefined {
+  const t = text.toLowerCase();
+  if (/\b(s3|aws|amazon)\b/.test(t)) return 'aws';
+  if (/\b(gcs|gcp|google)\b/.test(t)) return 'gcp';
+  if (/\b(azure|blob|storage account)\b/.test(t)) return 'azure';
+  return undefined;
+}
+
+const NOT_A_NAME = new Set([
+  'the', 'a', 'an', 'our', 'my', 'your', 'this', 'that', 'is', 'are', 'and', 'or', 'please', 'new', 'in', 'on', 'at', 'to', 'with',
+  'for', 'of', 'me', 'us', 'it', 'them', 'some', 'every', 'each', 'testing', 'prod', 'production', 'dev', 'development', 'staging',
+  'stage', 'stg', 'prd', 'aws', 'azure', 'gcp', 'team', 'teams', 'docker', 'container', 'ecs', 'fargate', 'web', 'internal',
+]);
+
+const slug = (s: string | undefined) => {
+  const v = s?.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  return v && /^[a-z][a-z0-9-]{0,30}$/.test(v) && !NOT_A_NAME.has(v) ? v : undefined;
+};
+
+export function teamOf(text: string): string | undefined {
+  const t = text.toLowerCase();
+  const patterns = [
+    /\b(?:for|of)\s+(?:the\s+)?([a-z][a-z0-9-]*)\s+team\b/g,
+    /\bthe\s+([a-z][a-z0-9-]*)\s+team\b/g,
+    /\bteam\s*[=:]?\s*([a-z][a-z0-9-]*)/g,
+    /\b([a-z][a-z0-9-]*)\s+team\b/g,
+    /\bfor\s+([a-z][a-z0-9-]*)\s+(?:in|,)\s/g,
+  ];
+  for (const re of patterns) {
+    for (const m of t.matchAll(re)) {
+      const name = slug(m[1]);
+      if (name) return name;
+    }
+  }
+  return undefined;
+}
+
+export function serviceOf(text: string): string | undefined {
+  const t = text.toLowerCase();
+  const patterns = [
+    /\b(?:called|named)\s+([a-z][a-z0-9-]*)/,
+    /\bthe\s+([a-z][a-z0-9-]*)\s+(?:api|service|app|container|engine|worker)\b/,
+    /\bservice\s+(?:for\s+)?(?:the\s+)?([a-z][a-z0-9-]*)/,
+    /\bfor\s+(?:the\s+)?([a-z][a-z0-9-]*)\s+(?:in|with|on|,)\b/,
+    /\bfor\s+(?:the\s+)?([a-z][a-z0-9-]*)\s*$/,
+  ];
+  for (const re of patterns) {
+    const name = slug(re.exec(t)?.[1]);
+    if (name && !['behind', 'load', 'my', 'service'].includes(name)) return name;
+  }
+  return undefined;
+}
+
+const CIDR = /\b(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?\b/g;
+
+export function sourceOf(text: string): string | undefined {
+  const m = /\b(\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2})\b/.exec(text);
+  if (m) return m[1];
+  if (/\b(anywhere|the internet|everyone|any ip|all ips)\b/i.test(text)) return '0.0.0.0/0';
+  return undefined;
+}
+
+export function portOf(text: string): number | undefined {
+  const t = text.toLowerCase().replace(CIDR, ' ');
+  const m =
+    /\bports?\s*(\d{1,5})\b/.exec(t) ??
+    /\b(?:tcp|udp)\s*(?:port\s*)?(\d{1,5})\b/.exec(t) ??
+    /\b(\d{1,5})\s*\/\s*(?:tcp|udp)\b/.exec(t) ??
+    /\((\d{1,5})\)/.exec(t) ??
+    /\b(?:open|allow|unblock|expose|let|permit|whitelist|opened|open up)\s+(?:up\s+)?(\d{1,5})\b/.exec(t) ??
+    /\b(\d{2,5})\b/.exec(t);
+  const port = m ? Number(m[1]) : Number.NaN;
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+export function protocolOf(text: string): 'tcp' | 'udp' | undefined {
+  const m = /\b(tcp|udp)\b/i.exec(text);
+  return m ? (m[1]?.toLowerCase() as 'tcp' | 'udp') : undefined;
+}
+
+export function sinceOf(text: string): string | undefined {
+  const t = text.toLowerCase();
+  const days = /\b(?:last|past)\s+(\d+)\s+days?\b/.exec(t);
+  if (days) return `${days[1]}d`;
+  if (/\b(yesterday|today|last 24 hours|this morning)\b/.test(t)) return '1d';
+  if (/\b(last|this|past)\s+week\b/.test(t)) return '7d';
+  if (/\b(last|this|past)\s+month\b/.test(t)) return '30d';
+  return undefined;
+}
+
+export function modelOf(text: string): string | undefined {
+  return /\b(gpt-[a-z0-9][a-z0-9.-]*|text-embedding-[a-z0-9-]+|o\d(?:-mini)?)\b/i.exec(text)?.[1]?.toLowerCase();
+}
+
+/** The configured stack a text names: `project/env` literally, or a project plus an environment. */
+export function stackOf(text: string, stacks: readonly string[]): string | undefined {
+  const t = text.toLowerCase();
+  for (const m of t.matchAll(/\b([a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*)\b/g)) if (m[1] && stacks.includes(m[1])) return m[1];
+  const projects = [...new Set(stacks.map((s) => s.split('/')[0] ?? ''))].sort((a, b) => b.length - a.length);
+  const tokens = new Set(words(t));
+  const project = projects.find((p) => tokens.has(p));
+  if (!project) return undefined;
+  const environments = stacks.filter((s) => s.startsWith(`${project}/`));
+  const env = environmentOf(t.replace(new RegExp(`\\b${project}\\b`, 'g'), ' '));
+  if (env && stacks.includes(`${project}/${env}`)) return `${project}/${env}`;
+  return environments.length === 1 ? environments[0] : undefined;
+}
+
+/** Config changes: key=value pairs, "<key> to <value>", "N replicas", "scale … to N". */
+export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, string> {
+  const t = text.toLowerCase();
+  const values: Record<string, string> = {};
+  for (const m of t.matchAll(/\b([a-z_][a-z0-9_]*)\s*=\s*([^\s,]+)/g)) if (m[1] && m[2]) values[m[1]] = m[2];
+  const setTo = /\b(?:set|change|update)\s+(?:the\s+)?([a-z_][a-z0-9_]*)\s+(?:of\s+\S+\s+|on\s+\S+\s+)?to\s+([^\s,]+)/.exec(t);
+  if (setTo?.[1] && setTo[2] && !['sandbox', 'stack', 'it'].includes(setTo[1])) values[setTo[1]] = setTo[2];
+  const release = /\brelease\s+(?:to\s+)?(v[0-9][\w.-]*)/.exec(t) ?? /\brelease\s+of\s+\S+\s+to\s+(v[0-9][\w.-]*)/.exec(t);
+  if (release?.[1]) values.release = release[1];
+  if (!values[scaleKey]) {
+    const count = /\b(\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t) ?? /\b(?:scale|resize|reduce|increase|bump|turn)\b.*?\bto\s+(\d+)\b/.exec(t);
+    if (count?.[1]) values[scaleKey] = count[1];
+  }
+  return values;
+}
+
+const flagTrue = (text: string, re: RegExp) => (re.test(text.toLowerCase()) ? true : undefined);
+
+/** The parameters an intent takes, as far as the text says them. */
+export function extractParams(intent: IntentId, text: string, stacks: readonly string[]): Params {
+  const out: Params = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) out[key] = value;
+  };
+  switch (intent) {
+    case 'provision_databricks': {
+      set('team', teamOf(text));
+      set('environment', environmentOf(text));
+      set('region', regionOf(text, 'azure'));
+      set('size', /\b(small|medium|large)\b/i.exec(text)?.[1]?.toLowerCase());
+      set('gpu', flagTrue(text, /\bgpus?\b/));
+      const max = /\bup to\s+(\d+)\s+workers?\b/i.exec(text) ?? /\bmax(?:imum)?\s+(\d+)\s+workers?\b/i.exec(text);
+      set('max_workers', max?.[1] ? Number(max[1]) : undefined);
+      break;
+    }
+    case 'provision_ecs_service': {
+      set('service', serviceOf(text));
+      set('environment', environmentOf(text));
+      set('region', regionOf(text, 'aws'));
+      const count = /\b(\d+)\s+(?:tasks?|replicas?|instances?|containers?)\b/i.exec(text);
+      set('desired_count', count?.[1] ? Number(count[1]) : undefined);
+      set('image', /\b([a-z0-9][a-z0-9./-]*:[a-z0-9][a-z0-9._-]*)\b/i.exec(text.replace(/https?:\/\/\S+/g, ''))?.[1]);
+      break;
+    }
+    case 'provision_storage': {
+      const cloud = cloudOf(text);
+      set('cloud', cloud);
+      set('environment', environmentOf(text));
+      set('region', regionOf(text, cloud));
+      set('public', flagTrue(text, /\bpublic(ly)?\b/));
+      break;
+    }
+    case 'provision_k8s_namespace':
+    case 'cost_report':
+      set('team', teamOf(text));
+      set('environment', environmentOf(text));
+      break;
+    case 'provision_openai':
+      set('team', teamOf(text));
+      set('environment', environmentOf(text));
+      set('region', regionOf(text, 'azure'));
+      set('model', modelOf(text));
+      break;
+    case 'open_firewall_port':
+      set('port', portOf(text));
+      set('protocol', protocolOf(text));
+      set('source', sourceOf(text));
+      set('environment', environmentOf(text));
+      break;
+    case 'update_stack_config': {
+      set('stack', stackOf(text, stacks));
+      const values = valuesOf(text);
+      if (Object.keys(values).length) out.values = values;
+      break;
+    }
+    case 'deployment_history':
+      set('stack', stackOf(text, stacks));
+      set('since', sinceOf(text));
+      break;
+    case 'list_stacks':
+      set('environment', environmentOf(text));
+      break;
+    case 'preview_stack':
+    case 'deploy_stack':
+    case 'destroy_stack':
+    case 'rollback_stack':
+    case 'drift_scan':
+    case 'stack_status':
+      set('stack', stackOf(text, stacks));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
