@@ -3,7 +3,7 @@ import type { PolicyFinding, ResourceOperation, RiskLevel } from '../src/domain/
 // The neutral card model: what a person sees, with no platform in it. Renderers turn it into
 // HTML (console), text (CLI), and later Block Kit and Adaptive Cards.
 
-export const ACTION_IDS = ['approve', 'reject', 'modify', 'replan'] as const;
+export const ACTION_IDS = ['approve', 'reject', 'modify', 'replan', 'choose'] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
 export type CardKind = 'plan' | 'preview' | 'progress' | 'result' | 'error' | 'help' | 'info' | 'status';
@@ -13,8 +13,11 @@ export interface CardAction {
   id: ActionId;
   label: string;
   style: 'primary' | 'danger' | 'default';
-  /** Request id and revision only: everything else is looked up again when the click arrives. */
-  value: { requestId: string; revision: number };
+  /**
+   * Request id and revision only (or, for "did you mean …?", the question and the choice):
+   * everything else is looked up again when the click arrives.
+   */
+  value: { requestId: string; revision: number } | { clarificationId: string; choice: string };
   confirm?: { title: string; text: string; confirm: string; deny: string };
 }
 
@@ -23,6 +26,17 @@ export interface ChangeRow {
   address: string;
   type: string;
   detail: string;
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  kind: 'text' | 'number' | 'select' | 'checkbox';
+  required: boolean;
+  options?: string[];
+  /** Pre-filled value (from the request or the user's memory). */
+  value?: string;
+  help?: string;
 }
 
 export type ProgressStatus = 'pending' | 'running' | 'done' | 'failed';
@@ -42,7 +56,8 @@ export type CardBlock =
     }
   | { type: 'outputs'; outputs: { name: string; value: string }[] }
   | { type: 'table'; columns: string[]; rows: string[][] }
-  | { type: 'error'; code: string; message: string; next: string };
+  | { type: 'error'; code: string; message: string; next: string }
+  | { type: 'form'; id: string; fields: FormField[]; submitLabel: string };
 
 export interface Card {
   kind: CardKind;

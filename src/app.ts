@@ -9,10 +9,14 @@ import { PulumiEngine } from './engines/pulumi/pulumi-engine.ts';
 import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { loadIntents } from './router/intents.ts';
+import { LlmRouter } from './router/llm-router.ts';
+import { Router } from './router/router.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
+import { Conversation } from './workflow/conversation.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Planner } from './workflow/planner.ts';
 import { Publisher } from './workflow/publisher.ts';
@@ -37,6 +41,8 @@ export interface App {
   log: Logger;
   metrics: Metrics;
   workflow: ChangeWorkflow;
+  conversation: Conversation;
+  router: Router;
   runner: ApplyRunner;
   stacks: StackRegistry;
   planner: Planner;
@@ -47,6 +53,21 @@ export interface App {
   url: string;
   start(): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** The router: grammar and offline classifier always; the LLM router when a key or base URL is set. */
+function buildRouter(config: Config, stacks: StackRegistry, log: Logger): Router {
+  const intents = loadIntents();
+  const { llm } = config.router;
+  const enabled = llm.apiKey !== undefined || llm.baseUrl !== undefined;
+  const llmRouter = enabled
+    ? new LlmRouter(
+        { apiKey: llm.apiKey ?? 'not-needed', baseURL: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs, method: llm.method },
+        intents,
+      )
+    : null;
+  log.info({ llm: enabled ? { model: llm.model, baseUrl: llm.baseUrl ?? 'api.openai.com' } : 'off' }, 'router ready');
+  return new Router(intents, () => stacks.list().map((s) => s.name), llmRouter, log);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -79,7 +100,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queries = new StackQueries(db, stacks, planner, helpEntries);
   const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
-  const server = buildConsoleServer(config, { db, workflow, port: consolePort, log, metrics });
+  const router = buildRouter(config, stacks, log);
+  const conversation = new Conversation({
+    db,
+    planner,
+    publisher,
+    queries,
+    now,
+    router,
+    workflow,
+    stacks,
+    log,
+    metrics,
+    confidenceThreshold: config.router.confidenceThreshold,
+  });
+  const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
 
   const app: App = {
@@ -88,6 +123,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     metrics,
     workflow,
+    conversation,
+    router,
     runner,
     stacks,
     planner,

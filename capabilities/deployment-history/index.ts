@@ -8,8 +8,11 @@ export const deploymentHistory: QueryCapability<typeof deploymentHistoryParams> 
   summary: 'List recent change requests and what became of them',
   usage: 'history [stack]',
   params: deploymentHistoryParams,
-  examples: ['history', 'history sandbox/dev'],
+  examples: ['history', 'history sandbox/dev', 'what did I deploy last week?'],
   async run(params, ctx) {
-    return ctx.services.history(params.stack);
+    return ctx.services.history(params.stack, {
+      ...(params.since ? { sinceDays: Number(params.since.slice(0, -1)) } : {}),
+      ...(params.user ? { user: params.user } : {}),
+    });
   },
 };

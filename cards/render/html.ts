@@ -1,5 +1,5 @@
 import { formatDuration } from '../format.ts';
-import type { Card, CardBlock } from '../model.ts';
+import type { Card, CardAction, CardBlock, FormField } from '../model.ts';
 
 // Card → HTML fragment for the console. Every piece of text goes through `esc`: card text holds
 // user input and engine output.
@@ -65,20 +65,40 @@ function block(b: CardBlock): string {
         .join('')}</tbody></table>`;
     case 'error':
       return `<div class="gl-error"><p><strong>${esc(b.code)}</strong>: ${esc(b.message)}</p><p>Next: ${esc(b.next)}</p></div>`;
+    case 'form':
+      return `<form class="gl-form" data-form="${esc(b.id)}">${b.fields.map(field).join('')}<button type="submit" class="gl-btn gl-btn-primary">${esc(b.submitLabel)}</button></form>`;
   }
 }
 
+function field(f: FormField): string {
+  const id = `f-${esc(f.name)}`;
+  const required = f.required ? ' required' : '';
+  const help = f.help ? `<small>${esc(f.help)}</small>` : '';
+  let input: string;
+  if (f.kind === 'select') {
+    const options = ['', ...(f.options ?? [])]
+      .map((o) => `<option value="${esc(o)}"${o === (f.value ?? '') ? ' selected' : ''}>${esc(o || '—')}</option>`)
+      .join('');
+    input = `<select id="${id}" name="${esc(f.name)}"${required}>${options}</select>`;
+  } else if (f.kind === 'checkbox') {
+    input = `<input id="${id}" type="checkbox" name="${esc(f.name)}" value="true"${f.value === 'true' ? ' checked' : ''}>`;
+  } else {
+    input = `<input id="${id}" type="${f.kind === 'number' ? 'number' : 'text'}" name="${esc(f.name)}" value="${esc(f.value ?? '')}"${required}>`;
+  }
+  return `<label for="${id}">${esc(f.label)}${f.required ? ' *' : ''}</label>${input}${help}`;
+}
+
+function action(a: CardAction): string {
+  const target =
+    'requestId' in a.value
+      ? `data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"`
+      : `data-clarification="${esc(a.value.clarificationId)}" data-choice="${esc(a.value.choice)}"`;
+  const confirm = a.confirm ? ` data-confirm="${esc(a.confirm.text)}"` : '';
+  return `<button class="gl-btn gl-btn-${a.style}" data-action="${a.id}" ${target}${confirm}>${esc(a.label)}</button>`;
+}
+
 export function renderHtml(card: Card): string {
-  const actions = card.actions.length
-    ? `<div class="gl-actions">${card.actions
-        .map(
-          (a) =>
-            `<button class="gl-btn gl-btn-${a.style}" data-action="${a.id}" data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"${
-              a.confirm ? ` data-confirm="${esc(a.confirm.text)}"` : ''
-            }>${esc(a.label)}</button>`,
-        )
-        .join('')}</div>`
-    : '';
+  const actions = card.actions.length ? `<div class="gl-actions">${card.actions.map(action).join('')}</div>` : '';
   const status = card.status ? `<span class="gl-status">${esc(card.status)}</span>` : '';
   const context = card.context.length ? `<footer>${card.context.map((c) => `<div>${esc(c)}</div>`).join('')}</footer>` : '';
   return `<article class="gl-card gl-card-${card.kind} gl-tone-${card.tone}" data-kind="${card.kind}"${

@@ -28,6 +28,8 @@ function block(b: CardBlock): string[] {
       return [b.columns.join(' | '), ...b.rows.map((r) => r.join(' | '))];
     case 'error':
       return [`Error (${b.code}): ${b.message}`, `Next: ${b.next}`];
+    case 'form':
+      return b.fields.map((f) => `  ${f.name}${f.required ? '*' : ''}: ${f.value ?? ''}${f.options ? ` (${f.options.join(' | ')})` : ''}`);
   }
 }
 

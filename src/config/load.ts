@@ -61,6 +61,14 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
   if (env.TERRAFORM_BINARY) engines.terraform = { ...engines.terraform, binary: env.TERRAFORM_BINARY };
   if (env.PULUMI_BINARY) engines.pulumi = { ...engines.pulumi, binary: env.PULUMI_BINARY };
   out.engines = engines;
+  if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GREENLIGHT_LLM_MODEL) {
+    const router = { ...((out.router as Record<string, unknown> | undefined) ?? {}) };
+    const llm = { ...((router.llm as Record<string, unknown> | undefined) ?? {}) };
+    if (env.OPENAI_API_KEY) llm.apiKey = env.OPENAI_API_KEY;
+    if (env.OPENAI_BASE_URL) llm.baseUrl = env.OPENAI_BASE_URL;
+    if (env.GREENLIGHT_LLM_MODEL) llm.model = env.GREENLIGHT_LLM_MODEL;
+    out.router = { ...router, llm };
+  }
   return out;
 }
 

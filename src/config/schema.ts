@@ -76,6 +76,25 @@ export const configSchema = z
       })
       .strict()
       .default({ terraform: { binary: 'terraform' }, pulumi: { binary: 'pulumi' } }),
+    router: z
+      .object({
+        /** Below this offline confidence the bot asks "did you mean …?". */
+        confidenceThreshold: z.number().min(0).max(1).default(0.3),
+        llm: z
+          .object({
+            /** Any OpenAI-compatible endpoint; with it (or OPENAI_API_KEY) the LLM router is on. */
+            baseUrl: z.string().url().optional(),
+            /** From OPENAI_API_KEY; keep it out of the file. */
+            apiKey: z.string().min(1).optional(),
+            model: z.string().default('gpt-4o-mini'),
+            timeoutMs: z.number().int().min(100).max(60_000).default(8000),
+            method: z.enum(['jsonSchema', 'functionCalling']).default('jsonSchema'),
+          })
+          .strict()
+          .default({ model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' }),
+      })
+      .strict()
+      .default({ confidenceThreshold: 0.3, llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     approvals: z.partialRecord(environment, partialApprovalRule).default({}),
     stacks: z

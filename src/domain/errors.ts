@@ -4,6 +4,7 @@
 export type ErrorCode =
   | 'bad_request'
   | 'unknown_command'
+  | 'not_available'
   | 'unknown_stack'
   | 'not_found'
   | 'permission_denied'
@@ -25,6 +26,7 @@ export type ErrorCode =
 const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unknown_command: 400,
+  not_available: 501,
   unknown_stack: 404,
   not_found: 404,
   permission_denied: 403,
@@ -47,6 +49,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 const NEXT_STEP: Record<ErrorCode, string> = {
   bad_request: 'Check the request against `help` and send it again.',
   unknown_command: 'Say `help` to see the commands.',
+  not_available: 'Say `help` to see what is available now, or ask the platform team for this capability.',
   unknown_stack: 'Say `stacks` to list the configured stacks.',
   not_found: 'Check the id; `history` lists recent requests.',
   permission_denied: 'Ask someone on the approver list for this environment to approve it.',

@@ -41,7 +41,10 @@ export class IntentClassifier {
   private readonly logUnseen = new Map<IntentId, number>();
   private readonly intents: IntentId[];
 
-  constructor(intents: Intent[], private readonly alpha = 0.3) {
+  constructor(
+    intents: Intent[],
+    private readonly alpha = 0.3,
+  ) {
     this.intents = intents.map((i) => i.id);
     const vocabulary = new Set<string>();
     const counts = new Map<IntentId, Map<string, number>>();

@@ -46,8 +46,10 @@ export function loadIntents(dir = INTENTS_DIR): Intent[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   const intents = files.map((file) => {
     const parsed = intentSchema.safeParse(parseYaml(readFileSync(join(dir, file), 'utf8')));
-    if (!parsed.success) throw new Error(`intents/${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    if (`${parsed.data.id}.yaml` !== file) throw new Error(`intents/${file} declares id ${parsed.data.id}; the file must be named after its id`);
+    if (!parsed.success)
+      throw new Error(`intents/${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (`${parsed.data.id}.yaml` !== file)
+      throw new Error(`intents/${file} declares id ${parsed.data.id}; the file must be named after its id`);
     return parsed.data;
   });
   const missing = INTENT_IDS.filter((id) => !intents.some((i) => i.id === id));

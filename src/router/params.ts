@@ -74,9 +74,54 @@ export function cloudOf(text: string): Cloud | undefined {
 }
 
 const NOT_A_NAME = new Set([
-  'the', 'a', 'an', 'our', 'my', 'your', 'this', 'that', 'is', 'are', 'and', 'or', 'please', 'new', 'in', 'on', 'at', 'to', 'with',
-  'for', 'of', 'me', 'us', 'it', 'them', 'some', 'every', 'each', 'testing', 'prod', 'production', 'dev', 'development', 'staging',
-  'stage', 'stg', 'prd', 'aws', 'azure', 'gcp', 'team', 'teams', 'docker', 'container', 'ecs', 'fargate', 'web', 'internal',
+  'the',
+  'a',
+  'an',
+  'our',
+  'my',
+  'your',
+  'this',
+  'that',
+  'is',
+  'are',
+  'and',
+  'or',
+  'please',
+  'new',
+  'in',
+  'on',
+  'at',
+  'to',
+  'with',
+  'for',
+  'of',
+  'me',
+  'us',
+  'it',
+  'them',
+  'some',
+  'every',
+  'each',
+  'testing',
+  'prod',
+  'production',
+  'dev',
+  'development',
+  'staging',
+  'stage',
+  'stg',
+  'prd',
+  'aws',
+  'azure',
+  'gcp',
+  'team',
+  'teams',
+  'docker',
+  'container',
+  'ecs',
+  'fargate',
+  'web',
+  'internal',
 ]);
 
 const slug = (s: string | undefined) => {
@@ -183,7 +228,8 @@ export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, st
   const release = /\brelease\s+(?:to\s+)?(v[0-9][\w.-]*)/.exec(t) ?? /\brelease\s+of\s+\S+\s+to\s+(v[0-9][\w.-]*)/.exec(t);
   if (release?.[1]) values.release = release[1];
   if (!values[scaleKey]) {
-    const count = /\b(\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t) ?? /\b(?:scale|resize|reduce|increase|bump|turn)\b.*?\bto\s+(\d+)\b/.exec(t);
+    const count =
+      /\b(\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t) ?? /\b(?:scale|resize|reduce|increase|bump|turn)\b.*?\bto\s+(\d+)\b/.exec(t);
     if (count?.[1]) values[scaleKey] = count[1];
   }
   return values;

@@ -145,8 +145,27 @@ const deploymentErrorCode: Migration = {
   },
 };
 
+/** Questions the bot asked back (a form for missing parameters, "did you mean …?"). */
+const clarifications: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('clarifications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('user', 'text', (c) => c.notNull())
+      .addColumn('thread_channel', 'text', (c) => c.notNull())
+      .addColumn('thread_id', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('intent', 'text')
+      .addColumn('params', 'text', (c) => c.notNull().defaultTo('{}'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('resolved_at', 'text')
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_deployment_error_code': deploymentErrorCode };
+    return { '0001_initial': initial, '0002_deployment_error_code': deploymentErrorCode, '0003_clarifications': clarifications };
   },
 };

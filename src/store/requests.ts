@@ -89,13 +89,28 @@ export async function setPlanMessage(db: Executor, id: string, revision: number,
     .execute();
 }
 
+/** The newest request revision posted in a thread, if any. */
+export async function latestRequestInThread(db: Executor, threadId: string): Promise<ChangeRequest | undefined> {
+  const row = await db
+    .selectFrom('change_requests')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .orderBy('created_at', 'desc')
+    .orderBy('revision', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toRequest(row) : undefined;
+}
+
 export async function listRequests(
   db: Executor,
-  filter: { stack?: string; statuses?: RequestStatus[]; limit?: number } = {},
+  filter: { stack?: string; statuses?: RequestStatus[]; requester?: string; since?: string; limit?: number } = {},
 ): Promise<ChangeRequest[]> {
   let query = db.selectFrom('change_requests').selectAll().orderBy('created_at', 'desc').orderBy('revision', 'desc');
   if (filter.stack) query = query.where('stack', '=', filter.stack);
   if (filter.statuses) query = query.where('status', 'in', filter.statuses);
+  if (filter.requester) query = query.where('requester', '=', filter.requester);
+  if (filter.since) query = query.where('created_at', '>=', filter.since);
   const rows = await query.limit(filter.limit ?? 50).execute();
   return rows.map(toRequest);
 }

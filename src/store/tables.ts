@@ -97,6 +97,19 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface ClarificationsTable {
+  id: string;
+  kind: string;
+  user: string;
+  thread_channel: string;
+  thread_id: string;
+  text: string;
+  intent: string | null;
+  params: string;
+  created_at: string;
+  resolved_at: string | null;
+}
+
 export interface KvTable {
   key: string;
   value: string;
@@ -118,5 +131,6 @@ export interface Database {
   messages: MessagesTable;
   audit_log: AuditLogTable;
   kv: KvTable;
+  clarifications: ClarificationsTable;
   meta: MetaTable;
 }

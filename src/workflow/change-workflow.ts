@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { parseCommand } from '../router/grammar.ts';
 import { appendAudit } from '../store/audit-log.ts';
-import { rememberRequest } from '../store/memory-store.ts';
+import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
 import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
@@ -53,47 +53,22 @@ export class ChangeWorkflow {
     return this.deps.now().toISOString();
   }
 
-  /** Handles one chat message: always answers with at least one card, never throws for bad input. */
-  async submit(input: InboundText): Promise<PostedMessage[]> {
-    const log = this.deps.log.child({ user: input.user, thread: input.thread.id });
-    const parsed = parseCommand(input.text);
-    try {
-      if (parsed.kind === 'unknown') {
-        this.deps.metrics.requests.inc({ capability: 'help', outcome: 'unknown' });
-        const intro = `I did not understand "${parsed.text}". These are the commands I know:`;
-        return [await this.deps.publisher.post(input.thread, helpCard(this.deps.queries.helpEntries(), intro), null)];
-      }
-      if (parsed.kind === 'invalid') throw new GreenlightError('bad_request', parsed.message);
-      const cap = capability(parsed.capability);
-      const params = this.parseParams(cap, parsed.params);
-      const ctx = { user: input.user, services: this.deps.queries };
-      if (cap.kind === 'query') {
-        const card = await cap.run(params, ctx);
-        this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
-        return [await this.deps.publisher.post(input.thread, card, null)];
-      }
-      const draft = await cap.plan(params, ctx);
-      const request = await this.createRequest(input, cap, params, draft);
-      this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
-      log.info({ requestId: request.id, stack: request.stack }, 'plan posted');
-      return [await this.postPlan(request)];
-    } catch (error) {
-      const coded = toGreenlightError(error);
-      if (coded.code === 'internal') log.error({ err: error }, 'request failed');
-      else log.info({ code: coded.code, reason: coded.message }, 'request refused');
-      this.deps.metrics.requests.inc({
-        capability: parsed.kind === 'unknown' ? 'help' : parsed.capability,
-        outcome: coded.code,
-      });
-      return [await this.deps.publisher.post(input.thread, errorCard(coded), null)];
+  /**
+   * Runs a capability with validated parameters: a read-only one answers with a card, a
+   * state-changing one is planned and its plan card posted for approval.
+   */
+  async execute(input: InboundText, cap: Capability, params: Record<string, unknown>, notes: string[] = []): Promise<PostedMessage[]> {
+    const ctx = { user: input.user, services: this.deps.queries };
+    if (cap.kind === 'query') {
+      const card = await cap.run(params, ctx);
+      this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
+      return [await this.deps.publisher.post(input.thread, card, null)];
     }
-  }
-
-  private parseParams(cap: Capability, raw: Record<string, unknown>): Record<string, unknown> {
-    const result = cap.params.safeParse(raw);
-    if (result.success) return result.data as Record<string, unknown>;
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-    throw new GreenlightError('bad_request', `${problems}. Usage: \`${cap.usage}\``);
+    const draft = await cap.plan(params, ctx);
+    const request = await this.createRequest(input, cap, params, draft, notes);
+    this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
+    this.deps.log.info({ requestId: request.id, stack: request.stack, user: input.user }, 'plan posted');
+    return [await this.postPlan(request)];
   }
 
   private async createRequest(
@@ -101,10 +76,11 @@ export class ChangeWorkflow {
     cap: Capability,
     params: Record<string, unknown>,
     draft: PlanDraft,
+    notes: string[],
   ): Promise<ChangeRequest> {
     const stack = this.deps.stacks.forDraft(draft);
     const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1` });
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
     const at = this.at();
     const request: ChangeRequest = {
       id,
@@ -129,6 +105,7 @@ export class ChangeWorkflow {
       environment: stack.environment,
       requestId: id,
       at,
+      params,
     });
     return request;
   }
@@ -245,6 +222,10 @@ export class ChangeWorkflow {
     }
     this.deps.metrics.approvals.inc({ decision: 'approve', environment: request.environment });
     const card = await this.deps.publisher.refreshPlanCard(request.id, request.revision);
+    if (result.outcome === 'approved') {
+      // Defaults are learned from approved requests only: a rejected idea teaches nothing.
+      await learnFromApproved(this.deps.db, request.requester, request.plan.params, request.environment);
+    }
     if (result.outcome === 'approved') await this.deps.runner.enqueue({ ...request, status: 'approved' }, user);
     return card ?? (await this.deps.publisher.renderPlanCard(request));
   }

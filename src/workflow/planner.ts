@@ -23,6 +23,8 @@ export interface PlanRequest {
   artifactName: string;
   /** At apply time only an engine preview will do: program analysis is not a plan to apply. */
   requireEngine?: boolean;
+  /** Said on the card before the planner's own notes (e.g. values filled from memory). */
+  notes?: string[];
 }
 
 export interface PlannerOptions {
@@ -121,7 +123,7 @@ export class Planner {
       findings: [],
       estimatedSeconds: null,
       madeBy: preview.madeBy,
-      notes: preview.notes,
+      notes: [...(request.notes ?? []), ...preview.notes],
       artifact: preview.artifact,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + ttlMs).toISOString(),

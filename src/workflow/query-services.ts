@@ -20,7 +20,7 @@ export interface QueryServices {
   runningOn(stack: string): Promise<string | undefined>;
   preview(stack: string): Promise<Plan>;
   status(target: string): Promise<Card>;
-  history(stack?: string): Promise<Card>;
+  history(stack?: string, filter?: { sinceDays?: number; user?: string }): Promise<Card>;
   helpEntries(): HelpEntry[];
 }
 
@@ -122,15 +122,24 @@ export class StackQueries implements QueryServices {
     return card;
   }
 
-  async history(stack?: string): Promise<Card> {
+  async history(stack?: string, filter: { sinceDays?: number; user?: string } = {}): Promise<Card> {
     if (stack) this.stackRegistry.get(stack);
-    const requests = await listRequests(this.db, { limit: 20, ...(stack ? { stack } : {}) });
+    const since = filter.sinceDays ? new Date(Date.now() - filter.sinceDays * 86_400_000).toISOString() : undefined;
+    const requests = await listRequests(this.db, {
+      limit: 20,
+      ...(stack ? { stack } : {}),
+      ...(filter.user ? { requester: filter.user } : {}),
+      ...(since ? { since } : {}),
+    });
+    const scope = [stack, filter.user ? `by ${filter.user}` : '', filter.sinceDays ? `in the last ${filter.sinceDays} day(s)` : '']
+      .filter(Boolean)
+      .join(' ');
     return tableCard(
       'info',
-      stack ? `History of ${stack}` : 'Recent requests',
+      scope ? `Requests ${scope}` : 'Recent requests',
       ['Request', 'Stack', 'What', 'By', 'Status', 'When'],
       requests.map((r) => [`${r.id} r${r.revision}`, r.stack, r.text, r.requester, r.status, r.createdAt]),
-      'No requests yet. Try `deploy sandbox/dev`.',
+      scope ? `No requests ${scope}.` : 'No requests yet. Try `deploy sandbox/dev`.',
     );
   }
 }

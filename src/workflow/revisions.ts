@@ -29,9 +29,12 @@ export async function replan(
   deps: RevisionDeps,
   previous: ChangeRequest,
   retire: { from: RequestStatus[]; to: 'superseded' | 'expired'; actor: string; reason: string },
+  /** New parameters (a follow-up in the thread); default: the previous revision's. */
+  params?: Record<string, unknown>,
 ): Promise<ChangeRequest | null> {
   const revision = previous.revision + 1;
-  const { plan } = await deps.planner.plan(await planRequestFor(previous, `${previous.id}-r${revision}`, deps.queries));
+  const source = params ? { ...previous, plan: { ...previous.plan, params } } : previous;
+  const { plan } = await deps.planner.plan(await planRequestFor(source, `${previous.id}-r${revision}`, deps.queries));
   const at = deps.now().toISOString();
   const next: ChangeRequest = {
     ...previous,

@@ -215,9 +215,14 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     const undeclared = await t.chat('alice', 'set sandbox/dev colour=blue');
     expect(undeclared.card.blocks[0].message).toContain('has no variable "colour"');
     const gibberish = await t.chat('alice', 'make me a sandwich');
-    expect(gibberish.card.kind).toBe('help');
+    expect(gibberish.card.kind).toBe('info');
+    expect(gibberish.requestId).toBeNull();
     const badSet = await t.chat('alice', 'set sandbox/dev replicas');
-    expect(badSet.card.blocks[0].message).toContain('is not key=value');
+    // The grammar's complaint comes with a form for the values, pre-filled with the stack.
+    expect(badSet.card.blocks[0].text).toContain('is not key=value');
+    const form = badSet.card.blocks[1];
+    expect(form.type).toBe('form');
+    expect(form.fields.find((f: any) => f.name === 'stack').value).toBe('sandbox/dev');
     expect((await t.get('/healthz')).status).toBe(200);
   });
 

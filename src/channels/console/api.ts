@@ -7,8 +7,10 @@ import { findDeployment } from '../../store/deployments.ts';
 import { findRequest, listApprovals } from '../../store/requests.ts';
 import { listMessages, listThreads, threadExists } from '../../store/threads.ts';
 import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
+import type { Conversation } from '../../workflow/conversation.ts';
+import type { PostedMessage } from '../../workflow/ports.ts';
 import { BOT_AUTHOR, type ConsolePort, type MessageView, toView } from './console-port.ts';
-import { actionBody, chatBody, consolePrincipal, idParam } from './schemas.ts';
+import { actionBody, chatBody, consolePrincipal, formBody, idParam } from './schemas.ts';
 
 // The console's JSON API (documented in README "Console API").
 
@@ -22,10 +24,13 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 export interface ApiDeps {
   db: Db;
   workflow: ChangeWorkflow;
+  conversation: Conversation;
   port: ConsolePort;
 }
 
-export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDeps): void {
+const messageView = (m: PostedMessage) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card });
+
+export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps): void {
   app.post('/api/chat', async (req) => {
     const body = parse(chatBody, req.body);
     if (body.thread && !(await threadExists(db, body.thread))) {
@@ -46,19 +51,16 @@ export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDep
       },
       null,
     );
-    const posted = await workflow.submit({
-      user,
-      text: body.text,
-      thread: { channel: 'console', id: threadId },
-    });
-    return {
-      thread: threadId,
-      messages: posted.map((m) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card })),
-    };
+    const posted = await conversation.submit({ user, text: body.text, thread: { channel: 'console', id: threadId } });
+    return { thread: threadId, messages: posted.map(messageView) };
   });
 
   app.post('/api/actions', async (req) => {
     const body = parse(actionBody, req.body);
+    if (body.action === 'choose') {
+      const posted = await conversation.choose(consolePrincipal(body.user), body.clarificationId, body.choice);
+      return { messages: posted.map(messageView) };
+    }
     const card = await workflow.act({
       user: consolePrincipal(body.user),
       requestId: body.requestId,
@@ -67,6 +69,13 @@ export function registerApi(app: FastifyInstance, { db, workflow, port }: ApiDep
       ...(body.planHash !== undefined ? { planHash: body.planHash } : {}),
     });
     return { requestId: card.requestId ?? body.requestId, revision: card.revision, card };
+  });
+
+  // A submitted clarification form: the values complete the original request.
+  app.post('/api/forms', async (req) => {
+    const body = parse(formBody, req.body);
+    const posted = await conversation.submitForm(consolePrincipal(body.user), body.formId, body.values);
+    return { messages: posted.map(messageView) };
   });
 
   app.get('/api/requests/:id', async (req) => {

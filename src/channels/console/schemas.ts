@@ -19,7 +19,7 @@ export const chatBody = z
   })
   .strict();
 
-export const actionBody = z
+const requestAction = z
   .object({
     user: userName,
     requestId: z.string().regex(/^cr-[0-9a-f]{10}$/, 'request ids look like cr-0123456789'),
@@ -29,6 +29,30 @@ export const actionBody = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
+  })
+  .strict();
+
+const chooseAction = z
+  .object({
+    user: userName,
+    action: z.literal('choose'),
+    clarificationId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'question ids look like cl-0123456789'),
+    choice: z.string().regex(/^[a-z_]{2,40}$/),
+  })
+  .strict();
+
+export const actionBody = z.discriminatedUnion('action', [
+  requestAction.extend({ action: z.literal('approve') }),
+  requestAction.extend({ action: z.literal('reject') }),
+  requestAction.extend({ action: z.literal('replan') }),
+  chooseAction,
+]);
+
+export const formBody = z
+  .object({
+    user: userName,
+    formId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'form ids look like cl-0123456789'),
+    values: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.string().max(2000)),
   })
   .strict();
 

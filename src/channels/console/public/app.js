@@ -118,15 +118,39 @@ $('#messages').addEventListener('click', async (e) => {
   notice('');
   button.disabled = true;
   try {
-    await api('POST', '/api/actions', {
-      user: userInput.value,
-      requestId: button.dataset.request,
-      action: button.dataset.action,
-      revision: Number(button.dataset.revision),
-    });
+    const body =
+      button.dataset.action === 'choose'
+        ? { user: userInput.value, action: 'choose', clarificationId: button.dataset.clarification, choice: button.dataset.choice }
+        : {
+            user: userInput.value,
+            requestId: button.dataset.request,
+            action: button.dataset.action,
+            revision: Number(button.dataset.revision),
+          };
+    await api('POST', '/api/actions', body);
   } catch (err) {
     notice(err.message);
     button.disabled = false;
+  }
+});
+
+// Clarification forms: the values complete the request that asked for them.
+$('#messages').addEventListener('submit', async (e) => {
+  const form = e.target.closest('form[data-form]');
+  if (!form) return;
+  e.preventDefault();
+  notice('');
+  const values = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    values[el.name] = el.type === 'checkbox' ? String(el.checked) : el.value;
+  }
+  form.querySelector('button[type=submit]').disabled = true;
+  try {
+    await api('POST', '/api/forms', { user: userInput.value, formId: form.dataset.form, values });
+  } catch (err) {
+    notice(err.message);
+    form.querySelector('button[type=submit]').disabled = false;
   }
 });
 

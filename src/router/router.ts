@@ -1,0 +1,113 @@
+import type { Logger } from '../observability/logger.ts';
+import { IntentClassifier } from './classifier.ts';
+import { parseCommand } from './grammar.ts';
+import { INTENT_IDS, type Intent, type IntentId } from './intents.ts';
+import type { LlmRouter } from './llm-router.ts';
+import { cloudOf, environmentOf, extractParams, type Params, regionOf, stackOf } from './params.ts';
+
+// Text → { intent, params, confidence }: the command grammar first; then the LLM router when one
+// is configured, falling back to the offline classifier on any error, timeout or invalid output.
+
+export interface RouteResult {
+  intent: IntentId;
+  /** Parameters as the intent names them (normalised); capabilityParams() maps them. */
+  params: Params;
+  confidence: number;
+  source: 'grammar' | 'classifier' | 'llm';
+  alternatives: { intent: IntentId; confidence: number }[];
+  /** Offline: the words that decided. */
+  decidedBy: string[];
+  /** The grammar knew the command word but not the rest ("set sandbox/dev replicas"). */
+  grammarError?: string;
+  /** Why the LLM router was not used for this message, when it was configured. */
+  fallbackReason?: string;
+}
+
+const isIntent = (id: string): id is IntentId => (INTENT_IDS as readonly string[]).includes(id);
+
+const AZURE_INTENTS = new Set<IntentId>(['provision_databricks', 'provision_openai']);
+
+/** LLM parameters go through the same normalisation as the offline extractors. */
+export function normaliseParams(intent: IntentId, params: Params, stacks: readonly string[]): Params {
+  const out: Params = { ...params };
+  if (typeof out.environment === 'string') out.environment = environmentOf(out.environment) ?? out.environment;
+  if (typeof out.region === 'string') {
+    const cloud = AZURE_INTENTS.has(intent) ? 'azure' : intent === 'provision_ecs_service' ? 'aws' : cloudOf(String(out.cloud ?? ''));
+    out.region = regionOf(out.region, cloud) ?? out.region.toLowerCase().replace(/\s+/g, '');
+  }
+  if (typeof out.team === 'string') out.team = out.team.toLowerCase().trim().replace(/\s+/g, '-');
+  if (typeof out.stack === 'string') out.stack = stackOf(out.stack, stacks) ?? out.stack;
+  for (const key of ['port', 'desired_count', 'min_workers', 'max_workers']) {
+    if (typeof out[key] === 'string' && /^\d+$/.test(out[key] as string)) out[key] = Number(out[key]);
+  }
+  return out;
+}
+
+/** Intent parameters → the capability's parameter names. */
+export function capabilityParams(intent: IntentId, params: Params): Params {
+  if (intent === 'stack_status') {
+    const { stack, request, ...rest } = params;
+    return { ...rest, ...(stack || request ? { target: stack ?? request } : {}) };
+  }
+  return params;
+}
+
+export class Router {
+  readonly classifier: IntentClassifier;
+
+  constructor(
+    intents: Intent[],
+    private readonly stacks: () => readonly string[],
+    private readonly llm: LlmRouter | null,
+    private readonly log: Logger,
+  ) {
+    this.classifier = new IntentClassifier(intents);
+  }
+
+  get usesLlm(): boolean {
+    return this.llm !== null;
+  }
+
+  /** Grammar, then the offline classifier. Synchronous and network-free. */
+  routeOffline(text: string): RouteResult {
+    const grammar = parseCommand(text);
+    if (grammar.kind === 'command' && isIntent(grammar.capability)) {
+      return { intent: grammar.capability, params: grammar.params, confidence: 1, source: 'grammar', alternatives: [], decidedBy: [] };
+    }
+    const c = this.classifier.classify(text);
+    const result: RouteResult = {
+      intent: c.intent,
+      params: extractParams(c.intent, text, this.stacks()),
+      confidence: c.confidence,
+      source: 'classifier',
+      alternatives: c.ranking,
+      decidedBy: c.decidedBy,
+    };
+    if (grammar.kind === 'invalid') result.grammarError = grammar.message;
+    return result;
+  }
+
+  async route(text: string): Promise<RouteResult> {
+    const offline = this.routeOffline(text);
+    if (!this.llm || offline.source === 'grammar') return offline;
+    try {
+      const llm = await this.llm.route(text, this.stacks());
+      // Fill what the model left out with what the rules found in the text.
+      const extracted = extractParams(llm.intent, text, this.stacks());
+      const params = { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) };
+      return {
+        intent: llm.intent,
+        params,
+        confidence: llm.confidence,
+        source: 'llm',
+        alternatives: [],
+        decidedBy: [],
+        ...(offline.grammarError ? { grammarError: offline.grammarError } : {}),
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      this.log.warn({ reason }, 'LLM router failed; using the offline router');
+      return { ...offline, fallbackReason: reason };
+    }
+  }
+}

@@ -1,0 +1,303 @@
+import type { z } from 'zod';
+import { capabilities } from '../../capabilities/index.ts';
+import type { Capability } from '../../capabilities/types.ts';
+import { errorCard, factsCard } from '../../cards/info-cards.ts';
+import type { Card } from '../../cards/model.ts';
+import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import type { PrincipalId } from '../domain/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { IntentId } from '../router/intents.ts';
+import { type MemoryCommand, parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.ts';
+import { extractParams, type Params } from '../router/params.ts';
+import { capabilityParams, type RouteResult, type Router } from '../router/router.ts';
+import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
+import type { Db } from '../store/database.ts';
+import { DEFAULT_KEYS, defaultsOf, forget, readProfile, setPreference } from '../store/memory-store.ts';
+import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
+import { followUp } from './follow-up.ts';
+import { formFields, valuesFromForm } from './forms.ts';
+import type { PostedMessage } from './ports.ts';
+import type { Publisher } from './publisher.ts';
+import type { RevisionDeps } from './revisions.ts';
+import type { StackRegistry } from './stacks.ts';
+
+// A chat message from anyone, in any channel: memory commands, follow-ups in a plan's thread,
+// routing (grammar → LLM or offline classifier), "did you mean …?" below the confidence
+// threshold, defaults from memory, a form for what is still missing, then the capability.
+// Text can only ever choose a capability and its parameters: approval stays a button.
+
+export interface ConversationDeps extends RevisionDeps {
+  db: Db;
+  router: Router;
+  workflow: ChangeWorkflow;
+  publisher: Publisher;
+  stacks: StackRegistry;
+  log: Logger;
+  metrics: Metrics;
+  confidenceThreshold: number;
+}
+
+const byId = new Map<string, Capability>(capabilities.map((c) => [c.id, c]));
+
+const GENERAL_ANSWER =
+  'Hi! I plan and apply infrastructure changes: ask for something ("provision databricks team=data env=dev region=eastus", "scale sandbox in prod to 5 replicas") and I post a plan with its cost and risk for approval. Say `help` for more.';
+
+function problemsOf(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+}
+
+export class Conversation {
+  constructor(private readonly deps: ConversationDeps) {}
+
+  private post(input: InboundText, card: Card): Promise<PostedMessage> {
+    return this.deps.publisher.post(input.thread, card, null);
+  }
+
+  private at(): string {
+    return this.deps.now().toISOString();
+  }
+
+  /** Always answers with at least one card; never throws for bad input. */
+  async submit(input: InboundText): Promise<PostedMessage[]> {
+    try {
+      const memory = parseMemoryCommand(input.text);
+      if (memory) return [await this.post(input, await this.memoryAnswer(input.user, memory))];
+      const modified = await followUp(this.deps, input);
+      if (modified) return modified;
+      const route = await this.deps.router.route(input.text);
+      this.deps.log.debug(
+        { intent: route.intent, confidence: route.confidence, source: route.source, decidedBy: route.decidedBy },
+        'routed',
+      );
+      if (route.source !== 'grammar' && route.intent !== 'general' && route.confidence < this.deps.confidenceThreshold) {
+        return [await this.didYouMean(input, route)];
+      }
+      return await this.proceed(input, route.intent, route.params, route);
+    } catch (error) {
+      return [await this.fail(input, error)];
+    }
+  }
+
+  private async fail(input: InboundText, error: unknown, capability = 'chat'): Promise<PostedMessage> {
+    const coded = toGreenlightError(error);
+    if (coded.code === 'internal') this.deps.log.error({ err: error, user: input.user }, 'request failed');
+    this.deps.metrics.requests.inc({ capability, outcome: coded.code });
+    return this.post(input, errorCard(coded));
+  }
+
+  /** Continues with a known intent: last request, defaults from memory, validation, form or run. */
+  private async proceed(input: InboundText, intent: IntentId, routed: Params, route?: Partial<RouteResult>): Promise<PostedMessage[]> {
+    if (intent === 'general') {
+      this.deps.metrics.requests.inc({ capability: 'general', outcome: 'answered' });
+      return [
+        await this.post(input, {
+          kind: 'info',
+          title: 'Hello',
+          tone: 'neutral',
+          blocks: [{ type: 'text', text: GENERAL_ANSWER }],
+          actions: [],
+          context: [],
+        }),
+      ];
+    }
+    const profile = await readProfile(this.deps.db, input.user);
+    let params: Params = routed;
+    const notes: string[] = [];
+    if (wantsLastRequest(input.text) && profile.lastRequest?.params && route?.source !== 'grammar') {
+      // "same as last time but in staging": the last request's intent and parameters, with what
+      // this message says on top.
+      intent = profile.lastRequest.capability as IntentId;
+      params = {
+        ...profile.lastRequest.params,
+        ...extractParams(
+          intent,
+          input.text,
+          this.deps.stacks.list().map((s) => s.name),
+        ),
+      };
+      notes.push(`Based on your last request: "${profile.lastRequest.text}".`);
+    }
+    const cap = byId.get(intent);
+    if (!cap) {
+      this.deps.metrics.requests.inc({ capability: intent, outcome: 'not_available' });
+      const available = capabilities.filter((c) => c.kind !== 'query').map((c) => c.usage.split(' ').slice(0, 2).join(' '));
+      return [
+        await this.post(
+          input,
+          errorCard(
+            new GreenlightError(
+              'not_available',
+              `I understood "${intent}", but that capability is not available yet. Available now: ${available.join(', ')}.`,
+            ),
+          ),
+        ),
+      ];
+    }
+    params = capabilityParams(intent, params);
+    if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
+    // Defaults from memory fill only what the schema takes and the request left out.
+    const shape = cap.params as unknown as { shape?: Record<string, unknown>; _def?: { schema?: { shape?: Record<string, unknown> } } };
+    const keys = new Set(Object.keys(shape.shape ?? shape._def?.schema?.shape ?? {}));
+    const defaults = defaultsOf(profile);
+    const filled: string[] = [];
+    for (const key of DEFAULT_KEYS) {
+      const value = defaults[key];
+      if (keys.has(key) && params[key] === undefined && value) {
+        params[key] = value;
+        filled.push(`${key}=${value}`);
+      }
+    }
+    if (filled.length) notes.push(`Filled from your memory: ${filled.join(', ')} (say "forget my defaults" to stop).`);
+    const parsed = cap.params.safeParse(params);
+    if (!parsed.success) {
+      const missingOnly = parsed.error.issues.every((i) => i.path.length > 0 && params[String(i.path[0])] === undefined);
+      const intro =
+        route?.grammarError ??
+        (missingOnly
+          ? `To ${cap.title.toLowerCase()} I still need: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`
+          : undefined);
+      if (missingOnly || route?.grammarError) return [await this.form(input, cap, params, intro ?? problemsOf(parsed.error))];
+      throw new GreenlightError('bad_request', `${problemsOf(parsed.error)}. Usage: \`${cap.usage}\``);
+    }
+    try {
+      return await this.deps.workflow.execute(input, cap, parsed.data as Params, notes);
+    } catch (error) {
+      return [await this.fail(input, error, cap.id)];
+    }
+  }
+
+  private async form(input: InboundText, cap: Capability, params: Params, intro: string): Promise<PostedMessage> {
+    const saved = await saveClarification(this.deps.db, {
+      kind: 'form',
+      user: input.user,
+      thread: input.thread,
+      text: input.text,
+      intent: cap.id,
+      params,
+      createdAt: this.at(),
+    });
+    const card: Card = {
+      kind: 'info',
+      title: cap.title,
+      tone: 'info',
+      status: 'needs input',
+      blocks: [
+        { type: 'text', text: intro },
+        { type: 'form', id: saved.id, fields: formFields(cap.params, params), submitLabel: cap.kind === 'query' ? 'Show' : 'Plan it' },
+      ],
+      actions: [],
+      context: ['Nothing changes until a plan is approved.'],
+    };
+    this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'clarification' });
+    return this.post(input, card);
+  }
+
+  private async didYouMean(input: InboundText, route: RouteResult): Promise<PostedMessage> {
+    const saved = await saveClarification(this.deps.db, {
+      kind: 'choice',
+      user: input.user,
+      thread: input.thread,
+      text: input.text,
+      intent: null,
+      params: {},
+      createdAt: this.at(),
+    });
+    const choices = route.alternatives.filter((a) => a.intent !== 'general').slice(0, 3);
+    const card: Card = {
+      kind: 'info',
+      title: 'Did you mean …?',
+      tone: 'info',
+      blocks: [
+        {
+          type: 'text',
+          text: `I am not sure what "${input.text}" asks for.${route.decidedBy.length ? ` (closest words: ${route.decidedBy.join(', ')})` : ''}`,
+        },
+      ],
+      actions: choices.map((c, i) => ({
+        id: 'choose' as const,
+        label: `${byId.get(c.intent)?.title ?? c.intent.replace(/_/g, ' ')} (${Math.round(c.confidence * 100)}%)`,
+        style: i === 0 ? ('primary' as const) : ('default' as const),
+        value: { clarificationId: saved.id, choice: c.intent },
+      })),
+      context: ['Or rephrase, or say `help`.'],
+    };
+    this.deps.metrics.requests.inc({ capability: route.intent, outcome: 'did_you_mean' });
+    return this.post(input, card);
+  }
+
+  private async answered(id: string, user: PrincipalId, kind: 'form' | 'choice') {
+    const clarification = await findClarification(this.deps.db, id);
+    if (!clarification || clarification.kind !== kind) throw new GreenlightError('not_found', `There is no open question ${id}.`);
+    if (clarification.user !== user) throw new GreenlightError('permission_denied', `Only ${clarification.user} can answer this question.`);
+    if (!(await resolveClarification(this.deps.db, id, this.at())))
+      throw new GreenlightError('already_decided', `Question ${id} was already answered.`);
+    return clarification;
+  }
+
+  /** A "did you mean …?" button. */
+  async choose(user: PrincipalId, clarificationId: string, choice: string): Promise<PostedMessage[]> {
+    const c = await this.answered(clarificationId, user, 'choice');
+    const intent = choice as IntentId;
+    const input: InboundText = { user, text: c.text, thread: c.thread };
+    try {
+      return await this.proceed(
+        input,
+        intent,
+        extractParams(
+          intent,
+          c.text,
+          this.deps.stacks.list().map((s) => s.name),
+        ),
+      );
+    } catch (error) {
+      return [await this.fail(input, error)];
+    }
+  }
+
+  /** A submitted clarification form. */
+  async submitForm(user: PrincipalId, formId: string, values: Record<string, string>): Promise<PostedMessage[]> {
+    const c = await this.answered(formId, user, 'form');
+    const cap = byId.get(c.intent ?? '');
+    if (!cap) throw new GreenlightError('not_found', `Question ${formId} has no capability.`);
+    const input: InboundText = { user, text: c.text, thread: c.thread };
+    try {
+      return await this.proceed(input, cap.id as IntentId, { ...c.params, ...valuesFromForm(cap.params, values) }, { source: 'grammar' });
+    } catch (error) {
+      return [await this.fail(input, error)];
+    }
+  }
+
+  private async memoryAnswer(user: PrincipalId, command: MemoryCommand): Promise<Card> {
+    const note = (text: string): Card => ({
+      kind: 'info',
+      title: 'Memory',
+      tone: 'neutral',
+      blocks: [{ type: 'text', text }],
+      actions: [],
+      context: [],
+    });
+    switch (command.kind) {
+      case 'invalid':
+        throw new GreenlightError('bad_request', command.message);
+      case 'remember':
+        await setPreference(this.deps.db, user, command.key, command.value);
+        return note(`Noted: your ${command.key} is ${command.value}. I will use it when a request leaves it out.`);
+      case 'forget':
+        await forget(this.deps.db, user, command.everything);
+        return note(command.everything ? 'I have forgotten everything I knew about you.' : 'I have forgotten your defaults.');
+      case 'show': {
+        const profile = await readProfile(this.deps.db, user);
+        const defaults = defaultsOf(profile);
+        return factsCard('info', 'What I remember about you', [
+          ...DEFAULT_KEYS.map((k) => ({
+            label: k,
+            value: defaults[k] ? `${defaults[k]}${profile.prefs[k] ? ' (you told me)' : ' (from your approved requests)'}` : '—',
+          })),
+          { label: 'Last request', value: profile.lastRequest ? `${profile.lastRequest.text} (${profile.lastRequest.at})` : '—' },
+          { label: 'Stacks you use', value: Object.keys(profile.stacks).join(', ') || '—' },
+        ]);
+      }
+    }
+  }
+}

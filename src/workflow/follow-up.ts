@@ -1,0 +1,68 @@
+import { capabilities } from '../../capabilities/index.ts';
+import { errorCard } from '../../cards/info-cards.ts';
+import { GreenlightError } from '../domain/errors.ts';
+import { parseCommand } from '../router/grammar.ts';
+import type { IntentId } from '../router/intents.ts';
+import { extractParams, type Params } from '../router/params.ts';
+import { capabilityParams } from '../router/router.ts';
+import { latestRequestInThread } from '../store/requests.ts';
+import type { InboundText } from './change-workflow.ts';
+import type { ConversationDeps } from './conversation.ts';
+import type { PostedMessage } from './ports.ts';
+import { replan } from './revisions.ts';
+
+// A reply in the thread of a plan card that changes its parameters ("make it premium", "use
+// westeurope instead", "make it 5 replicas") is a new revision of that request; the old card is
+// marked superseded. Anything that reads as a new request is routed as one.
+
+const MODIFY_WORDS = /\b(make it|instead|change it|switch|use|rather|actually|also|but)\b/i;
+
+function modifications(intent: IntentId, text: string, stacks: readonly string[]): Params {
+  const found = capabilityParams(intent, extractParams(intent, text, stacks));
+  if (intent === 'provision_databricks') {
+    const sku = /\b(premium|standard)\b/i.exec(text)?.[1]?.toLowerCase();
+    if (sku) found.sku = sku;
+  }
+  return found;
+}
+
+export async function followUp(deps: ConversationDeps, input: InboundText): Promise<PostedMessage[] | null> {
+  const open = await latestRequestInThread(deps.db, input.thread.id);
+  if (!open || !['awaiting_approval', 'expired'].includes(open.status) || open.requester !== input.user) return null;
+  if (parseCommand(input.text).kind === 'command') return null;
+  const intent = open.capability as IntentId;
+  const stacks = deps.stacks.list().map((s) => s.name);
+  const found = modifications(intent, input.text, stacks);
+  const current = open.plan.params;
+  const changed = Object.entries(found).filter(([k, v]) => JSON.stringify(current[k]) !== JSON.stringify(v));
+  if (changed.length === 0) return null;
+  const other = deps.router.routeOffline(input.text);
+  if (other.intent !== intent && other.confidence >= 0.8 && !MODIFY_WORDS.test(input.text)) return null;
+  const merged: Params = { ...current, ...found };
+  if (intent === 'update_stack_config')
+    merged.values = { ...(current.values as Params | undefined), ...(found.values as Params | undefined) };
+  const cap = capabilities.find((c) => c.id === intent);
+  if (!cap) return null;
+  const parsed = cap.params.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    return [
+      await deps.publisher.post(
+        input.thread,
+        errorCard(new GreenlightError('bad_request', `${problems}. The plan in this thread is unchanged.`)),
+        null,
+      ),
+    ];
+  }
+  const reason = `changed in the thread: ${changed.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ')}`;
+  const next = await replan(
+    deps,
+    open,
+    { from: ['awaiting_approval', 'expired'], to: 'superseded', actor: input.user, reason },
+    parsed.data as Params,
+  );
+  if (!next) return null;
+  deps.metrics.requests.inc({ capability: intent, outcome: 'modified' });
+  const card = await deps.publisher.renderPlanCard(next);
+  return [{ messageId: next.planMessageId ?? '', card, requestId: next.id }];
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { FormField } from '../../cards/model.ts';
+
+// A clarification form generated from a capability's zod schema: the same `.describe()` texts,
+// enums become selects, booleans checkboxes, numbers number inputs. Pre-filled with what the
+// request (or the user's memory) already gave.
+
+interface JsonSchemaProperty {
+  type?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchemaProperty[];
+  description?: string;
+  default?: unknown;
+}
+
+function kindOf(p: JsonSchemaProperty): { kind: FormField['kind']; options?: string[] } {
+  const variants = p.anyOf ?? [p];
+  if (variants.some((v) => v.type === 'boolean')) return { kind: 'checkbox' };
+  const enumerated = variants.find((v) => Array.isArray(v.enum));
+  if (enumerated?.enum) return { kind: 'select', options: enumerated.enum.map(String) };
+  if (variants.some((v) => v.type === 'integer' || v.type === 'number')) return { kind: 'number' };
+  return { kind: 'text' };
+}
+
+const label = (name: string) => name.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+
+/** A key=value map (e.g. stack config values) is asked for as text: "replicas=3 release=v2". */
+export function formatValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+  }
+  return String(value);
+}
+
+export function formFields(schema: z.ZodType, params: Record<string, unknown>): FormField[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, JsonSchemaProperty & { type?: string }>;
+    required?: string[];
+  };
+  const required = new Set(json.required ?? []);
+  return Object.entries(json.properties ?? {}).map(([name, p]) => {
+    const { kind, options } = p.type === 'object' ? { kind: 'text' as const, options: undefined } : kindOf(p);
+    const value = formatValue(params[name] ?? p.default);
+    return {
+      name,
+      label: label(name),
+      kind,
+      required: required.has(name),
+      ...(options ? { options } : {}),
+      ...(value !== undefined ? { value } : {}),
+      ...(p.description ? { help: p.type === 'object' ? `${p.description} (key=value …)` : p.description } : {}),
+    };
+  });
+}
+
+/** Form values (strings) back into parameters: empty means "not given", key=value text → a map. */
+export function valuesFromForm(schema: z.ZodType, values: Record<string, string>): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    const value = raw.trim();
+    if (value === '') continue;
+    if (json.properties?.[name]?.type === 'object') {
+      out[name] = Object.fromEntries(
+        value
+          .split(/[\s,]+/)
+          .filter((pair) => pair.includes('='))
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      );
+    } else out[name] = value;
+  }
+  return out;
+}
