@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createApp } from './app.ts';
+import { evaluate, formatResult, readCorpus } from './cli-eval.ts';
 import { planCommand } from './cli-plan.ts';
 import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
@@ -53,6 +54,28 @@ program
     await app.stop();
     console.log(opts.json ? JSON.stringify(result.json, null, 2) : result.text);
     process.exitCode = result.exitCode;
+  });
+
+program
+  .command('eval')
+  .description('Measure the router on a labelled JSONL corpus ({"text","intent","params"} per line)')
+  .argument('<file>', 'e.g. intents/dev-corpus.jsonl')
+  .option('--json', 'end with one JSON line of the figures')
+  .action(async (file: string, opts: { json?: boolean }) => {
+    const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    const app = await createApp(config, { expirySweepMs: 0 });
+    try {
+      const lines = readCorpus(file);
+      const results = [await evaluate(app.router, lines, 'offline')];
+      if (app.router.usesLlm) results.push(await evaluate(app.router, lines, 'llm'));
+      for (const r of results) console.log(formatResult(r));
+      if (opts.json) {
+        const [offline, llm] = results.map(({ misses: _m, router: _r, ...figures }) => figures);
+        console.log(JSON.stringify(llm ? { ...offline, llm } : offline));
+      }
+    } finally {
+      await app.stop();
+    }
   });
 
 const audit = program.command('audit').description('Audit log tools');

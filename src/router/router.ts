@@ -52,6 +52,15 @@ export function capabilityParams(intent: IntentId, params: Params): Params {
   return params;
 }
 
+/** The grammar speaks capability parameters; routing results speak intent parameters. */
+function intentParams(intent: IntentId, params: Params): Params {
+  if (intent === 'stack_status' && typeof params.target === 'string') {
+    const { target, ...rest } = params;
+    return { ...rest, [/^cr-[0-9a-f]+$/.test(target) ? 'request' : 'stack']: target };
+  }
+  return params;
+}
+
 export class Router {
   readonly classifier: IntentClassifier;
 
@@ -72,7 +81,14 @@ export class Router {
   routeOffline(text: string): RouteResult {
     const grammar = parseCommand(text);
     if (grammar.kind === 'command' && isIntent(grammar.capability)) {
-      return { intent: grammar.capability, params: grammar.params, confidence: 1, source: 'grammar', alternatives: [], decidedBy: [] };
+      return {
+        intent: grammar.capability,
+        params: intentParams(grammar.capability, grammar.params),
+        confidence: 1,
+        source: 'grammar',
+        alternatives: [],
+        decidedBy: [],
+      };
     }
     const c = this.classifier.classify(text);
     const result: RouteResult = {

@@ -1,12 +1,9 @@
-import { capability } from '../../capabilities/index.ts';
 import type { Capability, PlanDraft } from '../../capabilities/types.ts';
-import { errorCard, helpCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
-import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { GreenlightError } from '../domain/errors.ts';
 import type { ChangeRequest, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { parseCommand } from '../router/grammar.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
 import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';

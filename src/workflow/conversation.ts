@@ -38,6 +38,9 @@ export interface ConversationDeps extends RevisionDeps {
   confidenceThreshold: number;
 }
 
+/** Below this offline confidence a request missing parameters gets "did you mean …?", not a form. */
+const FORM_CONFIDENCE = 0.5;
+
 const byId = new Map<string, Capability>(capabilities.map((c) => [c.id, c]));
 
 const GENERAL_ANSWER =
@@ -65,6 +68,8 @@ export class Conversation {
       if (memory) return [await this.post(input, await this.memoryAnswer(input.user, memory))];
       const modified = await followUp(this.deps, input);
       if (modified) return modified;
+      const again = await this.lastRequest(input);
+      if (again) return again;
       const route = await this.deps.router.route(input.text);
       this.deps.log.debug(
         { intent: route.intent, confidence: route.confidence, source: route.source, decidedBy: route.decidedBy },
@@ -87,7 +92,12 @@ export class Conversation {
   }
 
   /** Continues with a known intent: last request, defaults from memory, validation, form or run. */
-  private async proceed(input: InboundText, intent: IntentId, routed: Params, route?: Partial<RouteResult>): Promise<PostedMessage[]> {
+  private async proceed(
+    input: InboundText,
+    intent: IntentId,
+    routed: Params,
+    route?: Partial<RouteResult> & { notes?: string[] },
+  ): Promise<PostedMessage[]> {
     if (intent === 'general') {
       this.deps.metrics.requests.inc({ capability: 'general', outcome: 'answered' });
       return [
@@ -103,21 +113,7 @@ export class Conversation {
     }
     const profile = await readProfile(this.deps.db, input.user);
     let params: Params = routed;
-    const notes: string[] = [];
-    if (wantsLastRequest(input.text) && profile.lastRequest?.params && route?.source !== 'grammar') {
-      // "same as last time but in staging": the last request's intent and parameters, with what
-      // this message says on top.
-      intent = profile.lastRequest.capability as IntentId;
-      params = {
-        ...profile.lastRequest.params,
-        ...extractParams(
-          intent,
-          input.text,
-          this.deps.stacks.list().map((s) => s.name),
-        ),
-      };
-      notes.push(`Based on your last request: "${profile.lastRequest.text}".`);
-    }
+    const notes = [...(route?.notes ?? [])];
     const cap = byId.get(intent);
     if (!cap) {
       this.deps.metrics.requests.inc({ capability: intent, outcome: 'not_available' });
@@ -157,6 +153,9 @@ export class Conversation {
         (missingOnly
           ? `To ${cap.title.toLowerCase()} I still need: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`
           : undefined);
+      // A form for a weak guess would be presumptuous: ask which request was meant first.
+      const weakGuess = route?.source === 'classifier' && (route.confidence ?? 1) < FORM_CONFIDENCE && !route.grammarError;
+      if (weakGuess && route.alternatives && route.decidedBy) return [await this.didYouMean(input, route as RouteResult)];
       if (missingOnly || route?.grammarError) return [await this.form(input, cap, params, intro ?? problemsOf(parsed.error))];
       throw new GreenlightError('bad_request', `${problemsOf(parsed.error)}. Usage: \`${cap.usage}\``);
     }
@@ -165,6 +164,23 @@ export class Conversation {
     } catch (error) {
       return [await this.fail(input, error, cap.id)];
     }
+  }
+
+  /** "same as last time but in staging": the last request, with what this message says on top. */
+  private async lastRequest(input: InboundText): Promise<PostedMessage[] | null> {
+    if (!wantsLastRequest(input.text)) return null;
+    const last = (await readProfile(this.deps.db, input.user)).lastRequest;
+    if (!last?.params) return null;
+    const intent = last.capability as IntentId;
+    const params = {
+      ...last.params,
+      ...extractParams(
+        intent,
+        input.text,
+        this.deps.stacks.list().map((s) => s.name),
+      ),
+    };
+    return this.proceed(input, intent, params, { source: 'grammar', notes: [`Based on your last request: "${last.text}".`] });
   }
 
   private async form(input: InboundText, cap: Capability, params: Params, intro: string): Promise<PostedMessage> {

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { INTENT_IDS } from './router/intents.ts';
+import type { Router } from './router/router.ts';
+
+// `greenlight eval <file.jsonl> [--json]`: routes every line and measures intent accuracy,
+// parameter accuracy (over the params each line names) and latency, offline and — when one is
+// configured — through the LLM router too.
+
+const lineSchema = z.object({ text: z.string().min(1), intent: z.enum(INTENT_IDS), params: z.record(z.string(), z.unknown()).default({}) });
+export type EvalLine = z.infer<typeof lineSchema>;
+
+export interface EvalResult {
+  router: 'offline' | 'llm';
+  n: number;
+  intentAccuracy: number;
+  paramAccuracy: number;
+  p50Ms: number;
+  p99Ms: number;
+  misses: string[];
+}
+
+export function readCorpus(file: string): EvalLine[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), i }))
+    .filter(({ line }) => line !== '')
+    .map(({ line, i }) => {
+      const parsed = lineSchema.safeParse(JSON.parse(line));
+      if (!parsed.success)
+        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      return parsed.data;
+    });
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
+
+export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline' | 'llm'): Promise<EvalResult> {
+  let intents = 0;
+  let paramsRight = 0;
+  let paramsTotal = 0;
+  const times: number[] = [];
+  const misses: string[] = [];
+  for (const line of lines) {
+    const started = performance.now();
+    const route = mode === 'offline' ? router.routeOffline(line.text) : await router.route(line.text);
+    times.push(performance.now() - started);
+    if (route.intent === line.intent) intents += 1;
+    else misses.push(`intent  ${line.intent} → ${route.intent} (${route.confidence.toFixed(2)}): ${line.text}`);
+    for (const [key, expected] of Object.entries(line.params)) {
+      paramsTotal += 1;
+      if (isDeepStrictEqual(route.params[key], expected)) paramsRight += 1;
+      else misses.push(`param   ${key}: ${JSON.stringify(expected)} → ${JSON.stringify(route.params[key])}: ${line.text}`);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return {
+    router: mode,
+    n: lines.length,
+    intentAccuracy: round(intents / Math.max(1, lines.length)),
+    paramAccuracy: round(paramsTotal ? paramsRight / paramsTotal : 1),
+    p50Ms: round(pct(times, 50)),
+    p99Ms: round(pct(times, 99)),
+    misses,
+  };
+}
+
+export function formatResult(r: EvalResult): string {
+  return [
+    `${r.router} router on ${r.n} lines: intent accuracy ${r.intentAccuracy}, parameter accuracy ${r.paramAccuracy}, latency p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`,
+    ...(r.misses.length ? [`misses (${r.misses.length}):`, ...r.misses.map((m) => `  ${m}`)] : ['no misses']),
+  ].join('\n');
+}
