@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
+import { evaluate, readCorpus } from '../src/cli-eval.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
+import { loadIntents } from '../src/router/intents.ts';
+import { Router } from '../src/router/router.ts';
 import { benchProgramAnalysis } from './program-analysis.ts';
 import { median, ms, percentile } from './stats.ts';
 import { TimedEngine } from './timed-engine.ts';
@@ -17,6 +20,17 @@ import { TimedEngine } from './timed-engine.ts';
 
 const PLAN_REQUESTS = Number(process.env.BENCH_PLAN_REQUESTS ?? 60);
 const APPLY_PAIRS = Number(process.env.BENCH_APPLY_PAIRS ?? 5);
+
+// --- 0a. offline router over the development corpus ------------------------------------------
+const corpusRouter = new Router(
+  loadIntents(),
+  () => ['sandbox/dev', 'sandbox/prod', 'sandbox-pulumi/dev'],
+  null,
+  pino({ level: 'silent' }),
+);
+const corpus = readCorpus('intents/dev-corpus.jsonl');
+await evaluate(corpusRouter, corpus, 'offline'); // warm-up
+const routing = await evaluate(corpusRouter, corpus, 'offline');
 
 // --- 0. program analysis (before anything else loads the Azure / Databricks SDKs) ----------
 const analysis = await benchProgramAnalysis(Number(process.env.BENCH_ANALYSIS_RUNS ?? 60));
@@ -107,6 +121,13 @@ await app.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
 const results = {
+  offlineRouter: {
+    n: routing.n,
+    intentAccuracy: routing.intentAccuracy,
+    paramAccuracy: routing.paramAccuracy,
+    p50Ms: routing.p50Ms,
+    p99Ms: routing.p99Ms,
+  },
   programAnalysis: analysis,
   planCard: {
     requests: totals.length,
@@ -125,6 +146,9 @@ const results = {
   },
 };
 
+console.log(`offline router on the development corpus (${routing.n} lines, via greenlight eval's evaluate)`);
+console.log(`  intent accuracy ${routing.intentAccuracy}, parameter accuracy ${routing.paramAccuracy}   (targets ≥ 0.95, ≥ 0.92)`);
+console.log(`  latency p50 ${ms(routing.p50Ms)}   p99 ${ms(routing.p99Ms)}   (target p99 ≤ 5 ms)`);
 console.log(`program analysis, provision_databricks (${analysis.runs} warm runs under setMocks)`);
 console.log(`  first run (imports the SDKs)  ${ms(analysis.coldMs)}`);
 console.log(`  warm                         p50 ${ms(analysis.warmP50Ms)}   p99 ${ms(analysis.warmP99Ms)}   (target p99 < 300 ms)`);

@@ -11,5 +11,5 @@ export function median(samples: number[]): number {
 }
 
 export function ms(n: number): string {
-  return `${n.toFixed(1)} ms`;
+  return `${n.toFixed(n < 1 ? 3 : 1)} ms`;
 }
