@@ -14,7 +14,7 @@ describe.skipIf(!canRun)('console in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ engines: { pulumi: { binary: '/nonexistent/bin/pulumi' } } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -72,6 +72,22 @@ describe.skipIf(!canRun)('console in Chromium', () => {
 
     const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
     expect(state.resources.length).toBe(5);
+  });
+
+  it('free text missing a parameter: the form in the page, filled and submitted, gives the plan card', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${t.url}/?user=alice`);
+    await page.fill('#text', 'spin up a databricks workspace for the data team in dev');
+    await page.press('#text', 'Enter');
+    const form = page.locator('form[data-form]');
+    await form.waitFor({ timeout: 20_000 });
+    expect(await form.locator('input[name="team"]').inputValue()).toBe('data');
+    await form.locator('select[name="region"]').selectOption('westeurope');
+    await form.locator('button[type="submit"]').click();
+    const plan = page.locator('article[data-kind="plan"]');
+    await plan.waitFor({ timeout: 20_000 });
+    expect(await plan.locator('.gl-changes').innerText()).toContain('dbw-data-dev');
+    expect(await plan.locator('.gl-cost').innerText()).toContain('Monthly cost: $987.91');
   });
 
   it('a refused approval shows the reason on the page', async () => {
