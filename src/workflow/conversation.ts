@@ -1,22 +1,23 @@
 import type { z } from 'zod';
 import { capabilities } from '../../capabilities/index.ts';
 import type { Capability } from '../../capabilities/types.ts';
-import { errorCard, factsCard } from '../../cards/info-cards.ts';
+import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import type { PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { IntentId } from '../router/intents.ts';
-import { type MemoryCommand, parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.ts';
+import { parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.ts';
 import { extractParams, type Params } from '../router/params.ts';
 import { capabilityParams, type RouteResult, type Router } from '../router/router.ts';
 import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
 import type { Db } from '../store/database.ts';
-import { DEFAULT_KEYS, defaultsOf, forget, readProfile, setPreference } from '../store/memory-store.ts';
+import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, valuesFromForm } from './forms.ts';
+import { memoryAnswer } from './memory-answers.ts';
 import type { PostedMessage } from './ports.ts';
 import type { Publisher } from './publisher.ts';
 import type { RevisionDeps } from './revisions.ts';
@@ -65,7 +66,7 @@ export class Conversation {
   async submit(input: InboundText): Promise<PostedMessage[]> {
     try {
       const memory = parseMemoryCommand(input.text);
-      if (memory) return [await this.post(input, await this.memoryAnswer(input.user, memory))];
+      if (memory) return [await this.post(input, await memoryAnswer(this.deps.db, input.user, memory))];
       const modified = await followUp(this.deps, input);
       if (modified) return modified;
       const again = await this.lastRequest(input);
@@ -281,39 +282,6 @@ export class Conversation {
       return await this.proceed(input, cap.id as IntentId, { ...c.params, ...valuesFromForm(cap.params, values) }, { source: 'grammar' });
     } catch (error) {
       return [await this.fail(input, error)];
-    }
-  }
-
-  private async memoryAnswer(user: PrincipalId, command: MemoryCommand): Promise<Card> {
-    const note = (text: string): Card => ({
-      kind: 'info',
-      title: 'Memory',
-      tone: 'neutral',
-      blocks: [{ type: 'text', text }],
-      actions: [],
-      context: [],
-    });
-    switch (command.kind) {
-      case 'invalid':
-        throw new GreenlightError('bad_request', command.message);
-      case 'remember':
-        await setPreference(this.deps.db, user, command.key, command.value);
-        return note(`Noted: your ${command.key} is ${command.value}. I will use it when a request leaves it out.`);
-      case 'forget':
-        await forget(this.deps.db, user, command.everything);
-        return note(command.everything ? 'I have forgotten everything I knew about you.' : 'I have forgotten your defaults.');
-      case 'show': {
-        const profile = await readProfile(this.deps.db, user);
-        const defaults = defaultsOf(profile);
-        return factsCard('info', 'What I remember about you', [
-          ...DEFAULT_KEYS.map((k) => ({
-            label: k,
-            value: defaults[k] ? `${defaults[k]}${profile.prefs[k] ? ' (you told me)' : ' (from your approved requests)'}` : '—',
-          })),
-          { label: 'Last request', value: profile.lastRequest ? `${profile.lastRequest.text} (${profile.lastRequest.at})` : '—' },
-          { label: 'Stacks you use', value: Object.keys(profile.stacks).join(', ') || '—' },
-        ]);
-      }
     }
   }
 }
