@@ -70,4 +70,6 @@ export interface Card {
   context: string[];
   requestId?: string;
   revision?: number;
+  /** Where the whole card can be read when a channel has to truncate it (the full plan). */
+  url?: string;
 }

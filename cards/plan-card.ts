@@ -144,6 +144,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
       });
     }
     actions.push({ id: 'reject', label: 'Reject', style: 'danger', value });
+    actions.push({ id: 'modify', label: 'Modify', style: 'default', value });
   }
   if (request.status === 'expired') {
     actions.push({
@@ -172,6 +173,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     ].filter(Boolean),
     requestId: request.id,
     revision: request.revision,
+    ...(ctx.planUrl ? { url: ctx.planUrl } : {}),
   };
 }
 

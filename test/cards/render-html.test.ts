@@ -93,7 +93,7 @@ describe('plan card', () => {
   });
 
   it('offers Approve / Reject only while awaiting approval, and says who decided after', () => {
-    expect(planCard(request(), ctx).actions.map((a) => a.id)).toEqual(['approve', 'reject']);
+    expect(planCard(request(), ctx).actions.map((a) => a.id)).toEqual(['approve', 'reject', 'modify']);
     const approved = planCard(request({ status: 'approved' }), {
       ...ctx,
       approvals: [
@@ -115,7 +115,7 @@ describe('plan card', () => {
   it('a blocking policy finding removes Approve', () => {
     const blocked = request();
     blocked.plan.findings = [{ ruleId: 'GL-NET-001', severity: 'block', message: 'no 0.0.0.0/0' }];
-    expect(planCard(blocked, ctx).actions.map((a) => a.id)).toEqual(['reject']);
+    expect(planCard(blocked, ctx).actions.map((a) => a.id)).toEqual(['reject', 'modify']);
   });
 
   it('masks secret-looking config values', () => {

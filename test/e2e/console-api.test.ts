@@ -32,7 +32,7 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
         'terraform_data.gate',
       ]),
     );
-    expect(card.actions.map((a: any) => a.id)).toEqual(['approve', 'reject']);
+    expect(card.actions.map((a: any) => a.id)).toEqual(['approve', 'reject', 'modify']);
 
     const approved = await t.act('bob', requestId!, 'approve');
     expect(approved.status).toBe(200);

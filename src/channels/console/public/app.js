@@ -115,6 +115,12 @@ $('#messages').addEventListener('click', async (e) => {
   const button = e.target.closest('button[data-action]');
   if (!button) return;
   if (button.dataset.confirm && !confirm(button.dataset.confirm)) return;
+  if (button.dataset.action === 'modify') {
+    // In the console a change is a reply in the thread; Slack and Teams open a form instead.
+    notice('Reply in this thread with the change, e.g. "use westeurope instead" or "make it 5 replicas".');
+    $('#text').focus();
+    return;
+  }
   notice('');
   button.disabled = true;
   try {
