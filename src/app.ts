@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ConsolePort } from './channels/console/console-port.ts';
 import { buildConsoleServer } from './channels/console/server.ts';
+import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.ts';
 import type { Config } from './config/schema.ts';
 import type { EngineKind } from './domain/types.ts';
 import type { Engine } from './engines/engine.ts';
@@ -51,6 +52,9 @@ export interface App {
   server: FastifyInstance;
   /** The console's base URL once started. */
   url: string;
+  /** The Slack channel, when its tokens are set; `slackUrl` once started. */
+  slack: SlackChannel | null;
+  slackUrl: string;
   start(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -110,10 +114,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     router,
     workflow,
     stacks,
+    policy,
     log,
     metrics,
     confidenceThreshold: config.router.confidenceThreshold,
   });
+  const slack = config.slack.botToken
+    ? createSlackChannel(
+        {
+          botToken: config.slack.botToken,
+          signingSecret: config.slack.signingSecret,
+          appToken: config.slack.appToken,
+          host: config.slack.host,
+          port: config.slack.port,
+          apiUrl: config.slack.apiUrl,
+        },
+        { db, conversation, conversationDeps: conversation.deps, workflow, policy, log, now },
+      )
+    : null;
+  if (slack) publisher.register(slack.port);
   const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -132,6 +151,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     consolePort,
     server,
     url: '',
+    slack,
+    slackUrl: '',
     async start() {
       await runner.recover();
       const address = await server.listen({ host: config.console.host, port: config.console.port });
@@ -144,11 +165,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         sweeper.unref();
       }
       log.info({ url, dataDir: config.dataDir, stacks: stacks.list().map((s) => s.name) }, 'console listening');
+      if (slack) {
+        app.slackUrl = await slack.start();
+        log.info({ slack: app.slackUrl }, 'slack listening');
+      }
       return url;
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
       await runner.shutdown();
+      await slack?.stop();
       await server.close();
       await db.destroy();
     },

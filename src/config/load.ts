@@ -61,6 +61,17 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
   if (env.TERRAFORM_BINARY) engines.terraform = { ...engines.terraform, binary: env.TERRAFORM_BINARY };
   if (env.PULUMI_BINARY) engines.pulumi = { ...engines.pulumi, binary: env.PULUMI_BINARY };
   out.engines = engines;
+  const slack = { ...((out.slack as Record<string, unknown> | undefined) ?? {}) };
+  if (env.SLACK_BOT_TOKEN) slack.botToken = env.SLACK_BOT_TOKEN;
+  if (env.SLACK_SIGNING_SECRET) slack.signingSecret = env.SLACK_SIGNING_SECRET;
+  if (env.SLACK_APP_TOKEN) slack.appToken = env.SLACK_APP_TOKEN;
+  if (env.SLACK_API_URL) slack.apiUrl = env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`;
+  if (env.SLACK_PORT !== undefined) {
+    const port = Number(env.SLACK_PORT);
+    if (!Number.isInteger(port)) throw new GreenlightError('config_invalid', `SLACK_PORT must be a whole number, got "${env.SLACK_PORT}".`);
+    slack.port = port;
+  }
+  out.slack = slack;
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GREENLIGHT_LLM_MODEL) {
     const router = { ...((out.router as Record<string, unknown> | undefined) ?? {}) };
     const llm = { ...((router.llm as Record<string, unknown> | undefined) ?? {}) };
@@ -99,6 +110,13 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
     throw new GreenlightError(
       'config_invalid',
       `Invalid configuration in ${options.source}:\n  console.token: required when console.host is ${parsed.console.host} (not loopback).\nSet console.token or GREENLIGHT_CONSOLE_TOKEN, or bind to 127.0.0.1.`,
+    );
+  }
+  const { slack } = parsed;
+  if (slack.botToken && !slack.signingSecret && !slack.appToken) {
+    throw new GreenlightError(
+      'config_invalid',
+      `Invalid configuration in ${options.source}:\n  slack: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode).\nSet one of them, or unset SLACK_BOT_TOKEN to run without Slack.`,
     );
   }
   const stacks: Config['stacks'] = parsed.includeExampleStacks ? exampleStacks(dataDir) : {};

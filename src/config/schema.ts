@@ -76,6 +76,18 @@ export const configSchema = z
       })
       .strict()
       .default({ terraform: { binary: 'terraform' }, pulumi: { binary: 'pulumi' } }),
+    slack: z
+      .object({
+        host: z.string().default('127.0.0.1').describe('Where /slack/events listens (put a TLS proxy or tunnel in front)'),
+        port: z.number().int().min(0).max(65535).default(3001),
+        /** Secrets come from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN; keep them out of the file. */
+        botToken: z.string().startsWith('xoxb-', 'a bot token starts with xoxb-').optional(),
+        signingSecret: z.string().min(8).optional(),
+        appToken: z.string().startsWith('xapp-', 'an app-level token starts with xapp-').optional(),
+        apiUrl: z.string().url().endsWith('/', 'end the Web API base URL with a slash').optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 3001 }),
     router: z
       .object({
         /** Below this offline confidence the bot asks "did you mean …?". */

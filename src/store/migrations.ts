@@ -164,8 +164,25 @@ const clarifications: Migration = {
   },
 };
 
+/** A thread that did not exist yet when the workflow named it (a Slack slash command's plan card is its root). */
+const threadAliases: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('thread_aliases')
+      .addColumn('alias', 'text', (c) => c.primaryKey())
+      .addColumn('thread', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_deployment_error_code': deploymentErrorCode, '0003_clarifications': clarifications };
+    return {
+      '0001_initial': initial,
+      '0002_deployment_error_code': deploymentErrorCode,
+      '0003_clarifications': clarifications,
+      '0004_thread_aliases': threadAliases,
+    };
   },
 };

@@ -90,11 +90,11 @@ export async function setPlanMessage(db: Executor, id: string, revision: number,
 }
 
 /** The newest request revision posted in a thread, if any. */
-export async function latestRequestInThread(db: Executor, threadId: string): Promise<ChangeRequest | undefined> {
+export async function latestRequestInThread(db: Executor, threadIds: string[]): Promise<ChangeRequest | undefined> {
   const row = await db
     .selectFrom('change_requests')
     .selectAll()
-    .where('thread_id', '=', threadId)
+    .where('thread_id', 'in', threadIds)
     .orderBy('created_at', 'desc')
     .orderBy('revision', 'desc')
     .limit(1)

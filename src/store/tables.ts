@@ -110,6 +110,12 @@ export interface ClarificationsTable {
   resolved_at: string | null;
 }
 
+export interface ThreadAliasesTable {
+  alias: string;
+  thread: string;
+  created_at: string;
+}
+
 export interface KvTable {
   key: string;
   value: string;
@@ -132,5 +138,6 @@ export interface Database {
   audit_log: AuditLogTable;
   kv: KvTable;
   clarifications: ClarificationsTable;
+  thread_aliases: ThreadAliasesTable;
   meta: MetaTable;
 }

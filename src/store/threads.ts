@@ -107,3 +107,22 @@ export async function listThreads(db: Db, limit = 50): Promise<{ id: string; cha
   const rows = await db.selectFrom('threads').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, channel: r.channel, createdAt: r.created_at }));
 }
+
+/** The real thread an alias stands for, once its first message made it exist. */
+export async function resolveThreadAlias(db: Db, alias: string): Promise<string | undefined> {
+  return (await db.selectFrom('thread_aliases').select('thread').where('alias', '=', alias).executeTakeFirst())?.thread;
+}
+
+export async function saveThreadAlias(db: Db, alias: string, thread: string, at: string): Promise<void> {
+  await db
+    .insertInto('thread_aliases')
+    .values({ alias, thread, created_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Every name a thread has: itself and the aliases that became it. */
+export async function threadNames(db: Db, thread: string): Promise<string[]> {
+  const rows = await db.selectFrom('thread_aliases').select('alias').where('thread', '=', thread).execute();
+  return [thread, ...rows.map((r) => r.alias)];
+}

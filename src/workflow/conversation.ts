@@ -14,6 +14,7 @@ import { capabilityParams, type RouteResult, type Router } from '../router/route
 import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
 import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
+import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, valuesFromForm } from './forms.ts';
@@ -30,6 +31,7 @@ import type { StackRegistry } from './stacks.ts';
 
 export interface ConversationDeps extends RevisionDeps {
   db: Db;
+  policy: ApprovalPolicy;
   router: Router;
   workflow: ChangeWorkflow;
   publisher: Publisher;
@@ -52,7 +54,7 @@ function problemsOf(error: z.ZodError): string {
 }
 
 export class Conversation {
-  constructor(private readonly deps: ConversationDeps) {}
+  constructor(readonly deps: ConversationDeps) {}
 
   private post(input: InboundText, card: Card): Promise<PostedMessage> {
     return this.deps.publisher.post(input.thread, card, null);

@@ -1,13 +1,16 @@
 import { capabilities } from '../../capabilities/index.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import { GreenlightError } from '../domain/errors.ts';
+import type { ChangeRequest } from '../domain/types.ts';
 import { parseCommand } from '../router/grammar.ts';
 import type { IntentId } from '../router/intents.ts';
 import { extractParams, type Params } from '../router/params.ts';
 import { capabilityParams } from '../router/router.ts';
-import { latestRequestInThread } from '../store/requests.ts';
+import { findRequest, latestRequestInThread } from '../store/requests.ts';
+import { threadNames } from '../store/threads.ts';
 import type { InboundText } from './change-workflow.ts';
 import type { ConversationDeps } from './conversation.ts';
+import { valuesFromForm } from './forms.ts';
 import type { PostedMessage } from './ports.ts';
 import { replan } from './revisions.ts';
 
@@ -27,7 +30,7 @@ function modifications(intent: IntentId, text: string, stacks: readonly string[]
 }
 
 export async function followUp(deps: ConversationDeps, input: InboundText): Promise<PostedMessage[] | null> {
-  const open = await latestRequestInThread(deps.db, input.thread.id);
+  const open = await latestRequestInThread(deps.db, await threadNames(deps.db, input.thread.id));
   if (!open || !['awaiting_approval', 'expired'].includes(open.status) || open.requester !== input.user) return null;
   if (parseCommand(input.text).kind === 'command') return null;
   const intent = open.capability as IntentId;
@@ -38,6 +41,19 @@ export async function followUp(deps: ConversationDeps, input: InboundText): Prom
   if (changed.length === 0) return null;
   const other = deps.router.routeOffline(input.text);
   if (other.intent !== intent && other.confidence >= 0.8 && !MODIFY_WORDS.test(input.text)) return null;
+  return applyModification(deps, open, input.user, found, changed);
+}
+
+/** Merges changed parameters into a request, checks them and plans it again as a new revision. */
+async function applyModification(
+  deps: ConversationDeps,
+  open: ChangeRequest,
+  user: string,
+  found: Params,
+  changed: [string, unknown][],
+): Promise<PostedMessage[] | null> {
+  const intent = open.capability as IntentId;
+  const current = open.plan.params;
   const merged: Params = { ...current, ...found };
   if (intent === 'update_stack_config')
     merged.values = { ...(current.values as Params | undefined), ...(found.values as Params | undefined) };
@@ -48,7 +64,7 @@ export async function followUp(deps: ConversationDeps, input: InboundText): Prom
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return [
       await deps.publisher.post(
-        input.thread,
+        open.thread,
         errorCard(new GreenlightError('bad_request', `${problems}. The plan in this thread is unchanged.`)),
         null,
       ),
@@ -58,11 +74,39 @@ export async function followUp(deps: ConversationDeps, input: InboundText): Prom
   const next = await replan(
     deps,
     open,
-    { from: ['awaiting_approval', 'expired'], to: 'superseded', actor: input.user, reason },
+    { from: ['awaiting_approval', 'expired'], to: 'superseded', actor: user, reason },
     parsed.data as Params,
   );
   if (!next) return null;
   deps.metrics.requests.inc({ capability: intent, outcome: 'modified' });
   const card = await deps.publisher.renderPlanCard(next);
   return [{ messageId: next.planMessageId ?? '', card, requestId: next.id }];
+}
+
+/** The Modify form (Slack modal, Teams card inputs): new values for a request awaiting approval. */
+export async function modifyRequest(
+  deps: ConversationDeps,
+  user: string,
+  requestId: string,
+  revision: number,
+  values: Record<string, string>,
+): Promise<PostedMessage[] | null> {
+  const open = await findRequest(deps.db, requestId);
+  if (!open) throw new GreenlightError('not_found', `There is no request ${requestId}.`);
+  if (open.revision !== revision)
+    throw new GreenlightError('superseded', `Revision ${revision} of ${requestId} was replaced by revision ${open.revision}.`);
+  if (!['awaiting_approval', 'expired'].includes(open.status))
+    throw new GreenlightError('already_decided', `${requestId} is ${open.status.replace('_', ' ')}; it can no longer be changed.`);
+  const decision = deps.policy.canReject(open.environment, open.requester, user, open.plan.risk.level);
+  if (!decision.allowed)
+    throw new GreenlightError('permission_denied', `${user} may not change ${requestId}: only its requester or an approver can.`);
+  const cap = capabilities.find((c) => c.id === open.capability);
+  if (!cap) throw new GreenlightError('not_found', `${open.capability} is not a capability.`);
+  const found = valuesFromForm(cap.params, values);
+  // Compare after parsing: a form sends "4" where the plan holds 4.
+  const parsed = cap.params.safeParse({ ...open.plan.params, ...found });
+  const after = parsed.success ? (parsed.data as Params) : found;
+  const changed = Object.entries(after).filter(([k, v]) => JSON.stringify(open.plan.params[k]) !== JSON.stringify(v));
+  if (changed.length === 0) return null;
+  return applyModification(deps, open, user, parsed.success ? after : found, changed);
 }

@@ -78,10 +78,12 @@ export class ProgressTracker {
     return this.flushing;
   }
 
-  /** Stops the timer and writes whatever is left. */
+  /** Writes whatever is left, still no sooner than the interval allows after the last edit. */
   async finish(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const wait = this.lastFlush + this.minIntervalMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     await this.doFlush();
   }
 }

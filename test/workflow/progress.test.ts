@@ -37,7 +37,9 @@ describe('progress coalescing', () => {
       ev({ type: 'resource_failed', address: 'b', operation: 'create', message: 'x' });
       await vi.advanceTimersByTimeAsync(100);
       expect(flushes).toHaveLength(2);
-      await tracker.finish();
+      const finished = tracker.finish();
+      await vi.advanceTimersByTimeAsync(900); // the last edit still waits out the interval
+      await finished;
       expect(flushes).toHaveLength(3);
       expect(flushes[2]).toEqual({ states: ['done', 'failed'], events: 1 });
     } finally {

@@ -1,13 +1,22 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { formatDuration, truncate } from '../format.ts';
-import type { Card, CardAction, CardBlock } from '../model.ts';
-import { renderText } from './text.ts';
+import { formatDuration, truncate } from '../../../cards/format.ts';
+import type { Card, CardAction, CardBlock } from '../../../cards/model.ts';
+import { renderText } from '../../../cards/render/text.ts';
 
 // Card → Slack Block Kit, inside Slack's limits: ≤ 50 blocks, section text ≤ 3,000 characters,
 // ≤ 10 fields of ≤ 2,000, header ≤ 150, button text ≤ 75 and value ≤ 2,000, unique block_ids.
 // What does not fit is cut with a link to the full plan.
 
-export const LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, header: 150, buttonText: 75, buttonValue: 2000, contextElements: 10 } as const;
+export const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  header: 150,
+  buttonText: 75,
+  buttonValue: 2000,
+  contextElements: 10,
+} as const;
 
 /** Slack mrkdwn treats &, < and > as control characters. */
 export function mrkdwnEscape(text: string): string {
@@ -26,9 +35,25 @@ export const SLACK_ACTION_IDS = {
 
 export type ButtonValue = { r: string; v: number } | { c: string; i: string };
 
-const RISK_EMOJI = { low: ':large_green_circle:', medium: ':large_yellow_circle:', high: ':large_orange_circle:', critical: ':red_circle:' } as const;
-const PROGRESS_EMOJI = { pending: ':white_circle:', running: ':hourglass_flowing_sand:', done: ':white_check_mark:', failed: ':x:' } as const;
-const TONE_EMOJI = { neutral: '', info: ':large_blue_circle: ', success: ':white_check_mark: ', warning: ':warning: ', danger: ':x: ' } as const;
+const RISK_EMOJI = {
+  low: ':large_green_circle:',
+  medium: ':large_yellow_circle:',
+  high: ':large_orange_circle:',
+  critical: ':red_circle:',
+} as const;
+const PROGRESS_EMOJI = {
+  pending: ':white_circle:',
+  running: ':hourglass_flowing_sand:',
+  done: ':white_check_mark:',
+  failed: ':x:',
+} as const;
+const TONE_EMOJI = {
+  neutral: '',
+  info: ':large_blue_circle: ',
+  success: ':white_check_mark: ',
+  warning: ':warning: ',
+  danger: ':x: ',
+} as const;
 
 function section(text: string, more?: string): SectionBlock {
   const limit = LIMITS.sectionText - (more ? more.length + 2 : 0);
@@ -61,7 +86,10 @@ function blocksFor(b: CardBlock, card: Card): KnownBlock[] {
       for (let i = 0; i < b.facts.length; i += LIMITS.fields) {
         out.push({
           type: 'section',
-          fields: b.facts.slice(i, i + LIMITS.fields).map((f) => ({ type: 'mrkdwn' as const, text: truncate(`*${mrkdwnEscape(f.label)}*\n${mrkdwnEscape(f.value)}`, LIMITS.fieldText) })),
+          fields: b.facts.slice(i, i + LIMITS.fields).map((f) => ({
+            type: 'mrkdwn' as const,
+            text: truncate(`*${mrkdwnEscape(f.label)}*\n${mrkdwnEscape(f.value)}`, LIMITS.fieldText),
+          })),
         });
       }
       return out;
@@ -72,30 +100,54 @@ function blocksFor(b: CardBlock, card: Card): KnownBlock[] {
         .map(([op, n]) => `${n} to ${op}`)
         .join(', ');
       if (b.rows.length === 0) return [section('*No changes.*')];
-      const lines = b.rows.map((r) => `\`${r.operation}\` ${mrkdwnEscape(r.address)}${r.detail ? ` — ${mrkdwnEscape(truncate(r.detail, 120))}` : ''}`);
+      const lines = b.rows.map(
+        (r) => `\`${r.operation}\` ${mrkdwnEscape(r.address)}${r.detail ? ` — ${mrkdwnEscape(truncate(r.detail, 120))}` : ''}`,
+      );
       return [section(`*Changes:* ${counts}${b.counts['no-op'] ? `, ${b.counts['no-op']} unchanged` : ''}`), linesSection(lines, link)];
     }
     case 'risk':
-      return [section(`${RISK_EMOJI[b.level]} *Risk: ${b.level}* (${b.score})${b.reasons.length ? `\n${b.reasons.map((r) => `• ${mrkdwnEscape(r)}`).join('\n')}` : ''}`)];
+      return [
+        section(
+          `${RISK_EMOJI[b.level]} *Risk: ${b.level}* (${b.score})${b.reasons.length ? `\n${b.reasons.map((r) => `• ${mrkdwnEscape(r)}`).join('\n')}` : ''}`,
+        ),
+      ];
     case 'cost':
       return [
         linesSection([`*${mrkdwnEscape(b.summary)}*`, ...b.lines.map((l) => `• ${mrkdwnEscape(l.label)}: ${l.value}`)], link),
         ...(b.assumptions.length ? [context([`Assumptions: ${b.assumptions.join('; ')}`])] : []),
       ];
     case 'findings':
-      return [section(b.findings.map((f) => `${f.severity === 'block' ? ':no_entry:' : ':warning:'} *${mrkdwnEscape(f.ruleId)}* ${mrkdwnEscape(f.message)}`).join('\n'))];
+      return [
+        section(
+          b.findings
+            .map((f) => `${f.severity === 'block' ? ':no_entry:' : ':warning:'} *${mrkdwnEscape(f.ruleId)}* ${mrkdwnEscape(f.message)}`)
+            .join('\n'),
+        ),
+      ];
     case 'progress':
       return [
         linesSection(
-          b.items.map((i) => `${PROGRESS_EMOJI[i.status]} \`${mrkdwnEscape(i.address)}\`${i.elapsedSeconds !== null ? ` ${formatDuration(i.elapsedSeconds)}` : ''}`),
+          b.items.map(
+            (i) =>
+              `${PROGRESS_EMOJI[i.status]} \`${mrkdwnEscape(i.address)}\`${i.elapsedSeconds !== null ? ` ${formatDuration(i.elapsedSeconds)}` : ''}`,
+          ),
           (n) => `…and ${n} more resources`,
         ),
         ...(b.log.length ? [context([`\`${truncate(b.log.join(' | '), 280)}\``])] : []),
       ];
     case 'outputs':
-      return b.outputs.length ? [linesSection(b.outputs.map((o) => `*${mrkdwnEscape(o.name)}*: \`${mrkdwnEscape(truncate(o.value, 300))}\``), (n) => `…and ${n} more outputs`)] : [];
+      return b.outputs.length
+        ? [
+            linesSection(
+              b.outputs.map((o) => `*${mrkdwnEscape(o.name)}*: \`${mrkdwnEscape(truncate(o.value, 300))}\``),
+              (n) => `…and ${n} more outputs`,
+            ),
+          ]
+        : [];
     case 'table':
-      return [linesSection([`*${b.columns.join(' · ')}*`, ...b.rows.map((r) => r.map(mrkdwnEscape).join(' · '))], (n) => `…and ${n} more rows`)];
+      return [
+        linesSection([`*${b.columns.join(' · ')}*`, ...b.rows.map((r) => r.map(mrkdwnEscape).join(' · '))], (n) => `…and ${n} more rows`),
+      ];
     case 'error':
       return [section(`:x: *${mrkdwnEscape(b.code)}*: ${mrkdwnEscape(b.message)}\n*Next:* ${mrkdwnEscape(b.next)}`)];
     case 'form':
@@ -109,10 +161,21 @@ function blocksFor(b: CardBlock, card: Card): KnownBlock[] {
 }
 
 function context(texts: string[]): ContextBlock {
-  return { type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((t) => ({ type: 'mrkdwn' as const, text: truncate(mrkdwnEscape(t), LIMITS.sectionText) })) };
+  return {
+    type: 'context',
+    elements: texts
+      .slice(0, LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn' as const, text: truncate(mrkdwnEscape(t), LIMITS.sectionText) })),
+  };
 }
 
-function button(b: { text: string; action_id: string; value: string; style?: 'primary' | 'danger'; confirm?: CardAction['confirm'] }): Button {
+function button(b: {
+  text: string;
+  action_id: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: CardAction['confirm'];
+}): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text: truncate(b.text, LIMITS.buttonText) },
@@ -120,13 +183,24 @@ function button(b: { text: string; action_id: string; value: string; style?: 'pr
     value: b.value.slice(0, LIMITS.buttonValue),
     ...(b.style ? { style: b.style } : {}),
     ...(b.confirm
-      ? { confirm: { title: { type: 'plain_text' as const, text: truncate(b.confirm.title, 100) }, text: { type: 'mrkdwn' as const, text: mrkdwnEscape(b.confirm.text) }, confirm: { type: 'plain_text' as const, text: b.confirm.confirm }, deny: { type: 'plain_text' as const, text: b.confirm.deny }, ...(b.style === 'danger' ? { style: 'danger' as const } : {}) } }
+      ? {
+          confirm: {
+            title: { type: 'plain_text' as const, text: truncate(b.confirm.title, 100) },
+            text: { type: 'mrkdwn' as const, text: mrkdwnEscape(b.confirm.text) },
+            confirm: { type: 'plain_text' as const, text: b.confirm.confirm },
+            deny: { type: 'plain_text' as const, text: b.confirm.deny },
+            ...(b.style === 'danger' ? { style: 'danger' as const } : {}),
+          },
+        }
       : {}),
   };
 }
 
 export function buttonValue(action: CardAction): string {
-  const value: ButtonValue = 'requestId' in action.value ? { r: action.value.requestId, v: action.value.revision } : { c: action.value.clarificationId, i: action.value.choice };
+  const value: ButtonValue =
+    'requestId' in action.value
+      ? { r: action.value.requestId, v: action.value.revision }
+      : { c: action.value.clarificationId, i: action.value.choice };
   return JSON.stringify(value);
 }
 
@@ -151,13 +225,32 @@ export interface SlackMessage {
 }
 
 export function renderBlockKit(card: Card): SlackMessage {
-  const header: KnownBlock[] = card.title ? [{ type: 'header', text: { type: 'plain_text', text: truncate(`${TONE_EMOJI[card.tone]}${card.title}${card.status ? ` — ${card.status}` : ''}`, LIMITS.header), emoji: true } }] : [];
+  const header: KnownBlock[] = card.title
+    ? [
+        {
+          type: 'header',
+          text: {
+            type: 'plain_text',
+            text: truncate(`${TONE_EMOJI[card.tone]}${card.title}${card.status ? ` — ${card.status}` : ''}`, LIMITS.header),
+            emoji: true,
+          },
+        },
+      ]
+    : [];
   const body = card.blocks.flatMap((b) => blocksFor(b, card));
-  const tail: KnownBlock[] = [...(card.actions.length ? [actionsBlock(card.actions)] : []), ...(card.context.length ? [context(card.context)] : [])];
+  const tail: KnownBlock[] = [
+    ...(card.actions.length ? [actionsBlock(card.actions)] : []),
+    ...(card.context.length ? [context(card.context)] : []),
+  ];
   let blocks = [...header, ...body, ...tail];
   if (blocks.length > LIMITS.blocks) {
     const room = LIMITS.blocks - header.length - tail.length - 1;
-    blocks = [...header, ...body.slice(0, room), section(card.url ? `…the rest is in the <${card.url}|full plan>.` : '…cut to fit Slack.'), ...tail];
+    blocks = [
+      ...header,
+      ...body.slice(0, room),
+      section(card.url ? `…the rest is in the <${card.url}|full plan>.` : '…cut to fit Slack.'),
+      ...tail,
+    ];
   }
   blocks.forEach((b, i) => {
     b.block_id = `gl-${card.kind}-${i}`;

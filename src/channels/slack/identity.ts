@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { GreenlightError } from '../../domain/errors.ts';
+import type { ButtonValue } from './block-kit.ts';
+
+/** Slack users are `slack:<team>:<user>` everywhere else in Greenlight (approver lists, audit). */
+export function slackPrincipal(team: string | undefined, user: string): string {
+  return `slack:${team ?? 'unknown'}:${user}`;
+}
+
+const buttonValue = z.union([
+  z.object({ r: z.string().regex(/^cr-[0-9a-f]{10}$/), v: z.number().int().positive() }),
+  z.object({ c: z.string().regex(/^cl-[0-9a-f]{10}$/), i: z.string() }),
+]);
+
+/** A button's value, checked: it arrives from the network. */
+export function parseButtonValue(raw: unknown): ButtonValue {
+  let json: unknown;
+  try {
+    json = JSON.parse(String(raw));
+  } catch {
+    throw new GreenlightError('bad_request', 'This button carries no request; it may be from an older version of Greenlight.');
+  }
+  const parsed = buttonValue.safeParse(json);
+  if (!parsed.success)
+    throw new GreenlightError('bad_request', 'This button carries no request; it may be from an older version of Greenlight.');
+  return parsed.data;
+}
+
+/** Text of a mention without the mention itself. */
+export function withoutMentions(text: string): string {
+  return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
+}

@@ -1,0 +1,84 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { Logger as SlackLogger } from '@slack/logger';
+import { WebClient } from '@slack/web-api';
+import type { Logger } from '../../observability/logger.ts';
+import { type HandlerDeps, registerHandlers } from './handlers.ts';
+import { SlackPort } from './slack-port.ts';
+
+// The Slack channel: a Bolt app in HTTP mode (POST /slack/events, signature checked by Bolt's
+// receiver before anything reads the body) or in Socket Mode, its handlers, and the port the
+// workflow posts through. Only this folder imports @slack/*.
+
+export interface SlackSettings {
+  botToken: string;
+  signingSecret?: string | undefined;
+  /** An `xapp-` token: Socket Mode instead of HTTP. */
+  appToken?: string | undefined;
+  host: string;
+  port: number;
+  /** Web API base URL (tests point it at a local stand-in). Must end with a slash. */
+  apiUrl?: string | undefined;
+}
+
+/** Bolt logs through the project's pino logger. */
+function boltLogger(log: Logger): SlackLogger {
+  const child = log.child({ channel: 'slack' });
+  return {
+    debug: (...msg: unknown[]) => child.debug({ bolt: msg.map(String).join(' ') }, 'bolt'),
+    info: (...msg: unknown[]) => child.debug({ bolt: msg.map(String).join(' ') }, 'bolt'),
+    warn: (...msg: unknown[]) => child.warn({ bolt: msg.map(String).join(' ') }, 'bolt'),
+    error: (...msg: unknown[]) => child.error({ bolt: msg.map(String).join(' ') }, 'bolt'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackChannel {
+  port: SlackPort;
+  app: App;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & { now: () => Date }): SlackChannel {
+  const logger = boltLogger(deps.log);
+  const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
+  const receiver = settings.appToken
+    ? new SocketModeReceiver({ appToken: settings.appToken, logger })
+    : new HTTPReceiver({
+        signingSecret: settings.signingSecret ?? '',
+        endpoints: '/slack/events',
+        // Ack first, work after: long work must not hold Slack's 3-second window.
+        processBeforeResponse: false,
+        logger,
+      });
+  const app = new App({ token: settings.botToken, receiver, clientOptions, tokenVerificationEnabled: false, logger });
+  // Edits on their own client that refuses to wait out a 429: a rate-limited progress edit must
+  // not pause the queue that posts plan cards and answers approvals.
+  const editClient = new WebClient(settings.botToken, { ...clientOptions, rejectRateLimitedCalls: true, logger });
+  const port = new SlackPort(app.client, editClient, deps.db, deps.log, deps.now);
+  registerHandlers(app, deps);
+  app.error(async (error) => {
+    deps.log.error({ err: error }, 'slack app error');
+  });
+  return {
+    port,
+    app,
+    async start() {
+      if (settings.appToken) {
+        await app.start();
+        return 'socket-mode';
+      }
+      const server = (await app.start({ port: settings.port, host: settings.host })) as Server;
+      const address = server.address() as AddressInfo;
+      return `http://${settings.host}:${address.port}/slack/events`;
+    },
+    async stop() {
+      port.close();
+      await app.stop();
+    },
+  };
+}

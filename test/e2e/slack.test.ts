@@ -1,0 +1,252 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  blockActionPayload,
+  eventBody,
+  type FakeSlack,
+  interactionBody,
+  slackHeaders,
+  slashCommandBody,
+  startFakeSlack,
+} from '../fakes/slack-api.ts';
+import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+// Slack over real HTTP: signed requests to Bolt's receiver at /slack/events, the bot's Web API
+// calls going to a local stand-in for slack.com/api that records them. Real Terraform applies.
+
+const SECRET = 'test-signing-secret-0123456789';
+
+describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
+  let t: TestApp;
+  let slack: FakeSlack;
+  let events: string;
+
+  async function send(body: string, contentType: string, headers = slackHeaders(SECRET, body, contentType)) {
+    const res = await fetch(events, { method: 'POST', headers, body });
+    return { status: res.status, text: await res.text() };
+  }
+  const command = (text: string, user = 'UALICE') => send(slashCommandBody({ text, user }), 'application/x-www-form-urlencoded');
+  const click = (user: string, actionId: string, value: string) =>
+    send(interactionBody(blockActionPayload({ user, actionId, value })), 'application/x-www-form-urlencoded');
+  async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = fn();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error('timed out waiting for Slack calls');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  const planPosts = () => slack.of('chat.postMessage').filter((c) => c.params.blocks?.[0]?.text?.text?.includes('plan r'));
+  const buttonValueOf = (call: { params: Record<string, any> }, actionId: string) =>
+    call.params.blocks.find((b: any) => b.type === 'actions').elements.find((e: any) => e.action_id === actionId).value as string;
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    t = await startTestApp({
+      slack: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: slack.url, port: 0 },
+      groups: { sre: ['slack:T1:UALICE', 'slack:T1:UBOB', 'slack:T1:UCAROL'] },
+      approvals: { prod: { approvers: ['group:sre'] } },
+    });
+    events = t.app.slackUrl;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await slack?.close();
+  });
+
+  it('slash command → plan card as a thread root; non-approver refused; approver approves; progress and result in the thread', async () => {
+    const started = Date.now();
+    const ack = await command('deploy sandbox/prod');
+    expect(ack.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const plan = await until(() => planPosts().at(-1));
+    expect(plan.params.channel).toBe('C1');
+    expect(plan.params.thread_ts).toBeUndefined();
+    expect(plan.params.blocks.length).toBeLessThanOrEqual(50);
+    const actions = plan.params.blocks.find((b: any) => b.type === 'actions');
+    expect(actions.elements.map((e: any) => e.action_id)).toEqual(['gl_approve', 'gl_reject', 'gl_modify']);
+    expect(actions.elements[0]).toMatchObject({ style: 'primary', confirm: { confirm: { text: 'Approve' } } });
+    expect(JSON.parse(actions.elements[0].value)).toMatchObject({ v: 1 });
+    expect(JSON.stringify(plan.params.blocks)).toContain('terraform_data.network');
+    const approve = buttonValueOf(plan, 'gl_approve');
+    const { r: requestId } = JSON.parse(approve);
+
+    // Alice asked, so she cannot approve in prod; Mallory is not an approver.
+    expect((await click('UALICE', 'gl_approve', approve)).status).toBe(200);
+    const refusal = await until(() => slack.of('chat.postEphemeral').find((c) => c.params.user === 'UALICE'));
+    expect(refusal.params.text).toContain("You can't do that");
+    expect(refusal.params.text).toContain('cannot approve it in prod');
+    await click('UMALLORY', 'gl_approve', approve);
+    const notApprover = await until(() => slack.of('chat.postEphemeral').find((c) => c.params.user === 'UMALLORY'));
+    expect(notApprover.params.text).toContain('slack:T1:UMALLORY is not an approver for prod');
+    expect((await t.get(`/api/requests/${requestId}`)).body.status).toBe('awaiting_approval');
+
+    // Bob approves: buttons replaced by who approved, then the apply runs in the thread.
+    await click('UBOB', 'gl_approve', approve);
+    const done = await t.waitForStatus(requestId, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    const planUpdates = slack.of('chat.update').filter((c) => JSON.stringify(c.params.blocks).includes('plan r1'));
+    const approved = planUpdates.find((c) => JSON.stringify(c.params.blocks).includes('Approved by slack:T1:UBOB'));
+    expect(approved).toBeTruthy();
+    expect(approved?.params.blocks.some((b: any) => b.type === 'actions')).toBe(false);
+    const threadTs = planUpdates[0]?.params.ts;
+    const inThread = slack.of('chat.postMessage').filter((c) => c.params.thread_ts === threadTs);
+    const result = await until(() =>
+      slack
+        .of('chat.postMessage')
+        .find((c) => c.params.thread_ts === threadTs && JSON.stringify(c.params.blocks).includes('Applied sandbox/prod')),
+    );
+    expect(JSON.stringify(result.params.blocks)).toContain('http://sandbox-prod.local:8080');
+    expect(inThread.length).toBeGreaterThanOrEqual(1);
+    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-prod/terraform.tfstate'), 'utf8'));
+    expect(state.resources.length).toBe(5);
+
+    // The progress message is edited in place at most once a second.
+    const progress = slack
+      .of('chat.postMessage')
+      .find((c) => c.params.thread_ts === threadTs && JSON.stringify(c.params.blocks).includes('Applying sandbox/prod'));
+    expect(progress).toBeTruthy();
+    const edits = slack
+      .of('chat.update')
+      .filter(
+        (c) =>
+          JSON.stringify(c.params.blocks).includes('Applying sandbox/prod') || JSON.stringify(c.params.blocks).includes('resources done'),
+      );
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < edits.length; i++) expect((edits[i]?.at ?? 0) - (edits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it('reject, and a double approve makes one apply', async () => {
+    await command('set sandbox/dev replicas=3');
+    const plan = await until(() =>
+      planPosts().find(
+        (c) => JSON.stringify(c.params.blocks).includes('Change sandbox/dev') && JSON.stringify(c.params.blocks).includes('replicas=3'),
+      ),
+    );
+    const { r: first } = JSON.parse(buttonValueOf(plan, 'gl_reject'));
+    await click('UBOB', 'gl_reject', buttonValueOf(plan, 'gl_reject'));
+    expect((await t.waitForStatus(first, ['rejected'])).status).toBe('rejected');
+
+    await command('set sandbox/dev replicas=4');
+    const second = await until(() => planPosts().find((c) => JSON.stringify(c.params.blocks).includes('replicas=4')));
+    const value = buttonValueOf(second, 'gl_approve');
+    await Promise.all([click('UBOB', 'gl_approve', value), click('UBOB', 'gl_approve', value), click('UCAROL', 'gl_approve', value)]);
+    const { r } = JSON.parse(value);
+    const done = await t.waitForStatus(r, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    expect(done.deployment.outputs.replicas).toBe(4);
+    await until(() => slack.of('chat.postEphemeral').find((c) => c.params.text.includes('already')));
+  });
+
+  it('Modify opens a modal from the schema; its submission makes a new revision', async () => {
+    await command('set sandbox/dev release=v7');
+    const plan = await until(() => planPosts().find((c) => JSON.stringify(c.params.blocks).includes('release=v7')));
+    const value = buttonValueOf(plan, 'gl_modify');
+    await click('UALICE', 'gl_modify', value);
+    const open = await until(() => slack.of('views.open').at(-1));
+    const view = open.params.view;
+    expect(view.callback_id).toBe('gl_modify');
+    const valuesBlock = view.blocks.find((b: any) => b.block_id === 'values');
+    expect(valuesBlock.element.initial_value).toBe('release=v7');
+    const submission = {
+      type: 'view_submission',
+      team: { id: 'T1', domain: 'acme' },
+      user: { id: 'UALICE', username: 'alice', team_id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: '3.4.ghi',
+      view: {
+        id: 'V1',
+        type: 'modal',
+        callback_id: 'gl_modify',
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            stack: { value: { type: 'plain_text_input', value: 'sandbox/dev' } },
+            values: { value: { type: 'plain_text_input', value: 'release=v8' } },
+          },
+        },
+      },
+    };
+    const res = await send(interactionBody(submission), 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(200);
+    const { r } = JSON.parse(value);
+    const revised = await until(() =>
+      planPosts().find(
+        (c) => JSON.stringify(c.params.blocks).includes('plan r2') && JSON.stringify(c.params.blocks).includes('release=v8'),
+      ),
+    );
+    expect(revised.params.thread_ts).toBeTruthy();
+    const request = (await t.get(`/api/requests/${r}`)).body;
+    expect(request).toMatchObject({ revision: 2, status: 'awaiting_approval', plan: { params: { values: { release: 'v8' } } } });
+  });
+
+  it('a mention plans in its thread; a reply in the thread modifies the request', async () => {
+    await send(
+      eventBody({
+        type: 'app_mention',
+        user: 'UDAVE',
+        text: '<@UBOT> set sandbox/dev replicas=2',
+        ts: '1700000999.000001',
+        channel: 'C2',
+        event_ts: '1700000999.000001',
+      }),
+      'application/json',
+    );
+    const plan = await until(() => planPosts().find((c) => c.params.channel === 'C2'));
+    expect(plan.params.thread_ts).toBe('1700000999.000001');
+    await send(
+      eventBody({
+        type: 'message',
+        channel_type: 'channel',
+        user: 'UDAVE',
+        text: 'make it 5 replicas',
+        ts: '1700001000.000001',
+        thread_ts: '1700000999.000001',
+        channel: 'C2',
+        event_ts: '1700001000.000001',
+      }),
+      'application/json',
+    );
+    const revised = await until(() =>
+      planPosts().find((c) => c.params.channel === 'C2' && JSON.stringify(c.params.blocks).includes('plan r2')),
+    );
+    expect(JSON.stringify(revised.params.blocks)).toContain('replicas=5');
+  });
+
+  it('App Home shows what waits for the user', async () => {
+    await send(eventBody({ type: 'app_home_opened', user: 'UBOB', channel: 'D1', tab: 'home', event_ts: '1.2' }), 'application/json');
+    const publish = await until(() => slack.of('views.publish').find((c) => c.params.user_id === 'UBOB'));
+    expect(JSON.stringify(publish.params.view)).toContain('Waiting for your approval');
+  });
+
+  it('forged signatures, stale timestamps and malformed payloads: 401 / 400, nothing happens, the process stays up', async () => {
+    const before = slack.calls.length;
+    const body = slashCommandBody({ text: 'destroy sandbox/dev' });
+    const forged = await send(body, 'application/x-www-form-urlencoded', {
+      ...slackHeaders('wrong-secret', body, 'application/x-www-form-urlencoded'),
+    });
+    expect(forged.status).toBe(401);
+    const stale = await send(
+      body,
+      'application/x-www-form-urlencoded',
+      slackHeaders(SECRET, body, 'application/x-www-form-urlencoded', Math.floor(Date.now() / 1000) - 6 * 60),
+    );
+    expect(stale.status).toBe(401);
+    const noHeaders = await fetch(events, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(noHeaders.status).toBe(401);
+    const garbage = 'payload=%7Bnot-json';
+    const malformed = await send(garbage, 'application/x-www-form-urlencoded');
+    expect(malformed.status).toBe(400);
+    const junkButton = await click('UBOB', 'gl_approve', 'not-json');
+    expect(junkButton.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const after = slack.calls.slice(before).map((c) => c.method);
+    // Bolt may look its own identity up (auth.test); nothing else may happen.
+    expect(after.filter((m) => m !== 'chat.postEphemeral' && m !== 'auth.test')).toEqual([]);
+    expect((await t.get('/healthz')).status).toBe(200);
+    expect(existsSync(join(t.dataDir, 'greenlight.db'))).toBe(true);
+  });
+});
