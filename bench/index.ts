@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { evaluate, readCorpus } from '../src/cli-eval.ts';
@@ -10,6 +11,7 @@ import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
 import { loadIntents } from '../src/router/intents.ts';
 import { Router } from '../src/router/router.ts';
 import { benchProgramAnalysis } from './program-analysis.ts';
+import { startBareBolt } from './slack-ack.ts';
 import { median, ms, percentile } from './stats.ts';
 import { TimedEngine } from './timed-engine.ts';
 
@@ -36,8 +38,24 @@ const routing = await evaluate(corpusRouter, corpus, 'offline');
 const analysis = await benchProgramAnalysis(Number(process.env.BENCH_ANALYSIS_RUNS ?? 60));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-bench-'));
+const SLACK_SECRET = 'bench-signing-secret-0123456789';
+// Slack's side (Web API stand-in + load generator) runs in its own process, as Slack would.
+const peer = spawn(process.execPath, ['bin/run-ts.js', 'bench/slack-peer.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const peerLines = createInterface({ input: peer.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
+// biome-ignore lint/suspicious/noExplicitAny: one JSON line from the peer process, read field by field
+async function peerSay(line?: string): Promise<any> {
+  if (line) peer.stdin?.write(`${line}\n`);
+  const next = await peerLines.next();
+  return JSON.parse(String(next.value));
+}
+const fakeSlack = { url: (await peerSay()).apiUrl as string };
 const config = parseConfig(
-  { dataDir, console: { host: '127.0.0.1', port: 0 }, log: { level: 'silent' } },
+  {
+    dataDir,
+    console: { host: '127.0.0.1', port: 0 },
+    log: { level: 'silent' },
+    slack: { botToken: 'xoxb-bench', signingSecret: SLACK_SECRET, apiUrl: fakeSlack.url, port: 0 },
+  },
   { source: 'bench', baseDir: process.cwd() },
 );
 const engine = new TimedEngine(new TerraformEngine('terraform'));
@@ -117,7 +135,19 @@ for (let i = 0; i < APPLY_PAIRS; i++) {
 }
 const ratios = viaGreenlight.map((g, i) => g / (viaTerraform[i] as number));
 
+// --- 3. Slack ack latency: Greenlight vs a bare Bolt app that only acks -----------------------
+const SLACK_N = Number(process.env.BENCH_SLACK_COMMANDS ?? 500);
+const bareBolt = await startBareBolt(SLACK_SECRET, fakeSlack.url);
+const fire = (url: string, n: number, c: number) => peerSay(`fire ${url} ${SLACK_SECRET} ${n} ${c}`);
+// A full-size warm-up for each first: the first burst of a process is several times slower.
+await fire(bareBolt.url, SLACK_N, 50);
+await fire(app.slackUrl, SLACK_N, 50);
+const bareAck = await fire(bareBolt.url, SLACK_N, 50);
+const slackAck = await fire(app.slackUrl, SLACK_N, 50);
+await bareBolt.stop();
+
 await app.stop();
+peer.stdin?.write('quit\n');
 rmSync(dataDir, { recursive: true, force: true });
 
 const results = {
@@ -138,6 +168,7 @@ const results = {
     ownShareP50Ms: percentile(own, 50),
     ownShareP99Ms: percentile(own, 99),
   },
+  slackAck: { greenlight: slackAck, bareBolt: bareAck, p99Ratio: slackAck.p99Ms / bareAck.p99Ms },
   applyOverhead: {
     pairs: ratios.length,
     greenlightMedianMs: median(viaGreenlight),
@@ -163,5 +194,11 @@ console.log(`apply overhead (${results.applyOverhead.pairs} pairs, same change: 
 console.log(`  approve → succeeded via Greenlight  median ${ms(results.applyOverhead.greenlightMedianMs)}`);
 console.log(`  bare terraform apply <planfile>     median ${ms(results.applyOverhead.bareTerraformMedianMs)}`);
 console.log(`  overhead ratio (median of pairs)    ${results.applyOverhead.medianRatio.toFixed(3)}   (target ≤ 1.10)`);
+console.log(`Slack: ${SLACK_N} signed /greenlight help commands at concurrency 50 over loopback`);
+console.log(
+  `  Greenlight acked ${slackAck.acked}/${slackAck.n}   p50 ${ms(slackAck.p50Ms)}   p99 ${ms(slackAck.p99Ms)}   (target p99 < 100 ms)`,
+);
+console.log(`  bare Bolt  acked ${bareAck.acked}/${bareAck.n}   p50 ${ms(bareAck.p50Ms)}   p99 ${ms(bareAck.p99Ms)}`);
+console.log(`  p99 ratio Greenlight / bare Bolt   ${(slackAck.p99Ms / bareAck.p99Ms).toFixed(2)}   (target ≤ 1.5)`);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

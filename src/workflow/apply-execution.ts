@@ -56,10 +56,14 @@ export class ApplyExecution {
     const log = this.deps.log.child({ requestId: request.id, stack: request.stack, deploymentId });
     const port = this.deps.publisher.port(request.thread.channel);
     let messageId = await progressMessageOf(this.deps.db, deploymentId);
-    const tracker = new ProgressTracker(request.plan.changes, port.minEditIntervalMs, async (state, events) => {
-      await appendEvents(this.deps.db, deploymentId, events);
-      if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, state, Date.now()));
-    });
+    const tracker = new ProgressTracker(
+      request.plan.changes,
+      port.minEditIntervalMs,
+      (events) => appendEvents(this.deps.db, deploymentId, events),
+      async (state) => {
+        if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, state, Date.now()));
+      },
+    );
     const firstCard = progressCard(request, tracker.state, Date.now());
     if (messageId) await this.deps.publisher.update(request.thread, messageId, firstCard);
     else {
@@ -88,7 +92,7 @@ export class ApplyExecution {
     } catch (error) {
       outcome = { ok: false, error: toGreenlightError(error) };
     }
-    await tracker.finish();
+    await tracker.settle();
     if (!outcome.ok && outcome.error.code === 'plan_stale') {
       // The stack changed while this request waited. Plan again; the approval carries over only
       // when the fresh plan makes exactly the changes that were approved.
@@ -98,12 +102,14 @@ export class ApplyExecution {
       }));
       if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, request.stack);
       outcome = retried;
-      await tracker.finish();
+      await tracker.settle();
     }
     const seconds = (performance.now() - started) / 1000;
     this.deps.metrics.applyDuration.observe({ stack: request.stack, result: outcome.ok ? 'succeeded' : 'failed' }, seconds);
     await this.finish(request, deploymentId, outcome);
     log.info({ seconds, ok: outcome.ok }, 'apply finished');
+    // The progress card's last edit still keeps to the channel's interval; the result is out.
+    await tracker.finish();
   }
 
   private async applyPlan(request: ChangeRequest, plan: Plan, tracker: ProgressTracker, signal: AbortSignal): Promise<ApplyResult> {

@@ -15,7 +15,8 @@ export class ProgressTracker {
   constructor(
     changes: ResourceChange[],
     private readonly minIntervalMs: number,
-    private readonly flush: (state: ProgressState, events: Omit<DeploymentEventRecord, 'seq'>[]) => Promise<void>,
+    private readonly persist: (events: Omit<DeploymentEventRecord, 'seq'>[]) => Promise<void>,
+    private readonly render: (state: ProgressState) => Promise<void>,
     now = Date.now(),
   ) {
     const resources = new Map<string, { status: 'pending'; elapsedSeconds: null }>();
@@ -74,8 +75,21 @@ export class ProgressTracker {
     const events = this.pending;
     this.pending = [];
     this.lastFlush = Date.now();
-    this.flushing = this.flushing.then(() => this.flush(this.state, events)).catch(() => undefined);
+    this.flushing = this.flushing
+      .then(async () => {
+        await this.persist(events);
+        await this.render(this.state);
+      })
+      .catch(() => undefined);
     return this.flushing;
+  }
+
+  /** Stores the events received so far, now; the card edit keeps to its interval. */
+  async settle(): Promise<void> {
+    const events = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(() => this.persist(events)).catch(() => undefined);
+    await this.flushing;
   }
 
   /** Writes whatever is left, still no sooner than the interval allows after the last edit. */

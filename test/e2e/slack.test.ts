@@ -216,6 +216,38 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     expect(JSON.stringify(revised.params.blocks)).toContain('replicas=5');
   });
 
+  it('a DM is a request too, answered in the DM', async () => {
+    await send(
+      eventBody({
+        type: 'message',
+        channel_type: 'im',
+        user: 'UERIN',
+        text: 'stacks',
+        ts: '1700002000.000001',
+        channel: 'D9',
+        event_ts: '1700002000.000001',
+      }),
+      'application/json',
+    );
+    const answer = await until(() => slack.of('chat.postMessage').find((c) => c.params.channel === 'D9'));
+    expect(JSON.stringify(answer.params.blocks)).toContain('sandbox/dev');
+    // The bot's own messages and edits are not requests.
+    await send(
+      eventBody({
+        type: 'message',
+        channel_type: 'im',
+        bot_id: 'BBOT',
+        text: 'stacks',
+        ts: '1700002001.000001',
+        channel: 'D9',
+        event_ts: '1700002001.000001',
+      }),
+      'application/json',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.of('chat.postMessage').filter((c) => c.params.channel === 'D9').length).toBe(1);
+  });
+
   it('App Home shows what waits for the user', async () => {
     await send(eventBody({ type: 'app_home_opened', user: 'UBOB', channel: 'D1', tab: 'home', event_ts: '1.2' }), 'application/json');
     const publish = await until(() => slack.of('views.publish').find((c) => c.params.user_id === 'UBOB'));
@@ -223,6 +255,7 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
   });
 
   it('forged signatures, stale timestamps and malformed payloads: 401 / 400, nothing happens, the process stays up', async () => {
+    await t.app.runner.idle(); // earlier applies' last progress edits are done
     const before = slack.calls.length;
     const body = slashCommandBody({ text: 'destroy sandbox/dev' });
     const forged = await send(body, 'application/x-www-form-urlencoded', {
@@ -248,5 +281,43 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     expect(after.filter((m) => m !== 'chat.postEphemeral' && m !== 'auth.test')).toEqual([]);
     expect((await t.get('/healthz')).status).toBe(200);
     expect(existsSync(join(t.dataDir, 'greenlight.db'))).toBe(true);
+  });
+});
+
+describe.skipIf(!hasTerraform)('Slack rate limits', () => {
+  it('a 429 on chat.update does not stall approvals; the newest card is sent after Retry-After', async () => {
+    const slack = await startFakeSlack();
+    const t = await startTestApp({ slack: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: slack.url, port: 0 } });
+    try {
+      const post = (body: string) =>
+        fetch(t.app.slackUrl, { method: 'POST', headers: slackHeaders(SECRET, body, 'application/x-www-form-urlencoded'), body });
+      await post(slashCommandBody({ text: 'set sandbox/dev release=rl1' }));
+      const deadline = Date.now() + 20_000;
+      const findPlan = () => slack.of('chat.postMessage').find((c) => JSON.stringify(c.params.blocks).includes('release=rl1'));
+      while (!findPlan() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      const plan = findPlan();
+      const value = plan?.params.blocks.find((b: any) => b.type === 'actions').elements[0].value;
+      slack.rateLimit = { method: 'chat.update', remaining: 2, retryAfter: 1 };
+      const started = Date.now();
+      await post(interactionBody(blockActionPayload({ user: 'UBOB', actionId: 'gl_approve', value })));
+      const { r } = JSON.parse(value);
+      // The approval went through at once even though its card edit was refused with 429.
+      await t.waitForStatus(r, ['queued', 'applying', 'succeeded']);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(slack.calls.filter((c) => c.method === 'chat.update:429').length).toBeGreaterThanOrEqual(1);
+      const done = await t.waitForStatus(r, ['succeeded', 'failed']);
+      expect(done.status).toBe('succeeded');
+      // After Retry-After the plan card shows its final state.
+      const showsApplied = () =>
+        slack
+          .of('chat.update')
+          .some((c) => JSON.stringify(c.params.blocks).includes('plan r1') && JSON.stringify(c.params.blocks).includes('applied'));
+      const final = Date.now() + 5000;
+      while (!showsApplied() && Date.now() < final) await new Promise((res) => setTimeout(res, 50));
+      expect(showsApplied()).toBe(true);
+    } finally {
+      await t.close();
+      await slack.close();
+    }
   });
 });

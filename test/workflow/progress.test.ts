@@ -8,6 +8,7 @@ describe('progress coalescing', () => {
     vi.useFakeTimers();
     try {
       const flushes: { states: string[]; events: number }[] = [];
+      let persisted = 0;
       const tracker = new ProgressTracker(
         [
           { address: 'a', type: 't', name: 'a', operation: 'create', inputs: {} },
@@ -15,8 +16,12 @@ describe('progress coalescing', () => {
           { address: 'c', type: 't', name: 'c', operation: 'no-op', inputs: {} },
         ],
         1000,
-        async (state: ProgressState, events) => {
-          flushes.push({ states: [...state.resources.values()].map((r) => r.status), events: events.length });
+        async (events) => {
+          persisted += events.length;
+        },
+        async (state: ProgressState) => {
+          flushes.push({ states: [...state.resources.values()].map((r) => r.status), events: persisted });
+          persisted = 0;
         },
       );
       const at = new Date().toISOString();

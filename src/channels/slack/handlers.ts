@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import PQueue from 'p-queue';
 import { capabilities } from '../../../capabilities/index.ts';
 import { toGreenlightError } from '../../domain/errors.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -31,17 +32,25 @@ export interface HandlerDeps {
 
 type Client = App['client'];
 
-/** Runs work after the ack; a failure is logged and told to the user, never thrown at Bolt. */
-function later(log: Logger, work: () => Promise<unknown>, tell?: (message: string) => Promise<unknown>): void {
-  void work().catch(async (error) => {
-    const coded = toGreenlightError(error);
-    if (coded.code === 'internal') log.error({ err: error }, 'slack handler failed');
-    if (tell) await tell(`${coded.message} ${coded.nextStep}`).catch((e) => log.warn({ err: e }, 'could not tell the user'));
-  });
+/**
+ * Work after the ack goes through a small queue: a burst of commands then cannot crowd the event
+ * loop and delay the next acks past Slack's 3 seconds. A failure is logged and told to the
+ * user, never thrown at Bolt.
+ */
+function afterAck(log: Logger) {
+  const queue = new PQueue({ concurrency: 4 });
+  return (work: () => Promise<unknown>, tell?: (message: string) => Promise<unknown>): void => {
+    void queue.add(work).catch(async (error) => {
+      const coded = toGreenlightError(error);
+      if (coded.code === 'internal') log.error({ err: error }, 'slack handler failed');
+      if (tell) await tell(`${coded.message} ${coded.nextStep}`).catch((e) => log.warn({ err: e }, 'could not tell the user'));
+    });
+  };
 }
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { conversation, workflow, log, db } = deps;
+  const later = afterAck(log);
   const ephemeral = (client: Client, channel: string | undefined, user: string) => (text: string) =>
     channel ? client.chat.postEphemeral({ channel, user, text }) : Promise.resolve();
 
@@ -50,7 +59,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const user = slackPrincipal(command.team_id, command.user_id);
     const text = command.text.trim() || 'help';
     later(
-      log,
       () => conversation.submit({ user, text, thread: newSlackThread(command.channel_id) }),
       ephemeral(client, command.channel_id, command.user_id),
     );
@@ -60,7 +68,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const user = slackPrincipal((body as { team_id?: string }).team_id, event.user ?? 'unknown');
     const thread = { channel: 'slack' as const, id: `${event.channel}/${event.thread_ts ?? event.ts}` };
     later(
-      log,
       () => conversation.submit({ user, text: withoutMentions(event.text) || 'help', thread }),
       ephemeral(client, event.channel, event.user ?? ''),
     );
@@ -76,7 +83,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     if (!isDm && (!threadTs || /<@[A-Z0-9]+/.test(text))) return;
     const thread = { channel: 'slack' as const, id: `${message.channel}/${threadTs ?? message.ts}` };
     if (!isDm && !(await latestRequestInThread(db, await threadNames(db, thread.id)))) return;
-    later(log, () => conversation.submit({ user, text, thread }), ephemeral(client, message.channel, message.user));
+    later(() => conversation.submit({ user, text, thread }), ephemeral(client, message.channel, message.user));
   });
 
   app.action(
@@ -87,7 +94,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
       const tell = ephemeral(client, body.channel?.id, body.user.id);
       later(
-        log,
         async () => {
           const value = parseButtonValue(action.value);
           if (!('r' in value)) return;
@@ -105,7 +111,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     if (action.type !== 'button' || body.type !== 'block_actions') return;
     const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
     later(
-      log,
       async () => {
         const value = parseButtonValue(action.value);
         if ('c' in value) await conversation.choose(user, value.c, value.i);
@@ -119,7 +124,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await ack();
     if (action.type !== 'button' || body.type !== 'block_actions') return;
     later(
-      log,
       async () => {
         const value = parseButtonValue(action.value);
         if (!('r' in value)) return;
@@ -141,7 +145,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await ack();
     if (action.type !== 'button' || body.type !== 'block_actions') return;
     later(
-      log,
       async () => {
         const question = await findClarification(db, String(action.value));
         const cap = capabilities.find((c) => c.id === question?.intent);
@@ -160,7 +163,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
     const meta = JSON.parse(view.private_metadata || '{}') as { requestId?: string; revision?: number };
     later(
-      log,
       () =>
         modifyRequest(deps.conversationDeps, user, String(meta.requestId), Number(meta.revision), modalValues(view.state.values as never)),
       (message) => client.chat.postMessage({ channel: body.user.id, text: `Your change was not applied: ${message}` }),
@@ -172,7 +174,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
     const meta = JSON.parse(view.private_metadata || '{}') as { formId?: string };
     later(
-      log,
       () => conversation.submitForm(user, String(meta.formId), modalValues(view.state.values as never)),
       (message) => client.chat.postMessage({ channel: body.user.id, text: message }),
     );
@@ -181,6 +182,6 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     const user = slackPrincipal((body as { team_id?: string }).team_id, event.user);
-    later(log, async () => client.views.publish({ user_id: event.user, view: await homeView(db, deps.policy, user) }));
+    later(async () => client.views.publish({ user_id: event.user, view: await homeView(db, deps.policy, user) }));
   });
 }
