@@ -5,77 +5,39 @@ import { renderHtml } from '../../cards/render/html.ts';
 import { renderText } from '../../cards/render/text.ts';
 import { GreenlightError } from '../../src/domain/errors.ts';
 import type { ChangeRequest } from '../../src/domain/types.ts';
+import { sampleRequest } from '../helpers/sample-request.ts';
 
 function request(overrides: Partial<ChangeRequest> = {}): ChangeRequest {
-  return {
-    id: 'cr-0123456789',
-    revision: 1,
-    status: 'awaiting_approval',
-    requester: 'console:alice',
-    capability: 'deploy_stack',
-    stack: 'sandbox/prod',
-    environment: 'prod',
-    text: 'deploy sandbox/prod',
-    thread: { channel: 'console', id: 't1' },
-    planMessageId: null,
-    createdAt: '2026-11-22T00:00:00.000Z',
-    updatedAt: '2026-11-22T00:00:00.000Z',
-    plan: {
-      capability: 'deploy_stack',
-      params: { stack: 'sandbox/prod' },
-      stack: 'sandbox/prod',
-      environment: 'prod',
-      operation: 'apply',
-      config: { replicas: '3' },
-      overrides: {},
-      changes: [
-        {
-          address: 'terraform_data.app[0]',
-          type: 'terraform_data',
-          name: 'app',
-          operation: 'create',
-          inputs: { input: { name: '<img src=x onerror=alert(1)>' }, id: '(known after apply)' },
-        },
-        {
-          address: 'terraform_data.old',
-          type: 'terraform_data',
-          name: 'old',
-          operation: 'delete',
-          inputs: {},
-        },
-        {
-          address: 'terraform_data.net',
-          type: 'terraform_data',
-          name: 'net',
-          operation: 'no-op',
-          inputs: {},
-        },
-      ],
-      cost: {
-        monthlyUsd: 12.5,
-        deltaUsd: 2.5,
-        breakdown: [{ address: 'terraform_data.app[0]', monthlyUsd: 12.5 }],
-        assumptions: ['730 hours a month'],
+  return sampleRequest(overrides, {
+    changes: [
+      {
+        address: 'terraform_data.app[0]',
+        type: 'terraform_data',
+        name: 'app',
+        operation: 'create',
+        inputs: { input: { name: '<img src=x onerror=alert(1)>' }, id: '(known after apply)' },
       },
-      risk: {
-        level: 'medium',
-        score: 45,
-        factors: [
-          { id: 'environment', label: 'environment is prod', points: 35 },
-          { id: 'deletes', label: '1 resource(s) deleted', points: 10 },
-        ],
-      },
-      findings: [{ ruleId: 'GL-TAG-001', severity: 'warn', message: 'missing tag owner' }],
-      estimatedSeconds: null,
-      madeBy: 'engine preview',
-      notes: [],
-      artifact: { path: '/x', sha256: 'a'.repeat(64) },
-      createdAt: '2026-11-22T00:00:00.000Z',
-      expiresAt: '2026-11-22T00:30:00.000Z',
-      hash: 'b'.repeat(64),
+      { address: 'terraform_data.old', type: 'terraform_data', name: 'old', operation: 'delete', inputs: {} },
+      { address: 'terraform_data.net', type: 'terraform_data', name: 'net', operation: 'no-op', inputs: {} },
+    ],
+    cost: {
+      monthlyUsd: 12.5,
+      deltaUsd: 2.5,
+      breakdown: [{ address: 'terraform_data.app[0]', monthlyUsd: 12.5 }],
+      assumptions: ['730 hours a month'],
     },
-    ...overrides,
-  };
+    risk: {
+      level: 'medium',
+      score: 45,
+      factors: [
+        { id: 'environment', label: 'environment is prod', points: 35 },
+        { id: 'deletes', label: '1 resource(s) deleted', points: 10 },
+      ],
+    },
+    findings: [{ ruleId: 'GL-TAG-001', severity: 'warn', message: 'missing tag owner' }],
+    artifact: { path: '/x', sha256: 'a'.repeat(64) },
+    hash: 'b'.repeat(64),
+  });
 }
 
 const ctx = { approvals: [], required: 1, approverText: 'anyone except the requester' };

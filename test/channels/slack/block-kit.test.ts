@@ -1,44 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { planCard } from '../../../cards/plan-card.ts';
 import { LIMITS, renderBlockKit } from '../../../src/channels/slack/block-kit.ts';
-import type { ChangeRequest, ResourceChange } from '../../../src/domain/types.ts';
+import type { ResourceChange } from '../../../src/domain/types.ts';
+import { sampleRequest } from '../../helpers/sample-request.ts';
 
-function request(changes: ResourceChange[]): ChangeRequest {
-  return {
-    id: 'cr-0123456789',
-    revision: 2,
-    status: 'awaiting_approval',
-    requester: 'slack:T1:UALICE',
-    capability: 'deploy_stack',
-    stack: 'sandbox/prod',
-    environment: 'prod',
-    text: 'deploy sandbox/prod',
-    thread: { channel: 'slack', id: 'C1/1.2' },
-    planMessageId: null,
-    createdAt: '2026-11-22T00:00:00.000Z',
-    updatedAt: '2026-11-22T00:00:00.000Z',
-    plan: {
-      capability: 'deploy_stack',
-      params: { stack: 'sandbox/prod' },
-      stack: 'sandbox/prod',
-      environment: 'prod',
-      operation: 'apply',
-      config: { replicas: '3' },
-      overrides: {},
-      changes,
-      cost: { monthlyUsd: 10, deltaUsd: 10, breakdown: [], assumptions: ['730 hours a month'] },
-      risk: { level: 'high', score: 55, factors: [{ id: 'environment', label: 'environment is prod', points: 35 }] },
-      findings: [],
-      estimatedSeconds: null,
-      madeBy: 'engine preview',
-      notes: [],
-      artifact: null,
-      createdAt: '2026-11-22T00:00:00.000Z',
-      expiresAt: '2026-11-22T00:30:00.000Z',
-      hash: 'c'.repeat(64),
-    },
-  };
-}
+const request = (changes: ResourceChange[]) =>
+  sampleRequest({ revision: 2, requester: 'slack:T1:UALICE', thread: { channel: 'slack', id: 'C1/1.2' } }, { changes });
 
 const ctx = {
   approvals: [],
