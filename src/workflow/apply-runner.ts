@@ -146,11 +146,10 @@ export class ApplyRunner {
 
   /** Resolves when nothing is applying (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || [...this.chains.values()].length > 0) {
-      const pending = [...this.running.values()].map((r) => r.done);
-      await Promise.all([...pending, ...this.chains.values()]);
-      if (this.running.size === 0) break;
-    }
+    // A finished apply kicks its stack's queue, which may start the next: wait until none runs.
+    do {
+      await Promise.all([...[...this.running.values()].map((r) => r.done), ...this.chains.values()]);
+    } while (this.running.size > 0);
   }
 
   /** Stops taking work and asks running applies to stop (Terraform gets SIGINT and saves state). */

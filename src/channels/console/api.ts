@@ -9,7 +9,7 @@ import { listMessages, listThreads, threadExists } from '../../store/threads.ts'
 import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
 import type { Conversation } from '../../workflow/conversation.ts';
 import type { PostedMessage } from '../../workflow/ports.ts';
-import { BOT_AUTHOR, type ConsolePort, type MessageView, toView } from './console-port.ts';
+import { type ConsolePort, type MessageView, toView } from './console-port.ts';
 import { actionBody, chatBody, consolePrincipal, formBody, idParam } from './schemas.ts';
 
 // The console's JSON API (documented in README "Console API").
@@ -137,6 +137,4 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
       port.events.off(id, send);
     });
   });
-
-  app.get('/api/whoami', async () => ({ bot: BOT_AUTHOR }));
 }
