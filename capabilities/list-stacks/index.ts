@@ -17,6 +17,16 @@ export const listStacks: QueryCapability<typeof listStacksParams> = {
         return [s.name, s.environment, s.engine, running ? `applying ${running}` : 'idle', s.description];
       }),
     );
+    for (const p of await ctx.services.provisionedStacks()) {
+      const running = await ctx.services.runningOn(p.name);
+      rows.push([
+        p.name,
+        p.environment,
+        'pulumi',
+        running ? `applying ${running}` : p.status.replace('_', ' '),
+        `built by ${p.capability}`,
+      ]);
+    }
     return tableCard(
       'info',
       'Stacks',

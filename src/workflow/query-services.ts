@@ -17,6 +17,8 @@ import type { Stack, StackRegistry } from './stacks.ts';
 
 export interface QueryServices {
   stacks(): Stack[];
+  /** Stacks a capability built (e.g. databricks-data/dev): known from the store, not the config. */
+  provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]>;
   runningOn(stack: string): Promise<string | undefined>;
   preview(stack: string): Promise<Plan>;
   status(target: string): Promise<Card>;
@@ -34,6 +36,46 @@ export class StackQueries implements QueryServices {
 
   stacks(): Stack[] {
     return this.stackRegistry.list();
+  }
+
+  async provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]> {
+    const configured = new Set(this.stackRegistry.list().map((s) => s.name));
+    const latest = new Map<string, { name: string; environment: string; capability: string; status: string }>();
+    for (const r of await listRequests(this.db, { limit: 500 })) {
+      if (configured.has(r.stack) || latest.has(r.stack) || !r.capability.startsWith('provision_')) continue;
+      latest.set(r.stack, { name: r.stack, environment: r.environment, capability: r.capability, status: r.status });
+    }
+    return [...latest.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Status of a stack a capability built: what the store knows, without asking an engine. */
+  private async provisionedStatus(name: string): Promise<Card | undefined> {
+    const [request] = await listRequests(this.db, { stack: name, limit: 1 });
+    if (!request) return undefined;
+    const deployments = await listDeployments(this.db, { stack: name, limit: 20 });
+    const applied = deployments.find((d) => d.status === 'succeeded');
+    const outputs = Object.entries(applied?.outputs ?? {}).map(([k, v]) => ({ name: k, value: formatValue(v) }));
+    return factsCard(
+      'status',
+      `Status of ${name}`,
+      [
+        { label: 'Environment', value: request.environment },
+        {
+          label: 'Built by',
+          value: `${request.capability} (${Object.entries(request.plan.params)
+            .map(([k, v]) => `${k}=${formatValue(v)}`)
+            .join(', ')})`,
+        },
+        { label: 'Latest request', value: `${request.id} r${request.revision} · ${request.status} · ${request.requester}` },
+        {
+          label: 'Last deployment',
+          value: deployments[0]
+            ? `${deployments[0].status} · ${deployments[0].finishedAt ?? deployments[0].startedAt ?? 'queued'}`
+            : 'none yet',
+        },
+      ],
+      outputs.length ? [{ type: 'outputs', outputs }] : [{ type: 'text', text: 'No outputs recorded yet.' }],
+    );
   }
 
   async runningOn(stack: string): Promise<string | undefined> {
@@ -59,6 +101,10 @@ export class StackQueries implements QueryServices {
   }
 
   private async stackStatus(name: string): Promise<Card> {
+    if (!this.stackRegistry.list().some((s) => s.name === name)) {
+      const provisioned = await this.provisionedStatus(name);
+      if (provisioned) return provisioned;
+    }
     const stack = this.stackRegistry.get(name);
     const config = await this.stackRegistry.effectiveConfig(stack);
     const [last] = await listDeployments(this.db, { stack: name, limit: 1 });

@@ -37,7 +37,8 @@ describe('provision databricks in the console', () => {
       expect(result.card.blocks[0].next).toContain('engines.<name>.binary');
       // The rest of the bot keeps working, Terraform stacks included.
       const stacks = await t.chat('alice', 'stacks');
-      expect(stacks.card.kind).toBe('info');
+      const row = stacks.card.blocks[0].rows.find((r: string[]) => r[0] === 'databricks-data/dev');
+      expect(row).toEqual(['databricks-data/dev', 'dev', 'pulumi', 'failed', 'built by provision_databricks']);
       const next = await t.chat('alice', 'deploy sandbox/dev');
       expect(next.card.kind).toBe('plan');
     } finally {
@@ -84,6 +85,10 @@ describe('provision databricks in the console', () => {
         // Events reached the progress card in order, every resource done.
         const finished = done.deployment.events.filter((e: any) => e.type === 'resource_finished').map((e: any) => e.address);
         expect(finished).toEqual(registered.map((r) => r.address));
+        const status = await t.chat('alice', 'status databricks-data/dev');
+        expect(status.card.title).toBe('Status of databricks-data/dev');
+        expect(JSON.stringify(status.card)).toContain('https://adb-123.4.azuredatabricks.net');
+        expect(JSON.stringify(status.card)).toContain('provision_databricks (team=data');
         const progress = await t.waitForMessage(
           thread,
           (m) => m.card.kind === 'progress' && m.card.blocks[1].items.every((i: any) => i.status === 'done'),
