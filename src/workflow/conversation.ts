@@ -17,7 +17,7 @@ import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts'
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
 import { followUp } from './follow-up.ts';
-import { formFields, valuesFromForm } from './forms.ts';
+import { formFields, paramNames, valuesFromForm } from './forms.ts';
 import { memoryAnswer } from './memory-answers.ts';
 import type { PostedMessage } from './ports.ts';
 import type { Publisher } from './publisher.ts';
@@ -136,8 +136,7 @@ export class Conversation {
     params = capabilityParams(intent, params);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
     // Defaults from memory fill only what the schema takes and the request left out.
-    const shape = cap.params as unknown as { shape?: Record<string, unknown>; _def?: { schema?: { shape?: Record<string, unknown> } } };
-    const keys = new Set(Object.keys(shape.shape ?? shape._def?.schema?.shape ?? {}));
+    const keys = new Set(paramNames(cap.params));
     const defaults = defaultsOf(profile);
     const filled: string[] = [];
     for (const key of DEFAULT_KEYS) {

@@ -56,6 +56,12 @@ export function formFields(schema: z.ZodType, params: Record<string, unknown>): 
   });
 }
 
+/** The parameter names a capability's schema takes. */
+export function paramNames(schema: z.ZodType): string[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+  return Object.keys(json.properties ?? {});
+}
+
 /** Form values (strings) back into parameters: empty means "not given", key=value text → a map. */
 export function valuesFromForm(schema: z.ZodType, values: Record<string, string>): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
