@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { describeIssues } from './domain/errors.ts';
+import { percentile } from './observability/percentile.ts';
 import { INTENT_IDS } from './router/intents.ts';
 import type { Router } from './router/router.ts';
 
@@ -28,14 +30,11 @@ export function readCorpus(file: string): EvalLine[] {
     .filter(({ line }) => line !== '')
     .map(({ line, i }) => {
       const parsed = lineSchema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${describeIssues(parsed.error.issues, 'line')}`);
       return parsed.data;
     });
 }
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const round = (n: number, d = 3) => Math.round(n * 10 ** d) / 10 ** d;
 
 export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline' | 'llm'): Promise<EvalResult> {
@@ -56,14 +55,13 @@ export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline
       else misses.push(`param   ${key}: ${JSON.stringify(expected)} → ${JSON.stringify(route.params[key])}: ${line.text}`);
     }
   }
-  times.sort((a, b) => a - b);
   return {
     router: mode,
     n: lines.length,
     intentAccuracy: round(intents / Math.max(1, lines.length)),
     paramAccuracy: round(paramsTotal ? paramsRight / paramsTotal : 1),
-    p50Ms: round(pct(times, 50)),
-    p99Ms: round(pct(times, 99)),
+    p50Ms: round(percentile(times, 50)),
+    p99Ms: round(percentile(times, 99)),
     misses,
   };
 }

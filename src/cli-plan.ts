@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { capability } from '../capabilities/index.ts';
 import { errorCard, helpCard } from '../cards/info-cards.ts';
@@ -7,7 +6,7 @@ import type { Card } from '../cards/model.ts';
 import { previewCard } from '../cards/plan-card.ts';
 import { renderText } from '../cards/render/text.ts';
 import type { App } from './app.ts';
-import { GreenlightError, toGreenlightError } from './domain/errors.ts';
+import { describeIssues, GreenlightError, toGreenlightError } from './domain/errors.ts';
 import type { Plan } from './domain/types.ts';
 import { parseCommand } from './router/grammar.ts';
 import { helpEntries } from './workflow/help.ts';
@@ -43,7 +42,7 @@ export async function planCommand(app: App, text: string, user = userInfo().user
     const cap = capability(parsed.capability);
     const result = cap.params.safeParse(parsed.params);
     if (!result.success) {
-      const problems = result.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+      const problems = describeIssues(result.error.issues);
       return fail(new GreenlightError('bad_request', `${problems}. Usage: \`${cap.usage}\``));
     }
     const ctx = { user: principal, services: app.queries };
@@ -52,14 +51,12 @@ export async function planCommand(app: App, text: string, user = userInfo().user
       return { exitCode: 0, text: renderText(card), json: { capability: cap.id, params: result.data, card } };
     }
     const draft = await cap.plan(result.data, ctx);
-    const { plan } = await app.planner.plan({
+    const plan = await app.planner.planToShow({
       capability: cap.id,
       params: result.data as Record<string, unknown>,
       draft,
       artifactName: `cli-${randomBytes(4).toString('hex')}`,
     });
-    // Nothing will apply this plan: its saved file is not kept.
-    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
     return { exitCode: 0, text: planText(plan), json: plan };
   } catch (error) {
     return fail(toGreenlightError(error));

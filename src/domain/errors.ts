@@ -94,6 +94,11 @@ export function nextStepFor(code: string): string {
   return (NEXT_STEP as Record<string, string>)[code] ?? NEXT_STEP.engine_failed;
 }
 
+/** What a zod error found, one `path: message` per issue, for a user to read. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], root = 'input'): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || root}: ${i.message}`).join('; ');
+}
+
 /** Turns anything thrown into a GreenlightError without losing the original as `cause`. */
 export function toGreenlightError(error: unknown): GreenlightError {
   if (error instanceof GreenlightError) return error;

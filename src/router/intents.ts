@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from '../domain/errors.ts';
 
 // The intent catalog: one YAML file per intent under intents/. The examples train the offline
 // classifier and few-shot the LLM router; intents/dev-corpus.jsonl is for measuring only.
@@ -46,8 +47,7 @@ export function loadIntents(dir = INTENTS_DIR): Intent[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   const intents = files.map((file) => {
     const parsed = intentSchema.safeParse(parseYaml(readFileSync(join(dir, file), 'utf8')));
-    if (!parsed.success)
-      throw new Error(`intents/${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new Error(`intents/${file}: ${describeIssues(parsed.error.issues, 'file')}`);
     if (`${parsed.data.id}.yaml` !== file)
       throw new Error(`intents/${file} declares id ${parsed.data.id}; the file must be named after its id`);
     return parsed.data;

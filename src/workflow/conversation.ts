@@ -1,9 +1,8 @@
-import type { z } from 'zod';
 import { capabilities } from '../../capabilities/index.ts';
 import type { Capability } from '../../capabilities/types.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
-import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import type { PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -48,10 +47,6 @@ const byId = new Map<string, Capability>(capabilities.map((c) => [c.id, c]));
 
 const GENERAL_ANSWER =
   'Hi! I plan and apply infrastructure changes: ask for something ("provision databricks team=data env=dev region=eastus", "scale sandbox in prod to 5 replicas") and I post a plan with its cost and risk for approval. Say `help` for more.';
-
-function problemsOf(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-}
 
 export class Conversation {
   constructor(readonly deps: ConversationDeps) {}
@@ -158,8 +153,8 @@ export class Conversation {
       // A form for a weak guess would be presumptuous: ask which request was meant first.
       const weakGuess = route?.source === 'classifier' && (route.confidence ?? 1) < FORM_CONFIDENCE && !route.grammarError;
       if (weakGuess && route.alternatives && route.decidedBy) return [await this.didYouMean(input, route as RouteResult)];
-      if (missingOnly || route?.grammarError) return [await this.form(input, cap, params, intro ?? problemsOf(parsed.error))];
-      throw new GreenlightError('bad_request', `${problemsOf(parsed.error)}. Usage: \`${cap.usage}\``);
+      if (missingOnly || route?.grammarError) return [await this.form(input, cap, params, intro ?? describeIssues(parsed.error.issues))];
+      throw new GreenlightError('bad_request', `${describeIssues(parsed.error.issues)}. Usage: \`${cap.usage}\``);
     }
     try {
       return await this.deps.workflow.execute(input, cap, parsed.data as Params, notes);

@@ -1,6 +1,6 @@
 import { capabilities } from '../../capabilities/index.ts';
 import { errorCard } from '../../cards/info-cards.ts';
-import { GreenlightError } from '../domain/errors.ts';
+import { describeIssues, GreenlightError } from '../domain/errors.ts';
 import type { ChangeRequest } from '../domain/types.ts';
 import { parseCommand } from '../router/grammar.ts';
 import type { IntentId } from '../router/intents.ts';
@@ -61,7 +61,7 @@ async function applyModification(
   if (!cap) return null;
   const parsed = cap.params.safeParse(merged);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error.issues);
     return [
       await deps.publisher.post(
         open.thread,

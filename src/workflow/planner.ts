@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import type { PlanDraft } from '../../capabilities/types.ts';
@@ -58,6 +58,13 @@ export class Planner {
         span.end();
       }
     });
+  }
+
+  /** A plan shown for information only (`preview`, `greenlight plan`): its saved file is not kept. */
+  async planToShow(request: PlanRequest): Promise<Plan> {
+    const { plan } = await this.plan(request);
+    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+    return plan;
   }
 
   private async preview(request: PlanRequest, signal?: AbortSignal): Promise<Preview & { config: Record<string, string> }> {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { formatValue } from '../../cards/format.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
 import { factsCard, tableCard } from '../../cards/info-cards.ts';
@@ -84,15 +83,12 @@ export class StackQueries implements QueryServices {
   }
 
   async preview(stack: string): Promise<Plan> {
-    const { plan } = await this.planner.plan({
+    return this.planner.planToShow({
       capability: 'preview_stack',
       params: { stack },
       draft: { stack, operation: 'apply', overrides: {} },
       artifactName: `preview-${randomBytes(4).toString('hex')}`,
     });
-    // A preview is never applied: its saved plan file is not kept.
-    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
-    return plan;
   }
 
   async status(target: string): Promise<Card> {

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { GreenlightError } from '../domain/errors.ts';
+import type { GreenlightError } from '../domain/errors.ts';
 import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import type { Db } from '../store/database.ts';
@@ -83,8 +83,4 @@ export async function refuse(
     ),
   );
   return error;
-}
-
-export function refused(code: GreenlightError['code'], message: string): GreenlightError {
-  return new GreenlightError(code, message);
 }

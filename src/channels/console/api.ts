@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { GreenlightError } from '../../domain/errors.ts';
+import { describeIssues, GreenlightError } from '../../domain/errors.ts';
 import type { Db } from '../../store/database.ts';
 import { findDeployment } from '../../store/deployments.ts';
 import { findRequest, listApprovals } from '../../store/requests.ts';
@@ -17,7 +17,7 @@ import { actionBody, chatBody, consolePrincipal, formBody, idParam } from './sch
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  const problems = describeIssues(result.error.issues, 'body');
   throw new GreenlightError('bad_request', `Invalid request: ${problems}.`);
 }
 

@@ -79,8 +79,16 @@ export class PulumiEngine implements Engine {
     return this.cli;
   }
 
-  /** The default local backend needs a passphrase: generated once, kept beside the state. */
+  private cachedPassphrase: string | undefined | null = null;
+
+  /** The default local backend needs a passphrase: generated once, kept beside the state, read once. */
   private passphrase(): string | undefined {
+    if (this.cachedPassphrase !== null) return this.cachedPassphrase;
+    this.cachedPassphrase = this.readPassphrase();
+    return this.cachedPassphrase;
+  }
+
+  private readPassphrase(): string | undefined {
     if (process.env.PULUMI_CONFIG_PASSPHRASE !== undefined || process.env.PULUMI_CONFIG_PASSPHRASE_FILE) return undefined;
     if (!this.options.backendUrl.startsWith('file://')) return undefined;
     const file = join(this.options.dataDir, 'pulumi-passphrase');
