@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConsolePort } from './channels/console/console-port.ts';
 import { buildConsoleServer } from './channels/console/server.ts';
 import { createSlackChannel, type SlackChannel } from './channels/slack/slack-channel.ts';
+import { createTeamsChannel, type TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { Config } from './config/schema.ts';
 import type { EngineKind } from './domain/types.ts';
 import type { Engine } from './engines/engine.ts';
@@ -55,6 +56,9 @@ export interface App {
   /** The Slack channel, when its tokens are set; `slackUrl` once started. */
   slack: SlackChannel | null;
   slackUrl: string;
+  /** The Teams channel, when enabled; `teamsUrl` (its /api/messages) once started. */
+  teams: TeamsChannel | null;
+  teamsUrl: string;
   start(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -133,6 +137,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       )
     : null;
   if (slack) publisher.register(slack.port);
+  const teams = config.teams.enabled
+    ? createTeamsChannel(
+        {
+          host: config.teams.host,
+          port: config.teams.port,
+          appId: config.teams.appId,
+          appPassword: config.teams.appPassword,
+          tenantId: config.teams.tenantId,
+          appType: config.teams.appType,
+          openIdMetadataUrl: config.teams.openIdMetadataUrl,
+        },
+        { db, conversation, conversationDeps: conversation.deps, workflow, policy, publisher, log, now },
+      )
+    : null;
+  if (teams) publisher.register(teams.port);
   const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -153,6 +172,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     url: '',
     slack,
     slackUrl: '',
+    teams,
+    teamsUrl: '',
     async start() {
       await runner.recover();
       const address = await server.listen({ host: config.console.host, port: config.console.port });
@@ -169,12 +190,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         app.slackUrl = await slack.start();
         log.info({ slack: app.slackUrl }, 'slack listening');
       }
+      if (teams) {
+        app.teamsUrl = await teams.start();
+        log.info({ teams: app.teamsUrl }, 'teams listening');
+      }
       return url;
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
       await runner.shutdown();
       await slack?.stop();
+      await teams?.stop();
       await server.close();
       await db.destroy();
     },

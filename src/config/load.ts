@@ -72,6 +72,18 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
     slack.port = port;
   }
   out.slack = slack;
+  const teams = { ...((out.teams as Record<string, unknown> | undefined) ?? {}) };
+  if (env.MicrosoftAppId) teams.appId = env.MicrosoftAppId;
+  if (env.MicrosoftAppPassword) teams.appPassword = env.MicrosoftAppPassword;
+  if (env.MicrosoftAppTenantId) teams.tenantId = env.MicrosoftAppTenantId;
+  if (env.MicrosoftAppType) teams.appType = env.MicrosoftAppType;
+  if (env.TEAMS_PORT !== undefined) {
+    const port = Number(env.TEAMS_PORT);
+    if (!Number.isInteger(port)) throw new GreenlightError('config_invalid', `TEAMS_PORT must be a whole number, got "${env.TEAMS_PORT}".`);
+    teams.port = port;
+  }
+  if (env.MicrosoftAppId || env.TEAMS_PORT !== undefined) teams.enabled = true;
+  out.teams = teams;
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL || env.GREENLIGHT_LLM_MODEL) {
     const router = { ...((out.router as Record<string, unknown> | undefined) ?? {}) };
     const llm = { ...((router.llm as Record<string, unknown> | undefined) ?? {}) };
@@ -117,6 +129,13 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
     throw new GreenlightError(
       'config_invalid',
       `Invalid configuration in ${options.source}:\n  slack: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode).\nSet one of them, or unset SLACK_BOT_TOKEN to run without Slack.`,
+    );
+  }
+  const { teams } = parsed;
+  if (teams.appId && !teams.appPassword && teams.appType !== 'UserAssignedMSI') {
+    throw new GreenlightError(
+      'config_invalid',
+      `Invalid configuration in ${options.source}:\n  teams: MicrosoftAppId is set but MicrosoftAppPassword is not.\nSet the bot's client secret, or unset MicrosoftAppId to run Teams without authentication (local testing only).`,
     );
   }
   const stacks: Config['stacks'] = parsed.includeExampleStacks ? exampleStacks(dataDir) : {};

@@ -88,6 +88,22 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 3001 }),
+    teams: z
+      .object({
+        /** Teams starts when this is true, or when MicrosoftAppId or TEAMS_PORT is set. */
+        enabled: z.boolean().default(false),
+        host: z.string().default('127.0.0.1').describe('Where /api/messages listens (put a TLS proxy or tunnel in front)'),
+        port: z.number().int().min(0).max(65535).default(3978),
+        /** From MicrosoftAppId / MicrosoftAppPassword / MicrosoftAppTenantId / MicrosoftAppType; keep secrets out of the file. */
+        appId: z.string().optional(),
+        appPassword: z.string().optional(),
+        tenantId: z.string().optional(),
+        appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+        /** Where the Bot Framework's signing keys are published (sovereign clouds; tests point it at a local server). */
+        openIdMetadataUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({ enabled: false, host: '127.0.0.1', port: 3978 }),
     router: z
       .object({
         /** Below this offline confidence the bot asks "did you mean …?". */

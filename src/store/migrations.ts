@@ -176,6 +176,28 @@ const threadAliases: Migration = {
   },
 };
 
+/**
+ * Teams: where to post later (the conversation reference of each conversation the bot is in) and
+ * who is who (a user's Teams id, needed for a card's refresh list, from their Entra object id).
+ */
+const teams: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('teams_conversations')
+      .addColumn('conversation_id', 'text', (c) => c.primaryKey())
+      .addColumn('reference', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('teams_users')
+      .addColumn('aad_object_id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -183,6 +205,7 @@ export const migrationProvider: MigrationProvider = {
       '0002_deployment_error_code': deploymentErrorCode,
       '0003_clarifications': clarifications,
       '0004_thread_aliases': threadAliases,
+      '0005_teams': teams,
     };
   },
 };

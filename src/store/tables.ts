@@ -116,6 +116,19 @@ export interface ThreadAliasesTable {
   created_at: string;
 }
 
+export interface TeamsConversationsTable {
+  conversation_id: string;
+  reference: string;
+  updated_at: string;
+}
+
+export interface TeamsUsersTable {
+  aad_object_id: string;
+  user_id: string;
+  name: string | null;
+  updated_at: string;
+}
+
 export interface KvTable {
   key: string;
   value: string;
@@ -139,5 +152,7 @@ export interface Database {
   kv: KvTable;
   clarifications: ClarificationsTable;
   thread_aliases: ThreadAliasesTable;
+  teams_conversations: TeamsConversationsTable;
+  teams_users: TeamsUsersTable;
   meta: MetaTable;
 }

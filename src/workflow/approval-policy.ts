@@ -60,6 +60,20 @@ export class ApprovalPolicy {
     };
   }
 
+  /**
+   * Everyone named as an approver for this environment and risk, groups expanded; `anyone` when
+   * the list holds `*`. Channels use it to show decision buttons only to those who may press them.
+   */
+  approvers(environment: Environment, risk: RiskLevel = 'low'): { anyone: boolean; principals: PrincipalId[] } {
+    const entries = this.rule(environment, risk).approvers;
+    const principals = entries.flatMap((entry) => {
+      if (entry === '*') return [];
+      if (entry.startsWith('group:')) return this.config.groups[entry.slice('group:'.length)] ?? [];
+      return [entry];
+    });
+    return { anyone: entries.includes('*'), principals: [...new Set(principals)] };
+  }
+
   describe(environment: Environment, risk: RiskLevel = 'low'): string {
     const rule = this.rule(environment, risk);
     const who = rule.approvers.includes('*') ? 'anyone' : rule.approvers.join(', ');

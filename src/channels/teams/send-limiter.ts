@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Teams throttles each bot per conversation on several windows at once (7 operations a second,
+// 8 in 2 s, 60 in 30 s, 1,800 an hour); a call over any of them gets 429. Waiting here before
+// each call keeps the bot under all of them, so 429 stays the exception that the retry handles.
+// One chain per conversation keeps a conversation's calls in order and lets others run freely.
+
+export interface RateWindow {
+  windowMs: number;
+  max: number;
+}
+
+export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
+  { windowMs: 1_000, max: 7 },
+  { windowMs: 2_000, max: 8 },
+  { windowMs: 30_000, max: 60 },
+  { windowMs: 3_600_000, max: 1_800 },
+];
+
+export class ConversationLimiter {
+  private readonly sent = new Map<string, number[]>();
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly longest: number;
+
+  constructor(
+    private readonly limits: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number) => Promise<unknown> = (ms) => sleep(ms, undefined, { ref: false }),
+  ) {
+    this.longest = Math.max(...limits.map((l) => l.windowMs));
+  }
+
+  /** How long until one more call fits every window (0: now). */
+  delayFor(conversationId: string): number {
+    const times = this.sent.get(conversationId) ?? [];
+    const at = this.now();
+    let delay = 0;
+    for (const { windowMs, max } of this.limits) {
+      const inWindow = times.filter((t) => t > at - windowMs);
+      // The call that would be one too many may go once the oldest of the last `max` leaves the window.
+      if (inWindow.length >= max) delay = Math.max(delay, inWindow[inWindow.length - max]! + windowMs - at);
+    }
+    return delay;
+  }
+
+  /** Resolves when the conversation may take one more call, and counts that call. */
+  slot(conversationId: string): Promise<void> {
+    return this.inTurn(conversationId, true);
+  }
+
+  /** Resolves when one more call would fit, without taking it (a coalesced edit picks its card then). */
+  ready(conversationId: string): Promise<void> {
+    return this.inTurn(conversationId, false);
+  }
+
+  private inTurn(conversationId: string, take: boolean): Promise<void> {
+    const previous = this.tails.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      for (let delay = this.delayFor(conversationId); delay > 0; delay = this.delayFor(conversationId)) await this.wait(delay);
+      if (!take) return;
+      const at = this.now();
+      const times = (this.sent.get(conversationId) ?? []).filter((t) => t > at - this.longest);
+      times.push(at);
+      this.sent.set(conversationId, times);
+    });
+    this.tails.set(conversationId, next);
+    void next.finally(() => {
+      if (this.tails.get(conversationId) === next) this.tails.delete(conversationId);
+    });
+    return next;
+  }
+
+  /** Calls counted for a conversation inside the last `windowMs` (for tests and metrics). */
+  countIn(conversationId: string, windowMs: number): number {
+    const at = this.now();
+    return (this.sent.get(conversationId) ?? []).filter((t) => t > at - windowMs).length;
+  }
+}

@@ -1,0 +1,96 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request } from 'botbuilder';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../../observability/logger.ts';
+import type { ApprovalPolicy } from '../../workflow/approval-policy.ts';
+import type { Publisher } from '../../workflow/publisher.ts';
+import { CardViews } from './card-views.ts';
+import { TeamsBot, type TeamsBotDeps } from './teams-bot.ts';
+import { TeamsPort } from './teams-port.ts';
+
+// The Teams channel: a Bot Framework CloudAdapter behind POST /api/messages (JWT checked by the
+// adapter before the bot sees the activity), the bot's handlers, and the port the workflow posts
+// through. Only this folder imports botbuilder: Microsoft archived the Bot Framework SDK, and a
+// move to @microsoft/agents-hosting should change nothing outside it.
+
+export interface TeamsSettings {
+  host: string;
+  port: number;
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  tenantId?: string | undefined;
+  appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI' | undefined;
+  openIdMetadataUrl?: string | undefined;
+}
+
+export interface TeamsChannel {
+  port: TeamsPort;
+  bot: TeamsBot;
+  adapter: CloudAdapter;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The adapter's response object (Express/Restify-shaped), collected and sent by Fastify. */
+class CollectedResponse {
+  socket = null;
+  statusCode = 200;
+  body: unknown;
+  status(code: number) {
+    this.statusCode = code;
+  }
+  header() {}
+  send(body: unknown) {
+    this.body = body;
+  }
+  end() {}
+}
+
+export function createTeamsChannel(
+  settings: TeamsSettings,
+  deps: TeamsBotDeps & { policy: ApprovalPolicy; publisher: Publisher },
+): TeamsChannel {
+  const log = deps.log.child({ channel: 'teams' });
+  const appType = settings.appType ?? (settings.tenantId ? 'SingleTenant' : 'MultiTenant');
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: settings.appId ?? '',
+    MicrosoftAppPassword: settings.appPassword ?? '',
+    MicrosoftAppTenantId: settings.tenantId ?? '',
+    MicrosoftAppType: appType,
+    ...(settings.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl } : {}),
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (_ctx, error) => {
+    log.error({ err: error }, 'teams turn failed');
+  };
+  const views = new CardViews(deps.db, deps.policy, deps.publisher);
+  const port = new TeamsPort(adapter, settings.appId ?? '', deps.db, views, log);
+  const bot = new TeamsBot({ ...deps, log }, views, port);
+
+  const server: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  server.post('/api/messages', async (req, reply) => {
+    const res = new CollectedResponse();
+    await adapter.process({ method: 'POST', headers: req.headers, body: req.body } as Request, res, (ctx) => bot.run(ctx));
+    if (res.statusCode === 401) log.warn({ ip: req.ip }, 'teams activity refused: no valid Bot Framework token');
+    return reply.code(res.statusCode).send(res.body ?? '');
+  });
+  server.get('/healthz', async () => ({ ok: true }));
+
+  return {
+    port,
+    bot,
+    adapter,
+    async start() {
+      if (!settings.appId) {
+        log.warn(
+          '⚠ TEAMS AUTHENTICATION IS OFF: no MicrosoftAppId is set, so /api/messages accepts activities from anyone who can reach it. Use this only for local testing; set MicrosoftAppId and MicrosoftAppPassword before exposing it.',
+        );
+      }
+      const address = await server.listen({ host: settings.host, port: settings.port });
+      return `${address.replace('[::1]', 'localhost')}/api/messages`;
+    },
+    async stop() {
+      await server.close();
+      await bot.idle();
+    },
+  };
+}

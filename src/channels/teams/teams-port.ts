@@ -1,0 +1,128 @@
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
+import pRetry from 'p-retry';
+import type { Card } from '../../../cards/model.ts';
+import { GreenlightError } from '../../domain/errors.ts';
+import type { ThreadRef } from '../../domain/types.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Db } from '../../store/database.ts';
+import { findConversationReference } from '../../store/teams-directory.ts';
+import type { ThreadPort } from '../../workflow/ports.ts';
+import type { CardViews } from './card-views.ts';
+import { ConversationLimiter } from './send-limiter.ts';
+
+// Teams' side of the workflow. A thread is a Teams conversation id (a channel thread's id ends
+// in `;messageid=<root>`); every post and edit goes out proactively through the conversation
+// reference stored when the conversation last spoke to the bot, so it works outside any turn and
+// after a restart. Edits of one message are coalesced: while one waits for a slot, a newer card
+// replaces it. Throttling (429) and the transient 412 / 502 / 504 are retried with backoff.
+
+const RETRYABLE = new Set([412, 429, 502, 504]);
+
+export interface RetryPolicy {
+  retries: number;
+  minTimeoutMs: number;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number; response?: { status?: number } };
+  return e?.statusCode ?? e?.response?.status;
+}
+
+function retryAfterMs(error: unknown): number {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } })?.response?.headers;
+  const seconds = Number(headers?.get?.('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
+}
+
+export function cardActivity(card: IAdaptiveCard) {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+export class TeamsPort implements ThreadPort {
+  readonly channel = 'teams' as const;
+  /** 60 operations per 30 s per conversation: a progress edit a second leaves room for posts. */
+  readonly minEditIntervalMs = 1000;
+  private readonly pendingEdits = new Map<string, { card: Card; done: Promise<void> }>();
+
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly db: Db,
+    private readonly views: CardViews,
+    private readonly log: Logger,
+    private readonly limiter = new ConversationLimiter(),
+    private readonly retry: RetryPolicy = { retries: 4, minTimeoutMs: 500 },
+  ) {}
+
+  private async reference(conversationId: string): Promise<Partial<ConversationReference>> {
+    const reference = (await findConversationReference(this.db, conversationId)) as Partial<ConversationReference> | undefined;
+    if (!reference)
+      throw new GreenlightError(
+        'not_found',
+        `Greenlight has no conversation reference for Teams conversation ${conversationId}: send the bot a message there (or install it again) so it can post.`,
+      );
+    return reference;
+  }
+
+  /** One connector call in a conversation: waits for a slot under Teams' limits, retries what Teams asks to retry. */
+  private async call<T>(conversationId: string, work: (ctx: TurnContext) => Promise<T>): Promise<T> {
+    const reference = await this.reference(conversationId);
+    return pRetry(
+      async () => {
+        await this.limiter.slot(conversationId);
+        let result: T | undefined;
+        let failure: unknown;
+        // Errors are caught inside the turn: the adapter's turn-error handler must not swallow them.
+        await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+          try {
+            result = await work(ctx);
+          } catch (error) {
+            failure = error;
+          }
+        });
+        if (failure !== undefined) throw failure;
+        return result as T;
+      },
+      {
+        retries: this.retry.retries,
+        minTimeout: this.retry.minTimeoutMs,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => RETRYABLE.has(statusOf(error) ?? 0),
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          const status = statusOf(error);
+          if (!RETRYABLE.has(status ?? 0) || retriesLeft === 0) return;
+          this.log.warn({ conversationId, status, attemptNumber }, 'teams connector asked to retry');
+          const wait = retryAfterMs(error);
+          if (wait) await new Promise((resolve) => setTimeout(resolve, wait).unref());
+        },
+      },
+    );
+  }
+
+  async post(thread: ThreadRef, card: Card): Promise<string> {
+    const activity = cardActivity(await this.views.shared(card));
+    const response = await this.call(thread.id, (ctx) => ctx.sendActivity(activity));
+    return response?.id ?? '';
+  }
+
+  /** Edits a posted card; a newer card for the same message replaces one still waiting to go. */
+  update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
+    const waiting = this.pendingEdits.get(messageId);
+    if (waiting) {
+      waiting.card = card;
+      return waiting.done;
+    }
+    const entry = { card, done: Promise.resolve() };
+    entry.done = (async () => {
+      // Pick the card only when the edit can go: anything newer that arrived meanwhile goes instead.
+      await this.limiter.ready(thread.id);
+      this.pendingEdits.delete(messageId);
+      const activity = { ...cardActivity(await this.views.shared(entry.card)), id: messageId };
+      await this.call(thread.id, (ctx) => ctx.updateActivity(activity));
+    })();
+    this.pendingEdits.set(messageId, entry);
+    return entry.done;
+  }
+}
