@@ -38,7 +38,8 @@ export class ConversationLimiter {
     for (const { windowMs, max } of this.limits) {
       const inWindow = times.filter((t) => t > at - windowMs);
       // The call that would be one too many may go once the oldest of the last `max` leaves the window.
-      if (inWindow.length >= max) delay = Math.max(delay, inWindow[inWindow.length - max]! + windowMs - at);
+      const oldest = inWindow[inWindow.length - max];
+      if (oldest !== undefined) delay = Math.max(delay, oldest + windowMs - at);
     }
     return delay;
   }

@@ -1,6 +1,6 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request } from 'botbuilder';
+import { type AuthenticateRequestResult, AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Logger } from '../../observability/logger.ts';
 import type { ApprovalPolicy } from '../../workflow/approval-policy.ts';
 import type { Publisher } from '../../workflow/publisher.ts';
 import { CardViews } from './card-views.ts';
@@ -45,18 +45,48 @@ class CollectedResponse {
   end() {}
 }
 
+/**
+ * The SDK answers 500 when a token fails signature checks (a JsonWebTokenError, not its own
+ * AuthenticationError); any failure to authenticate is a 401 here, and nothing runs.
+ */
+class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(
+    activity: Parameters<ConfigurationBotFrameworkAuthentication['authenticateRequest']>[0],
+    authHeader: string,
+  ): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, 401);
+    }
+  }
+}
+
 export function createTeamsChannel(
   settings: TeamsSettings,
   deps: TeamsBotDeps & { policy: ApprovalPolicy; publisher: Publisher },
 ): TeamsChannel {
   const log = deps.log.child({ channel: 'teams' });
   const appType = settings.appType ?? (settings.tenantId ? 'SingleTenant' : 'MultiTenant');
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  const auth = new StrictAuthentication({
     MicrosoftAppId: settings.appId ?? '',
     MicrosoftAppPassword: settings.appPassword ?? '',
     MicrosoftAppTenantId: settings.tenantId ?? '',
     MicrosoftAppType: appType,
-    ...(settings.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl } : {}),
+    // Overriding one endpoint switches the SDK to "all endpoints given": pass the public cloud's others.
+    ...(settings.openIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ValidateAuthority: true,
+        }
+      : {}),
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (_ctx, error) => {
