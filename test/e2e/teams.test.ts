@@ -212,6 +212,38 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     expect((await say(CAROL, 'help', conversationId, 'personal')).status).toBe(200);
   });
 
+  it('a burst of edits to one card is coalesced: within the limits, and the newest card is the last one sent', async () => {
+    const conversationId = newThread();
+    await say(ALICE, 'stacks', conversationId);
+    const message = await until(() => posts(conversationId)[0]);
+    const port = t.app.teams?.port;
+    if (!port) throw new Error('teams is not running');
+    const started = Date.now();
+    const card = (n: number) => ({
+      kind: 'progress' as const,
+      title: `step ${n}`,
+      tone: 'info' as const,
+      blocks: [],
+      actions: [],
+      context: [],
+    });
+    // 60 edits, one every 20 ms (50 a second); Teams takes at most 7 a second, 8 in two.
+    const pending: Promise<void>[] = [];
+    for (let n = 1; n <= 60; n++) {
+      pending.push(port.update({ channel: 'teams', id: conversationId }, message.messageId, card(n)));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(pending);
+    const edits = connector.calls.filter((c) => c.method === 'PUT' && c.conversationId === conversationId && c.at >= started);
+    expect(edits.length).toBeGreaterThanOrEqual(3);
+    expect(edits.length).toBeLessThanOrEqual(12);
+    expect(textOf(connector.cardOf(edits.at(-1)!))).toContain('step 60');
+    const times = connector.calls.filter((c) => c.conversationId === conversationId).map((c) => c.at);
+    for (const { windowMs, max } of TEAMS_CONVERSATION_LIMITS) {
+      for (const start of times) expect(times.filter((x) => x >= start && x < start + windowMs).length).toBeLessThanOrEqual(max);
+    }
+  });
+
   it('throttling (429 with Retry-After) and a 502 are retried; the card still lands', async () => {
     const conversationId = newThread();
     const before = connector.calls.length;
