@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // 8 in 2 s, 60 in 30 s, 1,800 an hour); a call over any of them gets 429. Waiting here before
 // each call keeps the bot under all of them, so 429 stays the exception that the retry handles.
 // One chain per conversation keeps a conversation's calls in order and lets others run freely.
+// Teams counts a call when it arrives, not when it leaves: each window is widened by a margin so
+// network jitter cannot squeeze one call too many into a window on Teams' side.
 
 export interface RateWindow {
   windowMs: number;
@@ -22,12 +24,16 @@ export class ConversationLimiter {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly longest: number;
 
+  private readonly limits: readonly RateWindow[];
+
   constructor(
-    private readonly limits: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS,
+    limits: readonly RateWindow[] = TEAMS_CONVERSATION_LIMITS,
     private readonly now: () => number = Date.now,
     private readonly wait: (ms: number) => Promise<unknown> = (ms) => sleep(ms, undefined, { ref: false }),
+    marginMs = 150,
   ) {
-    this.longest = Math.max(...limits.map((l) => l.windowMs));
+    this.limits = limits.map((l) => ({ windowMs: l.windowMs + marginMs, max: l.max }));
+    this.longest = Math.max(...this.limits.map((l) => l.windowMs));
   }
 
   /** How long until one more call fits every window (0: now). */

@@ -4,7 +4,11 @@ import { ConversationLimiter, TEAMS_CONVERSATION_LIMITS } from '../../../src/cha
 // A fake clock: waiting moves time instead of sleeping.
 function clock() {
   const c = { now: 1_000_000, waited: 0 };
-  return { c, now: () => c.now, wait: async (ms: number) => void ((c.now += ms), (c.waited += ms)) };
+  const wait = async (ms: number) => {
+    c.now += ms;
+    c.waited += ms;
+  };
+  return { c, now: () => c.now, wait };
 }
 
 describe('ConversationLimiter', () => {
@@ -28,17 +32,17 @@ describe('ConversationLimiter', () => {
     const limiter = new ConversationLimiter(TEAMS_CONVERSATION_LIMITS, now, wait);
     for (let i = 0; i < 7; i++) await limiter.slot('a');
     expect(c.waited).toBe(0);
-    expect(limiter.delayFor('a')).toBe(1000);
+    expect(limiter.delayFor('a')).toBe(1150);
     expect(limiter.delayFor('b')).toBe(0);
     await limiter.slot('b');
     expect(c.waited).toBe(0);
     await limiter.slot('a');
-    expect(c.waited).toBe(1000);
+    expect(c.waited).toBe(1150);
   });
 
   it('ready() waits like slot() without using the slot', async () => {
     const { now, wait } = clock();
-    const limiter = new ConversationLimiter([{ windowMs: 1000, max: 1 }], now, wait);
+    const limiter = new ConversationLimiter([{ windowMs: 1000, max: 1 }], now, wait, 0);
     await limiter.ready('a');
     await limiter.ready('a');
     expect(limiter.countIn('a', 1000)).toBe(0);
