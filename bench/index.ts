@@ -13,6 +13,7 @@ import { Router } from '../src/router/router.ts';
 import { benchProgramAnalysis } from './program-analysis.ts';
 import { startBareBolt } from './slack-ack.ts';
 import { median, ms, percentile } from './stats.ts';
+import { benchTeamsInvoke } from './teams-invoke.ts';
 import { TimedEngine } from './timed-engine.ts';
 
 // `npm run bench`: request → plan-card latency over the console API (and Greenlight's own share
@@ -150,6 +151,9 @@ await app.stop();
 peer.stdin?.write('quit\n');
 rmSync(dataDir, { recursive: true, force: true });
 
+// --- 4. Teams: card button → updated card in the invoke response --------------------------------
+const teams = await benchTeamsInvoke(Number(process.env.BENCH_TEAMS_REQUESTS ?? 30), 10);
+
 const results = {
   offlineRouter: {
     n: routing.n,
@@ -169,6 +173,7 @@ const results = {
     ownShareP99Ms: percentile(own, 99),
   },
   slackAck: { greenlight: slackAck, bareBolt: bareAck, p99Ratio: slackAck.p99Ms / bareAck.p99Ms },
+  teamsInvoke: teams,
   applyOverhead: {
     pairs: ratios.length,
     greenlightMedianMs: median(viaGreenlight),
@@ -200,5 +205,13 @@ console.log(
 );
 console.log(`  bare Bolt  acked ${bareAck.acked}/${bareAck.n}   p50 ${ms(bareAck.p50Ms)}   p99 ${ms(bareAck.p99Ms)}`);
 console.log(`  p99 ratio Greenlight / bare Bolt   ${(slackAck.p99Ms / bareAck.p99Ms).toFixed(2)}   (target ≤ 1.5)`);
+console.log('Teams: Action.Execute invoke → updated card in the HTTP response (sequential, loopback)');
+for (const [label, s] of [
+  ['refresh (per-user view)', teams.refresh],
+  ['Approve, vote recorded', teams.approveVote],
+  ['Approve, apply queued', teams.approveDecisive],
+] as const) {
+  console.log(`  ${label.padEnd(25)} n=${String(s.n).padEnd(4)} p50 ${ms(s.p50Ms)}   p99 ${ms(s.p99Ms)}   (target p99 < 200 ms)`);
+}
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);

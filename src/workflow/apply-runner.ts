@@ -70,7 +70,9 @@ export class ApplyRunner {
       await transition(trx, request, ['approved'], 'queued', actor, at, { deploymentId: id });
       return true;
     });
-    if (created) await this.kick(request.stack);
+    // The queue moves on its own: the approver's click answers as soon as the request is queued,
+    // not after the queue has posted its cards (a channel may make those wait for a rate limit).
+    if (created) void this.kick(request.stack);
   }
 
   /** Serialises queue handling per stack inside this process; the DB lock covers the rest. */

@@ -234,6 +234,7 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     await Promise.all(pending);
+    await port.flush();
     const edits = connector.calls.filter((c) => c.method === 'PUT' && c.conversationId === conversationId && c.at >= started);
     expect(edits.length).toBeGreaterThanOrEqual(3);
     expect(edits.length).toBeLessThanOrEqual(12);

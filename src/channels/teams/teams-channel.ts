@@ -121,6 +121,7 @@ export function createTeamsChannel(
     async stop() {
       await server.close();
       await bot.idle();
+      await port.flush();
     },
   };
 }

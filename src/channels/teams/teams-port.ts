@@ -44,6 +44,7 @@ export class TeamsPort implements ThreadPort {
   /** 60 operations per 30 s per conversation: a progress edit a second leaves room for posts. */
   readonly minEditIntervalMs = 1000;
   private readonly pendingEdits = new Map<string, { card: Card; done: Promise<void> }>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -107,12 +108,16 @@ export class TeamsPort implements ThreadPort {
     return response?.id ?? '';
   }
 
-  /** Edits a posted card; a newer card for the same message replaces one still waiting to go. */
-  update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
+  /**
+   * Schedules an edit of a posted card and returns at once: a click's answer must not wait for a
+   * rate-limit slot. A newer card for the same message replaces one still waiting to go; a
+   * failed edit is logged (the store already holds the truth). `flush()` waits for all of them.
+   */
+  async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
     const waiting = this.pendingEdits.get(messageId);
     if (waiting) {
       waiting.card = card;
-      return waiting.done;
+      return;
     }
     const entry = { card, done: Promise.resolve() };
     entry.done = (async () => {
@@ -121,8 +126,15 @@ export class TeamsPort implements ThreadPort {
       this.pendingEdits.delete(messageId);
       const activity = { ...cardActivity(await this.views.shared(entry.card)), id: messageId };
       await this.call(thread.id, (ctx) => ctx.updateActivity(activity));
-    })();
+    })()
+      .catch((error) => this.log.warn({ err: error, conversationId: thread.id, messageId }, 'teams card edit failed'))
+      .finally(() => this.inFlight.delete(entry.done));
+    this.inFlight.add(entry.done);
     this.pendingEdits.set(messageId, entry);
-    return entry.done;
+  }
+
+  /** Resolves when every scheduled edit has been sent (or has failed). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 }
