@@ -212,6 +212,31 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     expect((await say(CAROL, 'help', conversationId, 'personal')).status).toBe(200);
   });
 
+  it('installed in a group chat, the bot introduces itself; a mention there plans', async () => {
+    const conversationId = '19:group-chat-1@thread.v2';
+    const added = {
+      ...messageActivity({ serviceUrl: connector.url, from: ALICE, text: '', conversationId, conversationType: 'groupChat' }),
+      type: 'conversationUpdate',
+      text: undefined,
+      entities: undefined,
+      membersAdded: [{ id: '28:greenlight-bot' }],
+    };
+    expect((await post(added)).status).toBe(200);
+    const hello = await until(() => posts(conversationId)[0]);
+    expect(textOf(connector.cardOf(hello))).toContain('Greenlight commands');
+    await post(
+      messageActivity({
+        serviceUrl: connector.url,
+        from: ALICE,
+        text: 'preview sandbox/dev',
+        conversationId,
+        conversationType: 'groupChat',
+      }),
+    );
+    const preview = await until(() => posts(conversationId).find((c) => textOf(connector.cardOf(c)).includes('preview only')));
+    expect(textOf(connector.cardOf(preview))).toContain('terraform_data');
+  });
+
   it('a burst of edits to one card is coalesced: within the limits, and the newest card is the last one sent', async () => {
     const conversationId = newThread();
     await say(ALICE, 'stacks', conversationId);
