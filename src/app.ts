@@ -15,6 +15,7 @@ import { loadIntents } from './router/intents.ts';
 import { LlmRouter } from './router/llm-router.ts';
 import { Router } from './router/router.ts';
 import { type Db, openDatabase } from './store/database.ts';
+import { runningSpend } from './store/registry.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
@@ -100,6 +101,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ttlMs: config.plans.ttlMinutes * 60_000,
     now,
     onPreview: (stack, engineMs) => metrics.planDuration.observe({ stack }, engineMs / 1000),
+    policies: config.policies,
+    spend: (environment, team, stack) => runningSpend(db, environment, team, stack),
+    onFinding: (finding) => metrics.policyViolations.inc({ rule: finding.ruleId, severity: finding.severity }),
   });
   let baseUrl = config.console.publicUrl ?? '';
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));

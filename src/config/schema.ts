@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policiesSchema } from '../planning/policies.ts';
 
 // The whole configuration surface. Every key has a default so that no file at all is a working
 // setup (local console, SQLite under ./.greenlight, the example stacks).
@@ -124,6 +125,8 @@ export const configSchema = z
       .strict()
       .default({ confidenceThreshold: 0.3, llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
+    /** Guardrails (ids GL-…): budgets, tags, regions, ingress, public storage, cluster size. */
+    policies: policiesSchema.prefault({}),
     approvals: z.partialRecord(environment, partialApprovalRule).default({}),
     stacks: z
       .record(

@@ -17,6 +17,8 @@ export interface RiskInput {
   cost: Cost;
   /** True when the stack has no resources yet. */
   firstDeploy: boolean;
+  /** Policy warnings on the plan: each raises the risk. */
+  warnings?: number;
 }
 
 export function levelFor(score: number): RiskLevel {
@@ -68,6 +70,8 @@ export function assessRisk(input: RiskInput): Risk {
 
   if (touched.length > 25) add('size', `${touched.length} resources touched`, 15);
   else if (touched.length > 10) add('size', `${touched.length} resources touched`, 8);
+  const warnings = input.warnings ?? 0;
+  add('policy', `${warnings} policy warning(s)`, Math.min(warnings * 10, 20));
   if (!input.firstDeploy && touched.length > 0 && input.operation !== 'destroy') add('existing', 'changes resources that already exist', 5);
 
   const monthly = input.cost.monthlyUsd ?? 0;

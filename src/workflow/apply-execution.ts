@@ -36,7 +36,7 @@ export class ApplyExecution {
     const approvals = (await listApprovals(this.deps.db, request.id)).filter(
       (a) => a.revision === request.revision && a.decision === 'approve' && a.planHash === request.plan.hash,
     );
-    const required = this.deps.policy.rule(request.environment, request.plan.risk.level).required;
+    const required = this.deps.policy.rule(request.environment, request.plan.risk.level, request.plan.operation).required;
     if (approvals.length < required) {
       throw new GreenlightError(
         'plan_mismatch',

@@ -1,5 +1,5 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
-import type { Environment, PrincipalId, RiskLevel } from '../domain/types.ts';
+import type { Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
 
 // Who may approve what. Defaults: anyone may approve; one approval; the requester may approve
 // their own change in dev only. Config (`approvals.<env>`) overrides any of the three, and
@@ -16,15 +16,18 @@ const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 export type ApprovalDecision = { allowed: true } | { allowed: false; code: 'permission_denied' | 'self_approval'; reason: string };
 
 export class ApprovalPolicy {
-  constructor(private readonly config: Pick<Config, 'approvals' | 'groups'>) {}
+  constructor(private readonly config: Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies'>>) {}
 
-  rule(environment: Environment, risk: RiskLevel = 'low'): ApprovalRule {
+  rule(environment: Environment, risk: RiskLevel = 'low', operation: PlanOperation = 'apply'): ApprovalRule {
     const { byRisk, ...configured } = this.config.approvals[environment] ?? {};
     let rule: ApprovalRule = { ...DEFAULT_RULES[environment], ...configured };
     for (const level of RISK_ORDER.slice(1, RISK_ORDER.indexOf(risk) + 1)) {
       const stricter = byRisk?.[level as 'medium' | 'high' | 'critical'];
       if (stricter) rule = { ...rule, ...stricter };
     }
+    // GL-APR-001: destroying a prod stack needs more than one pair of eyes.
+    const destroyApprovals = this.config.policies?.prodDestroyApprovals ?? 1;
+    if (operation === 'destroy' && environment === 'prod') rule = { ...rule, required: Math.max(rule.required, destroyApprovals) };
     return rule;
   }
 
@@ -74,8 +77,8 @@ export class ApprovalPolicy {
     return { anyone: entries.includes('*'), principals: [...new Set(principals)] };
   }
 
-  describe(environment: Environment, risk: RiskLevel = 'low'): string {
-    const rule = this.rule(environment, risk);
+  describe(environment: Environment, risk: RiskLevel = 'low', operation: PlanOperation = 'apply'): string {
+    const rule = this.rule(environment, risk, operation);
     const who = rule.approvers.includes('*') ? 'anyone' : rule.approvers.join(', ');
     const self = rule.allowSelfApproval ? '' : ' except the requester';
     const count = rule.required > 1 ? ` (${rule.required} distinct approvals needed)` : '';

@@ -162,7 +162,7 @@ export class ChangeWorkflow {
   }
 
   private async approve(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
-    const required = this.deps.policy.rule(request.environment, request.plan.risk.level).required;
+    const required = this.deps.policy.rule(request.environment, request.plan.risk.level, request.plan.operation).required;
     const result = await this.deps.db.transaction().execute(async (trx) => {
       // Re-read inside the transaction: a concurrent click may have decided it already.
       const current = await findRequest(trx, request.id, request.revision);

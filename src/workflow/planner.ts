@@ -4,8 +4,9 @@ import { trace } from '@opentelemetry/api';
 import type { PlanDraft } from '../../capabilities/types.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
-import type { Plan, ResourceChange } from '../domain/types.ts';
+import type { Environment, Plan, PolicyFinding, ResourceChange } from '../domain/types.ts';
 import { estimateCost } from '../planning/cost.ts';
+import { evaluatePolicies, type Policies } from '../planning/policies.ts';
 import { analyseProgram } from '../planning/program-analysis.ts';
 import { assessRisk } from '../planning/risk.ts';
 import type { StackRegistry } from './stacks.ts';
@@ -34,6 +35,12 @@ export interface PlannerOptions {
   now: () => Date;
   /** Told how long each engine preview took (metrics). */
   onPreview?: (stack: string, engineMs: number) => void;
+  /** Guardrails checked on every plan; none when absent. */
+  policies?: Policies;
+  /** Monthly spend already running in an environment (and a team's share), other stacks only. */
+  spend?: (environment: Environment, team: string | undefined, stack: string) => Promise<{ environment: number; team: number }>;
+  /** Told each finding (metrics). */
+  onFinding?: (finding: PolicyFinding, environment: Environment) => void;
 }
 
 const tracer = trace.getTracer('greenlight');
@@ -114,7 +121,27 @@ export class Planner {
     const preview = await this.preview(request, signal);
     const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
-    const risk = assessRisk({ environment: stack.environment, operation: draft.operation, changes: preview.changes, cost, firstDeploy });
+    const team = typeof request.params.team === 'string' ? request.params.team : undefined;
+    const { policies, spend, onFinding } = this.options;
+    const findings = policies
+      ? evaluatePolicies(policies, {
+          environment: stack.environment,
+          operation: draft.operation,
+          changes: preview.changes,
+          cost,
+          team,
+          spend: spend ? await spend(stack.environment, team, stack.name) : { environment: 0, team: 0 },
+        })
+      : [];
+    for (const finding of findings) onFinding?.(finding, stack.environment);
+    const risk = assessRisk({
+      environment: stack.environment,
+      operation: draft.operation,
+      changes: preview.changes,
+      cost,
+      firstDeploy,
+      warnings: findings.filter((f) => f.severity === 'warn').length,
+    });
     const created = now();
     const withoutHash: Omit<Plan, 'hash'> = {
       capability: request.capability,
@@ -127,7 +154,7 @@ export class Planner {
       changes: preview.changes,
       cost,
       risk,
-      findings: [],
+      findings,
       estimatedSeconds: null,
       madeBy: preview.madeBy,
       notes: [...(request.notes ?? []), ...preview.notes],

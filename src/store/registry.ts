@@ -1,0 +1,55 @@
+import type { Environment, ResourceChange } from '../domain/types.ts';
+import type { Db } from './database.ts';
+import { listRequests } from './requests.ts';
+
+// The registry of deployed resources (seed 003), read from the store: for each stack, the last
+// change that succeeded says what exists now (its plan lists every resource, unchanged ones as
+// no-op) and what it costs. A stack whose last success was a destroy has nothing running.
+
+export interface DeployedStack {
+  stack: string;
+  environment: Environment;
+  capability: string;
+  team: string | null;
+  requestId: string;
+  appliedBy: string;
+  appliedAt: string;
+  monthlyUsd: number | null;
+  resources: Pick<ResourceChange, 'address' | 'type'>[];
+}
+
+export async function deployedStacks(db: Db, filter: { environment?: Environment } = {}): Promise<DeployedStack[]> {
+  const succeeded = await listRequests(db, { statuses: ['succeeded'], limit: 10_000 });
+  const latest = new Map<string, (typeof succeeded)[number]>();
+  for (const request of succeeded) {
+    const seen = latest.get(request.stack);
+    if (!seen || request.updatedAt > seen.updatedAt) latest.set(request.stack, request);
+  }
+  const out: DeployedStack[] = [];
+  for (const request of latest.values()) {
+    if (request.plan.operation === 'destroy') continue;
+    if (filter.environment && request.environment !== filter.environment) continue;
+    const team = request.plan.params.team;
+    out.push({
+      stack: request.stack,
+      environment: request.environment,
+      capability: request.capability,
+      team: typeof team === 'string' ? team : null,
+      requestId: request.id,
+      appliedBy: request.requester,
+      appliedAt: request.updatedAt,
+      monthlyUsd: request.plan.cost.monthlyUsd,
+      resources: request.plan.changes
+        .filter((c) => c.operation !== 'delete' && c.operation !== 'read')
+        .map((c) => ({ address: c.address, type: c.type })),
+    });
+  }
+  return out.sort((a, b) => a.environment.localeCompare(b.environment) || a.stack.localeCompare(b.stack));
+}
+
+/** Monthly spend already running in an environment (and a team's share), leaving one stack out. */
+export async function runningSpend(db: Db, environment: Environment, team: string | undefined, exceptStack: string) {
+  const stacks = (await deployedStacks(db, { environment })).filter((s) => s.stack !== exceptStack);
+  const sum = (list: DeployedStack[]) => list.reduce((total, s) => total + (s.monthlyUsd ?? 0), 0);
+  return { environment: sum(stacks), team: team ? sum(stacks.filter((s) => s.team === team)) : 0 };
+}
