@@ -3,8 +3,10 @@ import { deploymentHistory } from './deployment-history/index.ts';
 import { destroyStack } from './destroy-stack/index.ts';
 import { help } from './help/index.ts';
 import { listStacks } from './list-stacks/index.ts';
+import { openFirewallPort } from './open-firewall-port/index.ts';
 import { previewStack } from './preview-stack/index.ts';
 import { provisionDatabricks } from './provision-databricks/index.ts';
+import { provisionStorage } from './provision-storage/index.ts';
 import { stackStatus } from './stack-status/index.ts';
 import type { Capability, CapabilityId } from './types.ts';
 import { updateStackConfig } from './update-stack-config/index.ts';
@@ -21,6 +23,8 @@ export const capabilities: readonly Capability[] = [
   stackStatus,
   deploymentHistory,
   provisionDatabricks,
+  provisionStorage,
+  openFirewallPort,
 ] as Capability[];
 
 const byId = new Map(capabilities.map((c) => [c.id, c]));

@@ -18,6 +18,8 @@ export const CAPABILITY_IDS = [
   'stack_status',
   'deployment_history',
   'provision_databricks',
+  'provision_storage',
+  'open_firewall_port',
 ] as const;
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { capability } from '../capabilities/index.ts';
+import { CAPABILITY_IDS, type CapabilityId } from '../capabilities/types.ts';
 import { errorCard, helpCard } from '../cards/info-cards.ts';
 import type { Card } from '../cards/model.ts';
 import { previewCard } from '../cards/plan-card.ts';
@@ -9,6 +10,7 @@ import type { App } from './app.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from './domain/errors.ts';
 import type { Plan } from './domain/types.ts';
 import { parseCommand } from './router/grammar.ts';
+import { capabilityParams } from './router/router.ts';
 import { helpEntries } from './workflow/help.ts';
 
 // `greenlight plan "<request>"`: the plan a request would get, without a server and without
@@ -23,7 +25,7 @@ export interface PlanOutput {
 
 export async function planCommand(app: App, text: string, user = userInfo().username): Promise<PlanOutput> {
   const principal = user.includes(':') ? user : `cli:${user}`;
-  const parsed = parseCommand(text);
+  const parsed = await understand(app, text);
   const fail = (error: GreenlightError): PlanOutput => ({
     exitCode: error.code === 'internal' ? 1 : 2,
     text: renderText(errorCard(error)),
@@ -61,6 +63,21 @@ export async function planCommand(app: App, text: string, user = userInfo().user
   } catch (error) {
     return fail(toGreenlightError(error));
   }
+}
+
+/**
+ * The command grammar first; free text goes through the router (offline classifier, or the LLM
+ * when configured) like a chat message, with any `key=value` pairs in it taken as parameters.
+ */
+async function understand(app: App, text: string): Promise<ReturnType<typeof parseCommand>> {
+  const parsed = parseCommand(text);
+  if (parsed.kind !== 'unknown') return parsed;
+  const route = await app.router.route(text);
+  const id = route.intent as CapabilityId;
+  if (!(CAPABILITY_IDS as readonly string[]).includes(id) || route.confidence < app.config.router.confidenceThreshold) return parsed;
+  const aliases = capability(id).paramAliases ?? {};
+  const pairs = Object.fromEntries([...text.matchAll(/\b([a-z_]+)=(\S+)/g)].map((m) => [aliases[m[1] ?? ''] ?? m[1], m[2]]));
+  return { kind: 'command', capability: id, params: { ...capabilityParams(route.intent, route.params), ...pairs } };
 }
 
 function planText(plan: Plan): string {

@@ -14,6 +14,7 @@ const catalogSchema = z.object({
   databricksDbuRate: z.array(z.object({ sku: z.string(), workload: z.string(), usdPerDbu: z.number().nonnegative(), ...sourced })),
   databricksDbuPerNodeHour: z.array(z.object({ size: z.string(), dbu: z.number().positive(), ...sourced })),
   vmHourly: z.array(z.object({ size: z.string(), region: z.string(), hourlyUsd: z.number().positive(), ...sourced })),
+  storageGbMonth: z.array(z.object({ sku: z.string(), tier: z.string(), region: z.string(), usdPerGb: z.number().positive(), ...sourced })),
 });
 
 export const catalog = catalogSchema.parse(catalogJson);
@@ -28,6 +29,14 @@ export function dbuRate(sku: string, workload = 'all-purpose'): number | null {
 
 export function dbuPerNodeHour(size: string): number | null {
   return catalog.databricksDbuPerNodeHour.find((e) => e.size === size)?.dbu ?? null;
+}
+
+/** Blob storage price per GB-month for an account SKU and tier, falling back to the default region. */
+export function storagePerGb(sku: string, tier: string, region: string): { usdPerGb: number; fallback: boolean } | null {
+  const exact = catalog.storageGbMonth.find((e) => e.sku === sku && e.tier === tier && e.region === region);
+  if (exact) return { usdPerGb: exact.usdPerGb, fallback: false };
+  const fallback = catalog.storageGbMonth.find((e) => e.sku === sku && e.tier === tier && e.region === catalog.defaultRegion);
+  return fallback ? { usdPerGb: fallback.usdPerGb, fallback: true } : null;
 }
 
 /** VM hourly price in the region, or in the default region (said in `fallback`) when missing. */

@@ -1,5 +1,6 @@
 import type { Cost, CostLine, ResourceChange } from '../domain/types.ts';
 import { catalog, fixedMonthly } from './catalog.ts';
+import { priceStorageAccount } from './pricers/azure-storage.ts';
 import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
 
 // Monthly cost of a plan: each resource priced from the catalog before and after the change.
@@ -9,6 +10,8 @@ import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
 export interface CostHints {
   hoursPerMonth?: number;
   hoursNote?: string;
+  /** GB a storage account is expected to hold. */
+  storageGb?: number;
 }
 
 export interface PricedLine {
@@ -30,6 +33,7 @@ type Pricer = (inputs: Record<string, unknown>, ctx: PricingContext) => Pricing 
 
 const PRICERS: Record<string, Pricer> = {
   'databricks:index/cluster:Cluster': priceDatabricksCluster,
+  'azure-native:storage:StorageAccount': priceStorageAccount,
 };
 
 function price(type: string, inputs: Record<string, unknown>, ctx: PricingContext): Pricing | { notPriced: string } {

@@ -35,6 +35,29 @@ describe('greenlight plan', () => {
     expect(stdout).toContain('Made by program analysis');
   });
 
+  it('guardrails: port 22 open to the internet in prod is blocked with its rule id', async () => {
+    const { code, stdout } = await plan('open port 22 to 0.0.0.0/0 in prod team=web');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Capability: open_firewall_port (team=web environment=prod port=22 protocol=tcp source=0.0.0.0/0)');
+    expect(stdout).toContain('create   azure-native:network:SecurityRule::allow-tcp-22');
+    expect(stdout).toContain('Monthly cost: $0.00');
+    expect(stdout).toMatch(/Risk: high \(\d+\)/);
+    expect(stdout).toContain('[block] GL-NET-001: azure-native:network:SecurityRule::allow-tcp-22 opens port 22 to the whole internet');
+    const https = await plan('open port 443 to 0.0.0.0/0 in prod team=web');
+    expect(https.stdout).not.toContain('GL-NET-001');
+  });
+
+  it('guardrails: a public storage account in prod is blocked; a budget breach is blocked with the figures', async () => {
+    const storage = await plan('create a public azure storage account for team=web in prod eastus');
+    expect(storage.stdout).toContain('create   azure-native:storage:StorageAccount::stwebproddata');
+    expect(storage.stdout).toContain('100 GB Hot Standard_ZRS × $0.023/GB-month: $2.30');
+    expect(storage.stdout).toContain('[block] GL-STO-001: azure-native:storage:StorageAccount::stwebproddata would be publicly readable');
+    const budget = await plan('provision databricks team=ml env=dev region=eastus size=large gpu=true max_workers=8 hours=600');
+    expect(budget.stdout).toMatch(
+      /\[block\] GL-COST-001: dev would cost \$7,603 a month \(\$0 running \+ \$7,603 for this stack\), over its \$5,000 budget by \$2,603/,
+    );
+  });
+
   it('--json gives the plan as data', async () => {
     const { code, stdout } = await plan('provision dbx team=ml env=prod region=westeurope size=small', '--json');
     expect(code).toBe(0);
