@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { createApp } from './app.ts';
 import { evaluate, formatResult, readCorpus } from './cli-eval.ts';
 import { planCommand } from './cli-plan.ts';
@@ -7,6 +8,7 @@ import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
 import { verifyAudit } from './store/audit-log.ts';
 import { openDatabase } from './store/database.ts';
+import { deployedStacks, registryText } from './store/registry.ts';
 
 // The `greenlight` CLI. This is the one place that writes to the console directly.
 
@@ -93,6 +95,21 @@ audit
     }
     console.error(`audit log BROKEN at row ${result.firstBad?.seq}: ${result.firstBad?.reason} (${result.rows} rows read)`);
     process.exitCode = 1;
+  });
+
+program
+  .command('resources')
+  .description('What Greenlight has deployed, per environment: stacks, their resources, monthly cost (from the store)')
+  .option('--env <environment>', 'only dev, staging or prod')
+  .option('--json', 'print the registry as JSON')
+  .action(async (opts: { env?: string; json?: boolean }) => {
+    const parsed = z.enum(['dev', 'staging', 'prod']).optional().safeParse(opts.env);
+    if (!parsed.success) throw new GreenlightError('bad_request', `--env must be dev, staging or prod, not "${opts.env}".`);
+    const config = loadConfig();
+    const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+    const stacks = await deployedStacks(db, parsed.data ? { environment: parsed.data } : {});
+    await db.destroy();
+    console.log(opts.json ? JSON.stringify(stacks, null, 2) : registryText(stacks, parsed.data));
   });
 
 program.parseAsync(process.argv).catch(fail);

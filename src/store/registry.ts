@@ -47,6 +47,26 @@ export async function deployedStacks(db: Db, filter: { environment?: Environment
   return out.sort((a, b) => a.environment.localeCompare(b.environment) || a.stack.localeCompare(b.stack));
 }
 
+/** The registry as text: per environment, each stack with its resources and cost. */
+export function registryText(stacks: DeployedStack[], environment?: Environment): string {
+  if (stacks.length === 0) return `Nothing deployed${environment ? ` in ${environment}` : ''} by Greenlight yet.`;
+  const lines: string[] = [];
+  for (const env of ['dev', 'staging', 'prod'] as const) {
+    const here = stacks.filter((s) => s.environment === env);
+    if (here.length === 0) continue;
+    const total = here.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+    lines.push(`${env}: ${here.length} stack(s), $${total.toFixed(2)} a month`);
+    for (const s of here) {
+      const cost = s.monthlyUsd === null ? 'not priced' : `$${s.monthlyUsd.toFixed(2)}/month`;
+      lines.push(
+        `  ${s.stack}  (${s.capability}${s.team ? `, team ${s.team}` : ''}, ${cost}, applied ${s.appliedAt} by ${s.appliedBy}, ${s.requestId})`,
+      );
+      for (const r of s.resources) lines.push(`    ${r.address}  ${r.type}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 /** Monthly spend already running in an environment (and a team's share), leaving one stack out. */
 export async function runningSpend(db: Db, environment: Environment, team: string | undefined, exceptStack: string) {
   const stacks = (await deployedStacks(db, { environment })).filter((s) => s.stack !== exceptStack);

@@ -66,6 +66,23 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
     }
   });
 
+  it('`greenlight resources` lists what was applied, per environment; bad --env is refused', async () => {
+    const env = { GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const all = await cli(['resources'], env);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^dev: 1 stack\(s\), \$0\.00 a month/m);
+    expect(all.stdout).toMatch(
+      / {2}sandbox\/dev {2}\((deploy_stack|update_stack_config), \$0\.00\/month, applied .* by console:alice, cr-[0-9a-f]{10}\)/,
+    );
+    expect(all.stdout).toContain('    terraform_data.network  terraform_data');
+    expect((await cli(['resources', '--env', 'prod'], env)).stdout.trim()).toBe('Nothing deployed in prod by Greenlight yet.');
+    const json = JSON.parse((await cli(['resources', '--json'], env)).stdout);
+    expect(json[0]).toMatchObject({ stack: 'sandbox/dev', environment: 'dev', monthlyUsd: 0 });
+    const bad = await cli(['resources', '--env', 'qa'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--env must be dev, staging or prod, not "qa"');
+  });
+
   it('`greenlight audit verify` exits 0 on an intact log and 1 naming the row after a hand edit', async () => {
     const env = { GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     const ok = await cli(['audit', 'verify'], env);
