@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environment, team } from '../shared-params.ts';
 
 // Parameters of open_firewall_port: one inbound rule in the team's Azure network security group.
 // AWS security groups need the AWS provider SDK, which is not installed here.
@@ -8,11 +9,8 @@ const IP = /^(\d{1,3}\.){3}\d{1,3}$/;
 
 export const openFirewallPortParams = z
   .object({
-    team: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/, 'team is a lower-case slug like web or data')
-      .describe('Team whose network security group gets the rule'),
-    environment: z.enum(['dev', 'staging', 'prod']).describe('Environment: dev, staging or prod'),
+    team: team('the network security group that gets the rule'),
+    environment,
     port: z.coerce.number().int().min(1).max(65535).describe('Destination port (1–65535)'),
     protocol: z.enum(['tcp', 'udp']).default('tcp').describe('Protocol: tcp or udp'),
     source: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environment, flag, team } from '../shared-params.ts';
 
 // Parameters of provision_databricks. The `.describe()` texts feed help, forms and the router.
 
@@ -48,19 +49,12 @@ export const NODE_TYPES = {
 export const STANDARD_RETIRED =
   'Microsoft stopped creating new Standard-tier Azure Databricks workspaces in April 2026; use sku=premium (the default)';
 
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0'])])
-  .transform((v) => v === true || v === 'true' || v === 'yes' || v === '1');
-
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const provisionDatabricksParams = z
   .object({
-    team: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/, 'team is a lower-case slug like data or ml-platform')
-      .describe('Team that owns the workspace (lower-case slug)'),
-    environment: z.enum(['dev', 'staging', 'prod']).describe('Environment: dev, staging or prod'),
+    team: team('the workspace'),
+    environment,
     region: z
       .enum(AZURE_REGIONS, { message: 'region must be an Azure region code such as eastus or westeurope' })
       .describe('Azure region code'),

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { AZURE_REGIONS } from '../provision-databricks/schema.ts';
+import { environment, flag, team } from '../shared-params.ts';
 
 // Parameters of provision_storage. Only Azure is built here: the AWS and GCP provider SDKs are
 // not installed, and a request for them is refused with that reason rather than half-planned.
-
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0'])])
-  .transform((v) => v === true || v === 'true' || v === 'yes' || v === '1');
 
 export const NOT_YET =
   'cloud=aws (S3) and cloud=gcp (GCS) are not available yet: this Greenlight has no AWS or GCP provider installed; use cloud=azure';
@@ -18,11 +15,8 @@ export const provisionStorageParams = z
       .default('azure')
       .refine((c) => c === 'azure', NOT_YET)
       .describe('Cloud: azure (Storage account + container)'),
-    team: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}$/, 'team is a lower-case slug like data or web')
-      .describe('Team that owns the storage (lower-case slug)'),
-    environment: z.enum(['dev', 'staging', 'prod']).describe('Environment: dev, staging or prod'),
+    team: team('the storage'),
+    environment,
     region: z.enum(AZURE_REGIONS, { message: 'region must be an Azure region code such as eastus' }).describe('Azure region code'),
     name: z
       .string()
