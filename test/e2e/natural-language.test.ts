@@ -95,9 +95,13 @@ describe('natural-language requests in the console', () => {
   });
 
   it('routes intents whose capability is not built yet to a clear "not available yet"', async () => {
-    const res = await t.chat('alice', 'create an s3 bucket for audit logs in prod');
+    const res = await t.chat('alice', 'create a kubernetes namespace for the payments team in dev');
     expect(res.card.blocks[0]).toMatchObject({ code: 'not_available' });
-    expect(res.card.blocks[0].message).toContain('provision_storage');
+    expect(res.card.blocks[0].message).toContain('provision_k8s_namespace');
+    // Storage exists for Azure only: an S3 bucket is refused with the reason, nothing planned.
+    const s3 = await t.chat('alice', 'create an s3 bucket for audit logs in prod team=web region=eastus');
+    expect(s3.requestId).toBeNull();
+    expect(JSON.stringify(s3.card)).toContain('cloud=aws (S3) and cloud=gcp (GCS) are not available yet');
     const hello = await t.chat('alice', 'thanks a lot!');
     expect(hello.card.title).toBe('Hello');
     expect(hello.requestId).toBeNull();
