@@ -1,6 +1,6 @@
 import type { Environment, ResourceChange } from '../domain/types.ts';
 import type { Db } from './database.ts';
-import { listRequests } from './requests.ts';
+import { latestSucceededPerStack } from './requests.ts';
 
 // The registry of deployed resources (seed 003), read from the store: for each stack, the last
 // change that succeeded says what exists now (its plan lists every resource, unchanged ones as
@@ -19,16 +19,9 @@ export interface DeployedStack {
 }
 
 export async function deployedStacks(db: Db, filter: { environment?: Environment } = {}): Promise<DeployedStack[]> {
-  const succeeded = await listRequests(db, { statuses: ['succeeded'], limit: 10_000 });
-  const latest = new Map<string, (typeof succeeded)[number]>();
-  for (const request of succeeded) {
-    const seen = latest.get(request.stack);
-    if (!seen || request.updatedAt > seen.updatedAt) latest.set(request.stack, request);
-  }
   const out: DeployedStack[] = [];
-  for (const request of latest.values()) {
+  for (const request of await latestSucceededPerStack(db, filter.environment)) {
     if (request.plan.operation === 'destroy') continue;
-    if (filter.environment && request.environment !== filter.environment) continue;
     const team = request.plan.params.team;
     out.push({
       stack: request.stack,

@@ -115,6 +115,26 @@ export async function listRequests(
   return rows.map(toRequest);
 }
 
+/**
+ * Per stack, the revision whose apply succeeded last (optionally in one environment). One query:
+ * the planner asks this for every plan (budgets), so it must not read every request ever made.
+ */
+export async function latestSucceededPerStack(db: Executor, environment?: Environment): Promise<ChangeRequest[]> {
+  let latest = db
+    .selectFrom('change_requests')
+    .select(({ fn }) => ['stack', fn.max('updated_at').as('at')])
+    .where('status', '=', 'succeeded')
+    .groupBy('stack');
+  if (environment) latest = latest.where('environment', '=', environment);
+  const rows = await db
+    .selectFrom('change_requests as r')
+    .innerJoin(latest.as('latest'), (join) => join.onRef('r.stack', '=', 'latest.stack').onRef('r.updated_at', '=', 'latest.at'))
+    .selectAll('r')
+    .where('r.status', '=', 'succeeded')
+    .execute();
+  return rows.map(toRequest);
+}
+
 /** Records a vote; false when this person already voted on this revision. */
 export async function insertApproval(db: Executor, a: Approval): Promise<boolean> {
   const result = await db

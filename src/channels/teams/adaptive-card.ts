@@ -16,7 +16,7 @@ import { renderText } from '../../../cards/render/text.ts';
 // (Action.Execute). Teams refuses a message over ~28 KB, so long lists are cut with a link to the
 // full plan. The card's JSON types come from @microsoft/teams.cards (types only, no runtime).
 
-export const AC_VERSION = '1.5';
+const AC_VERSION = '1.5';
 /** Teams' message limit is ~28 KB; leave room for the activity around the card. */
 export const MAX_CARD_BYTES = 24_000;
 const MAX_LIST_ROWS = 40;

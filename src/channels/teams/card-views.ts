@@ -28,35 +28,35 @@ export class CardViews {
     return findRequest(this.db, card.requestId, card.revision);
   }
 
-  /** Teams ids of the requester and the approvers the bot has met (a card may name 60). */
-  async refreshUserIds(request: ChangeRequest): Promise<string[]> {
+  /**
+   * The card's refresh clause: the Teams ids of the requester and the approvers the bot has met
+   * (a card may name 60), whose clients then fetch their own view of this request.
+   */
+  private async refreshFor(request: ChangeRequest) {
     const { principals } = this.policy.approvers(request.environment, request.plan.risk.level);
     const ids = await teamsUserIds(this.db, aadObjectIds([request.requester, ...principals]));
-    return [...new Set(ids.values())].slice(0, 60);
+    return { userIds: [...new Set(ids.values())].slice(0, 60), data: { requestId: request.id, revision: request.revision } };
   }
 
-  /** What `user` may press on this card. */
-  allowed(request: ChangeRequest, user: PrincipalId, actions: CardAction[]): CardAction[] {
+  /** Whether `user` may press a button of this kind on the request's card. */
+  may(request: ChangeRequest, user: PrincipalId, action: CardAction['id']): boolean {
     const { environment, requester } = request;
     const risk = request.plan.risk.level;
-    return actions.filter((a) => {
-      if (a.id === 'approve') return this.policy.canApprove(environment, requester, user, risk).allowed;
-      if (DECISIONS.has(a.id)) return this.policy.canReject(environment, requester, user, risk).allowed;
-      return true;
-    });
+    if (action === 'approve') return this.policy.canApprove(environment, requester, user, risk).allowed;
+    if (DECISIONS.has(action)) return this.policy.canReject(environment, requester, user, risk).allowed;
+    return true;
   }
 
   /** The message as posted to the conversation. */
   async shared(card: Card): Promise<IAdaptiveCard> {
     const request = await this.request(card);
     if (!request) return renderAdaptiveCard(card);
-    const data = { requestId: request.id, revision: request.revision };
-    const refresh = { userIds: await this.refreshUserIds(request), data };
+    const refresh = await this.refreshFor(request);
     const { anyone } = this.policy.approvers(request.environment, request.plan.risk.level);
     if (anyone) return renderAdaptiveCard(card, { actions: card.actions.filter((a) => a.id !== 'modify'), refresh });
     return renderAdaptiveCard(card, {
       actions: card.actions.filter((a) => !DECISIONS.has(a.id)),
-      extraActions: [execute('Show my options', VERBS.refresh, data)],
+      extraActions: [execute('Show my options', VERBS.refresh, refresh.data)],
       refresh,
       append: [
         {
@@ -72,24 +72,23 @@ export class CardViews {
   /** One user's view of a request's plan card, with a note (a refusal, an acknowledgement) on top. */
   async personal(request: ChangeRequest, user: PrincipalId, note?: { text: string; error?: boolean }): Promise<IAdaptiveCard> {
     const card = await this.publisher.renderPlanCard(request);
-    const data = { requestId: request.id, revision: request.revision };
     return renderAdaptiveCard(card, {
-      actions: this.allowed(request, user, card.actions),
-      refresh: { userIds: await this.refreshUserIds(request), data },
+      actions: card.actions.filter((a) => this.may(request, user, a.id)),
+      refresh: await this.refreshFor(request),
       append: note
         ? [{ type: 'TextBlock', wrap: true, text: acEscape(note.text), color: note.error ? 'Attention' : 'Good', weight: 'Bolder' }]
         : [],
     });
   }
 
-  /** The Modify form: the plan's parameters as inputs, pre-filled. */
-  async modifyForm(request: ChangeRequest, fields: FormField[], title: string): Promise<IAdaptiveCard> {
+  /** The Modify form: the plan's parameters as inputs, pre-filled; `problem` says why the last values were refused. */
+  async modifyForm(request: ChangeRequest, fields: FormField[], title: string, problem?: string): Promise<IAdaptiveCard> {
     const card = await this.publisher.renderPlanCard(request);
     const data = { requestId: request.id, revision: request.revision };
     const form: Card = {
       ...card,
       title: `Modify ${title}`,
-      blocks: [],
+      blocks: problem ? [{ type: 'error', code: 'bad_request', message: problem, next: 'Correct the values and submit again.' }] : [],
       actions: [],
       context: [`${request.id} revision ${request.revision}`],
     };

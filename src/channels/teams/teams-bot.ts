@@ -9,9 +9,10 @@ import {
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import { capabilities } from '../../../capabilities/index.ts';
+import type { Capability } from '../../../capabilities/types.ts';
 import { errorCard } from '../../../cards/info-cards.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../../domain/errors.ts';
-import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
+import type { ChangeRequest, PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Db } from '../../store/database.ts';
 import { findRequest } from '../../store/requests.ts';
@@ -20,7 +21,7 @@ import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
 import type { Conversation, ConversationDeps } from '../../workflow/conversation.ts';
 import { modifyRequest } from '../../workflow/follow-up.ts';
 import { formFields, valuesFromForm } from '../../workflow/forms.ts';
-import { AC_VERSION, acEscape, VERBS } from './adaptive-card.ts';
+import { renderAdaptiveCard, VERBS } from './adaptive-card.ts';
 import type { CardViews } from './card-views.ts';
 import { teamsPrincipal } from './identity.ts';
 import type { TeamsPort } from './teams-port.ts';
@@ -51,16 +52,15 @@ function cardResponse(card: IAdaptiveCard): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: CARD, value: card as unknown as Record<string, unknown> };
 }
 
-/** A small card for answers that are not about a plan (a refusal, "working on it"). */
-function noteCard(title: string, body: string, error = false): IAdaptiveCard {
-  return {
-    type: 'AdaptiveCard',
-    version: AC_VERSION,
-    body: [
-      { type: 'TextBlock', text: acEscape(title), weight: 'Bolder', size: 'Medium', wrap: true, color: error ? 'Attention' : 'Default' },
-      { type: 'TextBlock', text: acEscape(body), wrap: true },
-    ],
-  };
+/** A short acknowledgement ("working on it") as a card. */
+function noteCard(title: string, text: string): IAdaptiveCard {
+  return renderAdaptiveCard({ kind: 'info', title, tone: 'info', blocks: [{ type: 'text', text }], actions: [], context: [] });
+}
+
+function capabilityOf(request: ChangeRequest): Capability {
+  const cap = capabilities.find((c) => c.id === request.capability);
+  if (!cap) throw new GreenlightError('not_found', `${request.capability} is not a capability.`);
+  return cap;
 }
 
 /** The form inputs of an Action.Execute: everything in its data that the bot did not put there. */
@@ -162,7 +162,7 @@ export class TeamsBot extends ActivityHandler {
     } catch (error) {
       const coded = toGreenlightError(error);
       if (coded.code === 'internal') this.deps.log.error({ err: error, verb }, 'teams card action failed');
-      return cardResponse(await this.refusal(data, user, `${coded.message} ${coded.nextStep}`.trim()));
+      return cardResponse(await this.refusal(data, user, coded));
     }
   }
 
@@ -189,12 +189,12 @@ export class TeamsBot extends ActivityHandler {
     return this.views.personal(await this.request(data), user, note);
   }
 
-  /** "You can't do that": the clicker's view of the plan with the reason on it, or a bare note. */
-  private async refusal(data: Record<string, unknown>, user: PrincipalId, reason: string): Promise<IAdaptiveCard> {
+  /** "You can't do that": the clicker's view of the plan with the reason on it, or the error card. */
+  private async refusal(data: Record<string, unknown>, user: PrincipalId, error: GreenlightError): Promise<IAdaptiveCard> {
     try {
-      return await this.planView(data, user, { text: `You can't do that: ${reason}`, error: true });
+      return await this.planView(data, user, { text: `You can't do that: ${error.message} ${error.nextStep}`, error: true });
     } catch {
-      return noteCard("You can't do that", reason, true);
+      return renderAdaptiveCard(errorCard(error));
     }
   }
 
@@ -210,13 +210,8 @@ export class TeamsBot extends ActivityHandler {
 
   private async modifyForm(data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
     const request = await this.request(data);
-    const cap = capabilities.find((c) => c.id === request.capability);
-    if (!cap) throw new GreenlightError('not_found', `${request.capability} is not a capability.`);
-    if (
-      !this.views.allowed(request, user, [
-        { id: 'modify', label: '', style: 'default', value: { requestId: request.id, revision: request.revision } },
-      ]).length
-    )
+    const cap = capabilityOf(request);
+    if (!this.views.may(request, user, 'modify'))
       throw new GreenlightError('permission_denied', `${user} may not change ${request.id}: only its requester or an approver can.`);
     return this.views.modifyForm(request, formFields(cap.params, request.plan.params), cap.title);
   }
@@ -224,18 +219,18 @@ export class TeamsBot extends ActivityHandler {
   /** A new revision needs a new plan (seconds): answer now, post the new plan card when it is ready. */
   private async modifySubmit(ctx: TurnContext, data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
     const request = await this.request(data);
-    const cap = capabilities.find((c) => c.id === request.capability);
+    const cap = capabilityOf(request);
+    const inputs = inputsOf(data);
     // Values the capability refuses go back to the form at once, with the reason.
-    const checked = cap?.params.safeParse({ ...request.plan.params, ...valuesFromForm(cap.params, inputsOf(data)) });
-    if (cap && checked && !checked.success) {
-      const form = await this.views.modifyForm(request, formFields(cap.params, { ...request.plan.params, ...inputsOf(data) }), cap.title);
-      form.body = [noteCard('Check these values', describeIssues(checked.error.issues, 'form'), true).body ?? [], form.body ?? []].flat();
-      return form;
+    const checked = cap.params.safeParse({ ...request.plan.params, ...valuesFromForm(cap.params, inputs) });
+    if (!checked.success) {
+      const fields = formFields(cap.params, { ...request.plan.params, ...inputs });
+      return this.views.modifyForm(request, fields, cap.title, describeIssues(checked.error.issues, 'form'));
     }
     const thread = this.thread(ctx);
     void this.queue
       .add(async () => {
-        const posted = await modifyRequest(this.deps.conversationDeps, user, request.id, request.revision, inputsOf(data));
+        const posted = await modifyRequest(this.deps.conversationDeps, user, request.id, request.revision, inputs);
         if (!posted)
           await this.port.post(
             thread,

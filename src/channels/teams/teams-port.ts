@@ -43,7 +43,8 @@ export class TeamsPort implements ThreadPort {
   readonly channel = 'teams' as const;
   /** 60 operations per 30 s per conversation: a progress edit a second leaves room for posts. */
   readonly minEditIntervalMs = 1000;
-  private readonly pendingEdits = new Map<string, { card: Card; done: Promise<void> }>();
+  /** Edits waiting for a slot, by message: the newest card replaces the one waiting. */
+  private readonly pendingEdits = new Map<string, { card: Card }>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -119,8 +120,9 @@ export class TeamsPort implements ThreadPort {
       waiting.card = card;
       return;
     }
-    const entry = { card, done: Promise.resolve() };
-    entry.done = (async () => {
+    const entry = { card };
+    this.pendingEdits.set(messageId, entry);
+    const done: Promise<void> = (async () => {
       // Pick the card only when the edit can go: anything newer that arrived meanwhile goes instead.
       await this.limiter.ready(thread.id);
       this.pendingEdits.delete(messageId);
@@ -128,9 +130,8 @@ export class TeamsPort implements ThreadPort {
       await this.call(thread.id, (ctx) => ctx.updateActivity(activity));
     })()
       .catch((error) => this.log.warn({ err: error, conversationId: thread.id, messageId }, 'teams card edit failed'))
-      .finally(() => this.inFlight.delete(entry.done));
-    this.inFlight.add(entry.done);
-    this.pendingEdits.set(messageId, entry);
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
   }
 
   /** Resolves when every scheduled edit has been sent (or has failed). */
