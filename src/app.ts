@@ -143,18 +143,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : null;
   if (slack) publisher.register(slack.port);
   const teams = config.teams.enabled
-    ? (await import('./channels/teams/teams-channel.ts')).createTeamsChannel(
-        {
-          host: config.teams.host,
-          port: config.teams.port,
-          appId: config.teams.appId,
-          appPassword: config.teams.appPassword,
-          tenantId: config.teams.tenantId,
-          appType: config.teams.appType,
-          openIdMetadataUrl: config.teams.openIdMetadataUrl,
-        },
-        { db, conversation, conversationDeps: conversation.deps, workflow, policy, publisher, log, now },
-      )
+    ? (await import('./channels/teams/teams-channel.ts')).createTeamsChannel(config.teams, {
+        db,
+        conversation,
+        conversationDeps: conversation.deps,
+        workflow,
+        policy,
+        publisher,
+        log,
+        now,
+      })
     : null;
   if (teams) publisher.register(teams.port);
   const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
