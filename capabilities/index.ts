@@ -1,12 +1,15 @@
+import { costReport } from './cost-report/index.ts';
 import { deployStack } from './deploy-stack/index.ts';
 import { deploymentHistory } from './deployment-history/index.ts';
 import { destroyStack } from './destroy-stack/index.ts';
+import { driftScan } from './drift-scan/index.ts';
 import { help } from './help/index.ts';
 import { listStacks } from './list-stacks/index.ts';
 import { openFirewallPort } from './open-firewall-port/index.ts';
 import { previewStack } from './preview-stack/index.ts';
 import { provisionDatabricks } from './provision-databricks/index.ts';
 import { provisionStorage } from './provision-storage/index.ts';
+import { rollbackStack } from './rollback-stack/index.ts';
 import { stackStatus } from './stack-status/index.ts';
 import type { Capability, CapabilityId } from './types.ts';
 import { updateStackConfig } from './update-stack-config/index.ts';
@@ -22,6 +25,9 @@ export const capabilities: readonly Capability[] = [
   destroyStack,
   stackStatus,
   deploymentHistory,
+  driftScan,
+  rollbackStack,
+  costReport,
   provisionDatabricks,
   provisionStorage,
   openFirewallPort,

@@ -17,6 +17,9 @@ export const CAPABILITY_IDS = [
   'destroy_stack',
   'stack_status',
   'deployment_history',
+  'drift_scan',
+  'rollback_stack',
+  'cost_report',
   'provision_databricks',
   'provision_storage',
   'open_firewall_port',
@@ -36,6 +39,10 @@ export interface PlanDraft {
   environment?: Environment;
   /** Facts the cost estimator needs that no resource carries (e.g. hours a cluster runs). */
   costHints?: CostHints;
+  /** Drift scan: also read the real resources (refresh-only) and list what differs. */
+  scanDrift?: boolean;
+  /** Said on the card (e.g. which earlier version a rollback re-applies, and how). */
+  notes?: string[];
 }
 
 export interface CapabilityContext {

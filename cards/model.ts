@@ -19,6 +19,11 @@ export interface CardAction {
    */
   value: { requestId: string; revision: number } | { clarificationId: string; choice: string };
   confirm?: { title: string; text: string; confirm: string; deny: string };
+  /**
+   * Text the person must type next to the button for the click to count (a destroy's stack
+   * name): renderers show an input, channels send what was typed as the action's confirmation.
+   */
+  typeToConfirm?: string;
 }
 
 export interface ChangeRow {

@@ -1,3 +1,4 @@
+import type { DriftItem } from '../src/domain/plan.ts';
 import type { Approval, ChangeRequest, Plan, ResourceChange, ResourceOperation } from '../src/domain/types.ts';
 import { formatUsd, formatValue, truncate } from './format.ts';
 import type { Card, CardAction, CardBlock, ChangeRow, Tone } from './model.ts';
@@ -74,8 +75,58 @@ export function costBlock(plan: Plan): CardBlock {
   };
 }
 
+const DRIFT_FOUND: Record<DriftItem['kind'], string> = {
+  changed: 'changed',
+  missing: 'missing',
+  extra: 'not in config',
+};
+
+function driftWhat(d: DriftItem): string {
+  if (d.kind === 'missing') return d.source === 'refresh' ? 'deleted outside Greenlight' : 'not in the state: the plan creates it';
+  if (d.kind === 'extra') return 'in the state but not in the config: the plan deletes it';
+  const attrs = d.attributes.map((a) => `${a.path}: ${formatValue(a.expected)} → ${formatValue(a.actual)}`).join('; ');
+  return truncate(
+    `${d.source === 'refresh' ? 'changed in the real resource' : 'state differs from config'}${attrs ? ` (${attrs})` : ''}`,
+    300,
+  );
+}
+
+/** The drift a scan found, as the top of its remediation plan. */
+export function driftBlocks(drift: DriftItem[]): CardBlock[] {
+  return [
+    {
+      type: 'text',
+      text: `${drift.length} resource(s) drifted from what Greenlight applied (expected → actual). Approving the plan below puts them back; to keep the real values instead, set them in the stack's config and deploy.`,
+    },
+    {
+      type: 'table',
+      columns: ['Resource', 'Found', 'What differs'],
+      rows: drift.map((d) => [d.address, DRIFT_FOUND[d.kind], driftWhat(d)]),
+    },
+  ];
+}
+
+/** A drift scan that found nothing: no request, nothing to approve. */
+export function noDriftCard(plan: Plan): Card {
+  const resources = plan.changes.filter((c) => c.operation === 'no-op').length;
+  return {
+    kind: 'info',
+    title: `No drift on ${plan.stack}`,
+    tone: 'success',
+    blocks: [
+      {
+        type: 'text',
+        text: `The engine read ${resources} resource(s) and the recorded state matches both them and the stack's config. Nothing to put back.`,
+      },
+    ],
+    actions: [],
+    context: [`Scanned at ${plan.createdAt}`],
+  };
+}
+
 function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]): CardBlock[] {
   const blocks: CardBlock[] = [
+    ...(plan.drift ? driftBlocks(plan.drift) : []),
     {
       type: 'facts',
       facts: [
@@ -126,6 +177,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
   ]);
   const blocked = plan.findings.some((f) => f.severity === 'block');
+  const destroy = plan.operation === 'destroy';
   const actions: CardAction[] = [];
   if (request.status === 'awaiting_approval') {
     const value = { requestId: request.id, revision: request.revision };
@@ -136,11 +188,16 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
         style: 'primary',
         value,
         confirm: {
-          title: `Apply to ${plan.stack}?`,
-          text: `This applies the plan shown (hash ${plan.hash.slice(0, 12)}) to ${plan.environment}.`,
+          title: `${destroy ? 'Destroy' : 'Apply to'} ${plan.stack}?`,
+          text: destroy
+            ? `This destroys every resource of ${plan.stack} in ${plan.environment} (plan ${plan.hash.slice(0, 12)}).`
+            : `This applies the plan shown (hash ${plan.hash.slice(0, 12)}) to ${plan.environment}.`,
           confirm: 'Approve',
           deny: 'Cancel',
         },
+        // A destroy cannot be undone: the approver types the stack's name, so a stray click or
+        // the wrong card in a busy channel cannot delete a stack.
+        ...(destroy ? { typeToConfirm: plan.stack } : {}),
       });
     }
     actions.push({ id: 'reject', label: 'Reject', style: 'danger', value });
@@ -159,7 +216,9 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     .map((a) => `${a.decision === 'approve' ? 'Approved' : 'Rejected'} by ${a.approver} at ${a.at}`);
   return {
     kind: 'plan',
-    title: `${plan.operation === 'destroy' ? 'Destroy' : 'Change'} ${plan.stack} — plan r${request.revision}`,
+    title: plan.drift
+      ? `Drift on ${plan.stack} — remediation plan r${request.revision}`
+      : `${plan.operation === 'destroy' ? 'Destroy' : 'Change'} ${plan.stack} — plan r${request.revision}`,
     tone: STATUS_TONE[request.status] ?? (plan.risk.level === 'high' || plan.risk.level === 'critical' ? 'warning' : 'info'),
     status: STATUS_TEXT[request.status],
     blocks,

@@ -109,7 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
-  const queries = new StackQueries(db, stacks, planner, helpEntries);
+  const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies);
   const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
   const router = buildRouter(config, stacks, log);

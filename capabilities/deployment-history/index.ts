@@ -6,13 +6,14 @@ export const deploymentHistory: QueryCapability<typeof deploymentHistoryParams> 
   kind: 'query',
   title: 'History',
   summary: 'List recent change requests and what became of them',
-  usage: 'history [stack]',
+  usage: 'history [stack] [env=<dev|staging|prod>] [since=7d] [user=<id>]',
   params: deploymentHistoryParams,
-  examples: ['history', 'history sandbox/dev', 'what did I deploy last week?'],
+  examples: ['history', 'history sandbox/dev', 'history env=prod since=7d', 'what did I deploy last week?'],
   async run(params, ctx) {
     return ctx.services.history(params.stack, {
       ...(params.since ? { sinceDays: Number(params.since.slice(0, -1)) } : {}),
       ...(params.user ? { user: params.user } : {}),
+      ...(params.environment ? { environment: params.environment } : {}),
     });
   },
 };

@@ -6,18 +6,22 @@ export const listStacks: QueryCapability<typeof listStacksParams> = {
   id: 'list_stacks',
   kind: 'query',
   title: 'List stacks',
-  summary: 'List the configured stacks, their environment, engine and whether a change is running',
-  usage: 'stacks',
+  summary: 'List the stacks, their environment, engine and whether a change is running; with an environment, also what runs there',
+  usage: 'stacks [dev|staging|prod]',
   params: listStacksParams,
-  examples: ['stacks', 'list stacks'],
-  async run(_params, ctx) {
+  examples: ['stacks', 'list stacks', 'stacks prod'],
+  async run(params, ctx) {
+    const inEnvironment = (s: { environment: string }) => !params.environment || s.environment === params.environment;
     const rows = await Promise.all(
-      ctx.services.stacks().map(async (s) => {
-        const running = await ctx.services.runningOn(s.name);
-        return [s.name, s.environment, s.engine, running ? `applying ${running}` : 'idle', s.description];
-      }),
+      ctx.services
+        .stacks()
+        .filter(inEnvironment)
+        .map(async (s) => {
+          const running = await ctx.services.runningOn(s.name);
+          return [s.name, s.environment, s.engine, running ? `applying ${running}` : 'idle', s.description];
+        }),
     );
-    for (const p of await ctx.services.provisionedStacks()) {
+    for (const p of (await ctx.services.provisionedStacks()).filter(inEnvironment)) {
       const running = await ctx.services.runningOn(p.name);
       rows.push([
         p.name,
@@ -27,12 +31,16 @@ export const listStacks: QueryCapability<typeof listStacksParams> = {
         `built by ${p.capability}`,
       ]);
     }
-    return tableCard(
+    const stacks = tableCard(
       'info',
-      'Stacks',
+      params.environment ? `Stacks in ${params.environment}` : 'Stacks',
       ['Stack', 'Environment', 'Engine', 'Now', 'Description'],
       rows,
-      'No stacks are configured. Add one under `stacks:` in greenlight.yaml.',
+      params.environment ? `No stacks in ${params.environment}.` : 'No stacks are configured. Add one under `stacks:` in greenlight.yaml.',
     );
+    if (!params.environment) return stacks;
+    // "What's running in prod?": the stacks, then what Greenlight has deployed there.
+    const running = await ctx.services.deployed(params.environment);
+    return { ...running, blocks: [...running.blocks, { type: 'text', text: stacks.title }, ...stacks.blocks] };
   },
 };

@@ -94,7 +94,10 @@ function action(a: CardAction): string {
       ? `data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"`
       : `data-clarification="${esc(a.value.clarificationId)}" data-choice="${esc(a.value.choice)}"`;
   const confirm = a.confirm ? ` data-confirm="${esc(a.confirm.text)}"` : '';
-  return `<button class="gl-btn gl-btn-${a.style}" data-action="${a.id}" ${target}${confirm}>${esc(a.label)}</button>`;
+  const typed = a.typeToConfirm
+    ? `<input class="gl-type-confirm" name="confirmation" autocomplete="off" placeholder="type ${esc(a.typeToConfirm)} to confirm" aria-label="Type ${esc(a.typeToConfirm)} to confirm">`
+    : '';
+  return `${typed}<button class="gl-btn gl-btn-${a.style}" data-action="${a.id}" ${target}${confirm}>${esc(a.label)}</button>`;
 }
 
 export function renderHtml(card: Card): string {

@@ -35,6 +35,8 @@ function block(b: CardBlock): string[] {
 
 export function renderText(card: Card): string {
   const head = `${card.title}${card.status ? ` [${card.status}]` : ''}`;
-  const actions = card.actions.length ? [`Actions: ${card.actions.map((a) => a.label).join(' / ')}`] : [];
+  const actions = card.actions.length
+    ? [`Actions: ${card.actions.map((a) => (a.typeToConfirm ? `${a.label} (type ${a.typeToConfirm} to confirm)` : a.label)).join(' / ')}`]
+    : [];
   return [head, ...card.blocks.flatMap(block), ...actions, ...card.context].join('\n');
 }

@@ -11,7 +11,7 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The example stacks registered when `includeExampleStacks` is true (the default). */
 export function exampleStacks(dataDir: string): Config['stacks'] {
   const dir = resolve(PROJECT_ROOT, 'examples/sandbox-terraform');
-  const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined };
+  const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined, scaleKey: 'replicas' };
   const pulumiSandbox = {
     name: 'sandbox-pulumi/dev',
     engine: 'pulumi' as const,
@@ -21,6 +21,7 @@ export function exampleStacks(dataDir: string): Config['stacks'] {
     state: 'managed' as const,
     description: 'Pulumi sandbox (dynamic providers only); needs the pulumi CLI',
     config: { replicas: '2', applySeconds: '1' },
+    scaleKey: 'replicas',
   };
   return {
     'sandbox/dev': {

@@ -18,6 +18,11 @@ const stackSchema = z
       .default('own')
       .describe('managed: Greenlight keeps a local state file under the data dir; own: the project backend is used'),
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    scaleKey: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'scaleKey is a config key such as desired_count')
+      .default('replicas')
+      .describe('The config key "scale <stack> to N" (and replicas=N) sets, e.g. desired_count'),
   })
   .strict();
 

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'plan_stale'
   | 'plan_mismatch'
   | 'policy_blocked'
+  | 'confirmation_required'
   | 'stack_locked'
   | 'engine_not_found'
   | 'engine_failed'
@@ -38,6 +39,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   plan_stale: 409,
   plan_mismatch: 409,
   policy_blocked: 422,
+  confirmation_required: 422,
   stack_locked: 409,
   engine_not_found: 503,
   engine_failed: 502,
@@ -61,6 +63,7 @@ const NEXT_STEP: Record<ErrorCode, string> = {
   plan_stale: 'The stack changed since this plan was made: request the change again to re-plan.',
   plan_mismatch: 'The saved plan no longer matches what was approved: request the change again.',
   policy_blocked: 'Change the request so it complies with the rule named above.',
+  confirmation_required: 'Type the stack name exactly as shown in the box on the card, then press Approve again.',
   stack_locked: 'Wait for the running change on this stack to finish; yours is queued.',
   engine_not_found: 'Install the engine binary or set its path in greenlight.yaml (engines.<name>.binary).',
   engine_failed: 'Read the engine error above, fix the cause, and request the change again.',

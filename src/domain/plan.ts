@@ -51,6 +51,19 @@ export const policyFindingSchema = z.object({
 });
 export type PolicyFinding = z.infer<typeof policyFindingSchema>;
 
+/** A resource whose real state is not what Greenlight last applied, found by a drift scan. */
+export const driftItemSchema = z.object({
+  address: z.string(),
+  type: z.string(),
+  /** refresh: the engine read the real resource and it changed; config: the stack no longer matches its config. */
+  source: z.enum(['refresh', 'config']),
+  /** missing: gone from the real world (or the state); extra: exists but its config has none. */
+  kind: z.enum(['changed', 'missing', 'extra']),
+  /** Attributes that differ: recorded (what Greenlight applied / expects) and actual. */
+  attributes: z.array(z.object({ path: z.string(), expected: z.unknown(), actual: z.unknown() })),
+});
+export type DriftItem = z.infer<typeof driftItemSchema>;
+
 export const planOperationSchema = z.enum(['apply', 'destroy']);
 export type PlanOperation = z.infer<typeof planOperationSchema>;
 
@@ -68,6 +81,8 @@ export const planSchema = z.object({
   cost: costSchema,
   risk: riskSchema,
   findings: z.array(policyFindingSchema),
+  /** Drift scans only: what differs from what was applied; the plan's changes put it back. */
+  drift: z.array(driftItemSchema).optional(),
   estimatedSeconds: z.number().nullable(),
   madeBy: z.enum(['engine preview', 'program analysis']),
   /** Said on the card: why the plan was made the way it was, what it could not know. */

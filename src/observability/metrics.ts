@@ -11,6 +11,7 @@ export interface Metrics {
   applyDuration: Histogram<'stack' | 'result'>;
   planDuration: Histogram<'stack'>;
   policyViolations: Counter<'rule' | 'severity'>;
+  driftEvents: Counter<'stack' | 'environment' | 'source'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -54,6 +55,12 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'infra_policy_violations_total',
       help: 'Policy findings on plans',
       labelNames: ['rule', 'severity'],
+      registers: [registry],
+    }),
+    driftEvents: new Counter({
+      name: 'infra_drift_events_total',
+      help: 'Drifted resources found by drift scans',
+      labelNames: ['stack', 'environment', 'source'],
       registers: [registry],
     }),
   };

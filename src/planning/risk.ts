@@ -50,7 +50,8 @@ export function assessRisk(input: RiskInput): Risk {
   const count = (op: ResourceChange['operation']) => touched.filter((c) => c.operation === op).length;
 
   add('environment', `environment is ${input.environment}`, ENVIRONMENT_POINTS[input.environment]);
-  if (input.operation === 'destroy') add('destroy', 'destroys the whole stack', 40);
+  // A destroy is always at least high (50 points), whatever else the plan holds.
+  if (input.operation === 'destroy') add('destroy', 'destroys the whole stack', 50);
   const deletes = count('delete');
   const replaces = count('replace');
   add('deletes', `${deletes} resource(s) deleted`, Math.min(deletes * 10, 40));

@@ -28,6 +28,16 @@ const STACK_COMMANDS: Record<string, CapabilityId> = {
   deploy: 'deploy_stack',
   apply: 'deploy_stack',
   destroy: 'destroy_stack',
+  drift: 'drift_scan',
+};
+
+/** Commands with at most one word (a stack, an environment) followed by key=value pairs. */
+const OPTIONAL_WORD_COMMANDS: Record<string, { capability: CapabilityId; word: string; example: string }> = {
+  history: { capability: 'deployment_history', word: 'stack', example: 'history sandbox/dev since=7d' },
+  rollback: { capability: 'rollback_stack', word: 'stack', example: 'rollback sandbox/dev to=cr-0123456789' },
+  costs: { capability: 'cost_report', word: 'environment', example: 'costs prod by=team' },
+  cost: { capability: 'cost_report', word: 'environment', example: 'cost prod' },
+  stacks: { capability: 'list_stacks', word: 'environment', example: 'stacks prod' },
 };
 
 /** `provision <name>`: every provisioning capability by its id and its aliases. */
@@ -65,9 +75,8 @@ export function parseCommand(input: string): GrammarResult {
   const [head = '', ...rest] = tokenize(text);
   const word = head.toLowerCase();
   if (word === '' || word === 'help' || word === '?') return { kind: 'command', capability: 'help', params: {} };
-  if (word === 'stacks' || (word === 'list' && rest[0]?.toLowerCase() === 'stacks')) {
-    return { kind: 'command', capability: 'list_stacks', params: {} };
-  }
+  if (word === 'list' && rest[0]?.toLowerCase() === 'stacks') return parseOptionalWord('stacks', rest.slice(1));
+  if (OPTIONAL_WORD_COMMANDS[word]) return parseOptionalWord(word, rest);
   const stackCapability = STACK_COMMANDS[word];
   if (stackCapability) {
     if (rest.length !== 1)
@@ -101,14 +110,18 @@ export function parseCommand(input: string): GrammarResult {
       };
     return { kind: 'command', capability: 'stack_status', params: { target: rest[0] } };
   }
-  if (word === 'history') {
-    if (rest.length > 1)
-      return {
-        kind: 'invalid',
-        capability: 'deployment_history',
-        message: '`history` takes at most one stack: `history sandbox/dev`.',
-      };
-    return { kind: 'command', capability: 'deployment_history', params: rest[0] ? { stack: rest[0] } : {} };
-  }
   return { kind: 'unknown', text };
+}
+
+function parseOptionalWord(word: string, rest: string[]): GrammarResult {
+  const command = OPTIONAL_WORD_COMMANDS[word];
+  if (!command) return { kind: 'unknown', text: word };
+  const [first, ...others] = rest;
+  const positional = first && !first.includes('=') ? first : undefined;
+  const values = parsePairs(positional ? others : rest, command.example);
+  if (typeof values === 'string') return { kind: 'invalid', capability: command.capability, message: values };
+  const { env, ...pairs } = values;
+  const params: Record<string, string> = { ...pairs, ...(env ? { environment: env } : {}) };
+  if (positional) params[command.word] = positional;
+  return { kind: 'command', capability: command.capability, params };
 }

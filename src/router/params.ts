@@ -272,9 +272,14 @@ export function extractParams(intent: IntentId, text: string, stacks: readonly s
       break;
     }
     case 'provision_k8s_namespace':
+      set('team', teamOf(text));
+      set('environment', environmentOf(text));
+      set('namespace', /\bnamespace\s+(?:called|named)\s+([a-z][a-z0-9-]{1,40})\b/i.exec(text)?.[1]?.toLowerCase());
+      break;
     case 'cost_report':
       set('team', teamOf(text));
       set('environment', environmentOf(text));
+      set('by', /\b(?:by|per)\s+(team|environment|stack)s?\b/i.exec(text)?.[1]?.toLowerCase());
       break;
     case 'provision_openai':
       set('team', teamOf(text));
@@ -297,6 +302,7 @@ export function extractParams(intent: IntentId, text: string, stacks: readonly s
     case 'deployment_history':
       set('stack', stackOf(text, stacks));
       set('since', sinceOf(text));
+      if (!out.stack) set('environment', environmentOf(text));
       break;
     case 'list_stacks':
       set('environment', environmentOf(text));

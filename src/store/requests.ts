@@ -104,10 +104,18 @@ export async function latestRequestInThread(db: Executor, threadIds: string[]): 
 
 export async function listRequests(
   db: Executor,
-  filter: { stack?: string; statuses?: RequestStatus[]; requester?: string; since?: string; limit?: number } = {},
+  filter: {
+    stack?: string;
+    statuses?: RequestStatus[];
+    requester?: string;
+    environment?: Environment;
+    since?: string;
+    limit?: number;
+  } = {},
 ): Promise<ChangeRequest[]> {
   let query = db.selectFrom('change_requests').selectAll().orderBy('created_at', 'desc').orderBy('revision', 'desc');
   if (filter.stack) query = query.where('stack', '=', filter.stack);
+  if (filter.environment) query = query.where('environment', '=', filter.environment);
   if (filter.statuses) query = query.where('status', 'in', filter.statuses);
   if (filter.requester) query = query.where('requester', '=', filter.requester);
   if (filter.since) query = query.where('created_at', '>=', filter.since);

@@ -1,7 +1,9 @@
-import type { Capability, PlanDraft } from '../../capabilities/types.ts';
+import { rmSync } from 'node:fs';
+import type { Capability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
+import { noDriftCard } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
-import type { ChangeRequest, PrincipalId, ThreadRef } from '../domain/types.ts';
+import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { appendAudit } from '../store/audit-log.ts';
@@ -9,6 +11,7 @@ import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
 import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
+import { hasEffectiveChanges } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
 import { newRequestId, type RevisionDeps, replan } from './revisions.ts';
@@ -32,6 +35,8 @@ export interface InboundAction {
   revision?: number;
   /** When given, must equal the current plan's hash. */
   planHash?: string;
+  /** What the person typed next to the button (a destroy needs the stack's name). */
+  confirmation?: string | undefined;
 }
 
 export interface WorkflowDeps extends RevisionDeps {
@@ -62,22 +67,30 @@ export class ChangeWorkflow {
       return [await this.deps.publisher.post(input.thread, card, null)];
     }
     const draft = await cap.plan(params, ctx);
-    const request = await this.createRequest(input, cap, params, draft, notes);
+    const id = newRequestId();
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
+    if (plan.drift) {
+      for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
+      // Nothing drifted and nothing to put back: an answer, not a request to approve.
+      if (plan.drift.length === 0 && !hasEffectiveChanges(plan)) {
+        if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+        this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
+        return [await this.deps.publisher.post(input.thread, noDriftCard(plan), null)];
+      }
+    }
+    const request = await this.createRequest(id, input, cap, params, plan);
     this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
     this.deps.log.info({ requestId: request.id, stack: request.stack, user: input.user }, 'plan posted');
     return [await this.postPlan(request)];
   }
 
   private async createRequest(
+    id: string,
     input: InboundText,
     cap: Capability,
     params: Record<string, unknown>,
-    draft: PlanDraft,
-    notes: string[],
+    plan: Plan,
   ): Promise<ChangeRequest> {
-    const stack = this.deps.stacks.forDraft(draft);
-    const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
     const at = this.at();
     const request: ChangeRequest = {
       id,
@@ -85,8 +98,8 @@ export class ChangeWorkflow {
       status: 'awaiting_approval',
       requester: input.user,
       capability: cap.id,
-      stack: stack.name,
-      environment: stack.environment,
+      stack: plan.stack,
+      environment: plan.environment,
       text: input.text,
       thread: input.thread,
       planMessageId: null,
@@ -98,8 +111,8 @@ export class ChangeWorkflow {
     await rememberRequest(this.deps.db, input.user, {
       text: input.text,
       capability: cap.id,
-      stack: stack.name,
-      environment: stack.environment,
+      stack: plan.stack,
+      environment: plan.environment,
       requestId: id,
       at,
       params,
@@ -136,6 +149,14 @@ export class ChangeWorkflow {
         ? this.deps.policy.canApprove(request.environment, request.requester, input.user, request.plan.risk.level)
         : this.deps.policy.canReject(request.environment, request.requester, input.user, request.plan.risk.level);
     if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
+    if (input.action === 'approve' && request.plan.operation === 'destroy' && input.confirmation?.trim() !== request.plan.stack) {
+      throw await refuseWith(
+        'confirmation_required',
+        input.confirmation?.trim()
+          ? `"${input.confirmation.trim()}" is not the stack's name: type ${request.plan.stack} to confirm the destroy.`
+          : `Destroying ${request.plan.stack} needs its name typed to confirm: type ${request.plan.stack} in the box, then Approve.`,
+      );
+    }
     const expired =
       request.status === 'expired' ||
       (request.status === 'awaiting_approval' && Date.parse(request.plan.expiresAt) <= this.deps.now().getTime());

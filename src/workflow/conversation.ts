@@ -130,8 +130,10 @@ export class Conversation {
     }
     params = capabilityParams(intent, params);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
-    // Defaults from memory fill only what the schema takes and the request left out.
-    const keys = new Set(paramNames(cap.params));
+    // Defaults from memory fill only what the schema takes and the request left out, and only
+    // for changes: on a query (stacks, history, costs) an environment is a filter, and one taken
+    // from memory would silently hide the rest.
+    const keys = new Set(cap.kind === 'query' ? [] : paramNames(cap.params));
     const defaults = defaultsOf(profile);
     const filled: string[] = [];
     for (const key of DEFAULT_KEYS) {

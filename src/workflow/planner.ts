@@ -4,8 +4,11 @@ import { trace } from '@opentelemetry/api';
 import type { PlanDraft } from '../../capabilities/types.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
+import type { DriftItem } from '../domain/plan.ts';
 import type { Environment, Plan, PolicyFinding, ResourceChange } from '../domain/types.ts';
+import type { Engine, StackTarget } from '../engines/engine.ts';
 import { estimateCost } from '../planning/cost.ts';
+import { driftFromPlan, driftFromRefresh, mergeDrift } from '../planning/drift.ts';
 import { evaluatePolicies, type Policies } from '../planning/policies.ts';
 import { analyseProgram } from '../planning/program-analysis.ts';
 import { assessRisk } from '../planning/risk.ts';
@@ -51,6 +54,7 @@ interface Preview {
   notes: string[];
   artifact: Plan['artifact'];
   engineMs: number;
+  drift?: DriftItem[];
 }
 
 export class Planner {
@@ -84,15 +88,18 @@ export class Planner {
     const planFile = join(planDir, `${request.artifactName}.plan`);
     try {
       const engine = stacks.engine(stack);
-      const result = await engine.preview(stacks.target(stack, config, draft.program), draft.operation, planFile, signal ? { signal } : {});
+      const target = stacks.target(stack, config, draft.program);
+      const refreshed = draft.scanDrift ? await this.refreshDrift(engine, target, planFile, signal) : null;
+      const result = await engine.preview(target, draft.operation, planFile, signal ? { signal } : {});
       this.options.onPreview?.(stack.name, result.engineMs);
       return {
         changes: result.changes,
         madeBy: 'engine preview',
         notes: [],
         artifact: { path: planFile, sha256: sha256(readFileSync(planFile)) },
-        engineMs: result.engineMs,
+        engineMs: result.engineMs + (refreshed?.engineMs ?? 0),
         config,
+        ...(refreshed ? { drift: mergeDrift(refreshed.drift, driftFromPlan(result.changes)) } : {}),
       };
     } catch (error) {
       // No engine here (no CLI): a capability's program can still be analysed, and the card
@@ -112,6 +119,21 @@ export class Planner {
         config,
       };
     }
+  }
+
+  /** A refresh-only preview: what the engine reads in the real world against the recorded state. */
+  private async refreshDrift(engine: Engine, target: StackTarget, planFile: string, signal?: AbortSignal) {
+    return tracer.startActiveSpan('infra.drift-scan', async (span) => {
+      const refreshFile = `${planFile}.refresh`;
+      try {
+        span.setAttribute('infra.stack', target.name);
+        const result = await engine.preview(target, 'refresh-only', refreshFile, signal ? { signal } : {});
+        return { drift: driftFromRefresh(result.drift), engineMs: result.engineMs };
+      } finally {
+        rmSync(refreshFile, { force: true });
+        span.end();
+      }
+    });
   }
 
   private async makePlan(request: PlanRequest, signal?: AbortSignal): Promise<{ plan: Plan; engineMs: number }> {
@@ -157,7 +179,8 @@ export class Planner {
       findings,
       estimatedSeconds: null,
       madeBy: preview.madeBy,
-      notes: [...(request.notes ?? []), ...preview.notes],
+      ...(preview.drift ? { drift: preview.drift } : {}),
+      notes: [...(request.notes ?? []), ...(draft.notes ?? []), ...preview.notes],
       artifact: preview.artifact,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + ttlMs).toISOString(),
@@ -173,6 +196,11 @@ export class Planner {
 export function changesDigest(plan: Pick<Plan, 'operation' | 'stack' | 'changes'>): string {
   const effective = plan.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read').map(({ previous: _previous, ...c }) => c);
   return sha256(canonicalJson({ operation: plan.operation, stack: plan.stack, changes: effective }));
+}
+
+/** True when applying the plan would change something (not only no-ops and reads). */
+export function hasEffectiveChanges(plan: Pick<Plan, 'changes'>): boolean {
+  return plan.changes.some((c) => c.operation !== 'no-op' && c.operation !== 'read');
 }
 
 /** True when the saved plan file on disk is still the one the plan's hash covers. */

@@ -5,11 +5,14 @@ import { factsCard, tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { configText } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
-import type { Plan } from '../domain/types.ts';
+import type { EngineKind, Environment, Plan } from '../domain/types.ts';
+import type { Policies } from '../planning/policies.ts';
 import type { Db } from '../store/database.ts';
 import { findDeployment, listDeployments, lockHolder, queuedOn } from '../store/deployments.ts';
+import { deployedStacks } from '../store/registry.ts';
 import { findRequest, listApprovals, listRequests } from '../store/requests.ts';
 import type { Planner } from './planner.ts';
+import { type CostReportFilter, costReportCard, deployedCard } from './registry-answers.ts';
 import type { Stack, StackRegistry } from './stacks.ts';
 
 // Read-only answers the query capabilities are built from.
@@ -21,8 +24,32 @@ export interface QueryServices {
   runningOn(stack: string): Promise<string | undefined>;
   preview(stack: string): Promise<Plan>;
   status(target: string): Promise<Card>;
-  history(stack?: string, filter?: { sinceDays?: number; user?: string }): Promise<Card>;
+  history(stack?: string, filter?: HistoryFilter): Promise<Card>;
   helpEntries(): HelpEntry[];
+  /** An earlier applied version of a stack: `to` is a request id or how many versions back. */
+  appliedVersion(stack: string, to: string): Promise<AppliedVersion>;
+  /** What Greenlight has deployed (the registry), optionally in one environment. */
+  deployed(environment?: Environment): Promise<Card>;
+  costReport(filter: CostReportFilter): Promise<Card>;
+}
+
+export interface HistoryFilter {
+  sinceDays?: number;
+  user?: string;
+  environment?: Environment;
+}
+
+export interface AppliedVersion {
+  requestId: string;
+  revision: number;
+  appliedAt: string;
+  requester: string;
+  text: string;
+  capability: string;
+  params: Record<string, unknown>;
+  /** The stack config the version was applied with. */
+  config: Record<string, string>;
+  engine: EngineKind;
 }
 
 export class StackQueries implements QueryServices {
@@ -31,7 +58,56 @@ export class StackQueries implements QueryServices {
     private readonly stackRegistry: StackRegistry,
     private readonly planner: Planner,
     readonly helpEntries: () => HelpEntry[],
+    private readonly policies?: Policies,
   ) {}
+
+  async appliedVersion(stack: string, to: string): Promise<AppliedVersion> {
+    const configured = this.stackRegistry.list().find((s) => s.name === stack);
+    const succeeded = (await listRequests(this.db, { stack, statuses: ['succeeded'], limit: 500 })).sort((a, b) =>
+      b.updatedAt.localeCompare(a.updatedAt),
+    );
+    if (!configured && succeeded.length === 0) this.stackRegistry.get(stack); // throws unknown_stack with a hint
+    // Versions are applies that left resources behind; after a destroy, "1 back" is the last of them.
+    const destroyed = succeeded[0]?.plan.operation === 'destroy';
+    const versions = succeeded.filter((r) => r.plan.operation !== 'destroy');
+    const list = versions.map((r) => `${r.id} (${r.updatedAt})`).join(', ') || 'none';
+    let version: (typeof versions)[number] | undefined;
+    if (to.startsWith('cr-')) {
+      version = versions.find((r) => r.id === to);
+      if (!version)
+        throw new GreenlightError('not_found', `${to} is not an applied version of ${stack}. Applied versions, newest first: ${list}.`);
+    } else {
+      const back = Number(to) - (destroyed ? 1 : 0);
+      version = versions[back];
+      if (!version)
+        throw new GreenlightError(
+          'bad_request',
+          `${stack} has ${versions.length} applied version(s) (${list}); there is nothing ${to} version(s) back to roll back to.`,
+        );
+    }
+    return {
+      requestId: version.id,
+      revision: version.revision,
+      appliedAt: version.updatedAt,
+      requester: version.requester,
+      text: version.text,
+      capability: version.capability,
+      params: version.plan.params,
+      config: version.plan.config,
+      engine: configured?.engine ?? 'pulumi',
+    };
+  }
+
+  async deployed(environment?: Environment): Promise<Card> {
+    return deployedCard(await deployedStacks(this.db, environment ? { environment } : {}), environment);
+  }
+
+  async costReport(filter: CostReportFilter): Promise<Card> {
+    const stacks = (await deployedStacks(this.db, filter.environment ? { environment: filter.environment } : {})).filter(
+      (s) => !filter.team || s.team === filter.team,
+    );
+    return costReportCard(stacks, this.policies, filter);
+  }
 
   stacks(): Stack[] {
     return this.stackRegistry.list();
@@ -106,6 +182,7 @@ export class StackQueries implements QueryServices {
     const [last] = await listDeployments(this.db, { stack: name, limit: 1 });
     const running = await this.runningOn(name);
     const queued = await queuedOn(this.db, name);
+    const lastBy = last ? await this.whoChanged(last.requestId, last.revision) : '';
     let outputs: Record<string, unknown> = {};
     let outputsNote = '';
     try {
@@ -124,7 +201,7 @@ export class StackQueries implements QueryServices {
         {
           label: 'Last deployment',
           value: last
-            ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}`
+            ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}${lastBy}`
             : 'never deployed through Greenlight',
         },
         { label: 'Applying now', value: running ?? 'nothing' },
@@ -134,6 +211,16 @@ export class StackQueries implements QueryServices {
         ? [{ type: 'outputs', outputs: outputRows }]
         : [{ type: 'text', text: outputsNote ? `No outputs: ${outputsNote}` : 'No outputs yet.' }],
     );
+  }
+
+  /** " (asked by …, approved by …)" for a deployment's request. */
+  private async whoChanged(requestId: string, revision: number): Promise<string> {
+    const request = await findRequest(this.db, requestId, revision);
+    if (!request) return '';
+    const approvers = (await listApprovals(this.db, requestId))
+      .filter((a) => a.revision === revision && a.decision === 'approve')
+      .map((a) => a.approver);
+    return ` (asked by ${request.requester}${approvers.length ? `, approved by ${approvers.join(', ')}` : ''})`;
   }
 
   private async requestStatus(id: string): Promise<Card> {
@@ -164,16 +251,23 @@ export class StackQueries implements QueryServices {
     return card;
   }
 
-  async history(stack?: string, filter: { sinceDays?: number; user?: string } = {}): Promise<Card> {
-    if (stack) this.stackRegistry.get(stack);
+  async history(stack?: string, filter: HistoryFilter = {}): Promise<Card> {
+    if (stack && !this.stackRegistry.list().some((s) => s.name === stack) && !(await listRequests(this.db, { stack, limit: 1 })).length)
+      this.stackRegistry.get(stack); // throws unknown_stack with a hint
     const since = filter.sinceDays ? new Date(Date.now() - filter.sinceDays * 86_400_000).toISOString() : undefined;
     const requests = await listRequests(this.db, {
       limit: 20,
       ...(stack ? { stack } : {}),
       ...(filter.user ? { requester: filter.user } : {}),
+      ...(filter.environment ? { environment: filter.environment } : {}),
       ...(since ? { since } : {}),
     });
-    const scope = [stack, filter.user ? `by ${filter.user}` : '', filter.sinceDays ? `in the last ${filter.sinceDays} day(s)` : '']
+    const scope = [
+      stack,
+      filter.environment ? `in ${filter.environment}` : '',
+      filter.user ? `by ${filter.user}` : '',
+      filter.sinceDays ? `in the last ${filter.sinceDays} day(s)` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     return tableCard(

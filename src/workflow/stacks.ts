@@ -52,6 +52,7 @@ export class StackRegistry {
       workspace: draft.program.stackName,
       state: 'managed',
       config: {},
+      scaleKey: 'replicas',
     };
   }
 

@@ -119,7 +119,8 @@ describe('natural-language requests in the console', () => {
       choice: 'list_stacks',
     });
     expect(chosen.status).toBe(200);
-    expect(chosen.body.messages[0].card.title).toBe('Stacks');
+    // The text named dev: the answer is what runs there, then its stacks.
+    expect(chosen.body.messages[0].card.title).toBe('Running in dev: 0 stack(s), $0.00 a month');
     const otherUser = await t.post('/api/actions', {
       user: 'bob',
       action: 'choose',

@@ -27,8 +27,11 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     return { status: res.status, text: await res.text() };
   }
   const command = (text: string, user = 'UALICE') => send(slashCommandBody({ text, user }), 'application/x-www-form-urlencoded');
-  const click = (user: string, actionId: string, value: string) =>
-    send(interactionBody(blockActionPayload({ user, actionId, value })), 'application/x-www-form-urlencoded');
+  const click = (user: string, actionId: string, value: string, inputs?: Record<string, Record<string, string>>) =>
+    send(
+      interactionBody(blockActionPayload({ user, actionId, value, ...(inputs ? { inputs } : {}) })),
+      'application/x-www-form-urlencoded',
+    );
   async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
@@ -138,6 +141,34 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     expect(done.status).toBe('succeeded');
     expect(done.deployment.outputs.replicas).toBe(4);
     await until(() => slack.of('chat.postEphemeral').find((c) => c.params.text.includes('already')));
+  });
+
+  it('destroy: the card asks for the stack name; Approve counts only with it typed in the input block', async () => {
+    await command('destroy sandbox/dev');
+    const plan = await until(() => planPosts().find((c) => JSON.stringify(c.params.blocks).includes('Destroy sandbox/dev')));
+    const input = plan.params.blocks.find((b: any) => b.type === 'input');
+    expect(input).toMatchObject({ block_id: 'gl-type-confirm', element: { type: 'plain_text_input', action_id: 'gl_confirmation' } });
+    expect(input.label.text).toBe('Type sandbox/dev to confirm');
+    const value = buttonValueOf(plan, 'gl_approve');
+    const { r } = JSON.parse(value);
+    const told = slack.of('chat.postEphemeral').length;
+    await click('UBOB', 'gl_approve', value);
+    await until(() =>
+      slack
+        .of('chat.postEphemeral')
+        .slice(told)
+        .find((c) => c.params.text.includes('type sandbox/dev')),
+    );
+    await click('UBOB', 'gl_approve', value, { 'gl-type-confirm': { gl_confirmation: 'sandbox' } });
+    await until(() =>
+      slack
+        .of('chat.postEphemeral')
+        .slice(told)
+        .find((c) => c.params.text.includes('"sandbox" is not the stack')),
+    );
+    expect((await t.get(`/api/requests/${r}`)).body.status).toBe('awaiting_approval');
+    await click('UBOB', 'gl_approve', value, { 'gl-type-confirm': { gl_confirmation: 'sandbox/dev' } });
+    expect((await t.waitForStatus(r, ['succeeded', 'failed'])).status).toBe('succeeded');
   });
 
   it('Modify opens a modal from the schema; its submission makes a new revision', async () => {

@@ -119,6 +119,8 @@ export function blockActionPayload(fields: {
   channel?: string;
   messageTs?: string;
   team?: string;
+  /** Values of the message's input blocks, as Slack sends them with a click: block_id → action_id → value. */
+  inputs?: Record<string, Record<string, string>>;
 }) {
   return {
     type: 'block_actions',
@@ -131,6 +133,18 @@ export function blockActionPayload(fields: {
     channel: { id: fields.channel ?? 'C1', name: 'infra' },
     message: { type: 'message', ts: fields.messageTs ?? '1', text: '' },
     response_url: 'https://hooks.slack.com/actions/T1/2/def',
+    ...(fields.inputs
+      ? {
+          state: {
+            values: Object.fromEntries(
+              Object.entries(fields.inputs).map(([block, byAction]) => [
+                block,
+                Object.fromEntries(Object.entries(byAction).map(([action, value]) => [action, { type: 'plain_text_input', value }])),
+              ]),
+            ),
+          },
+        }
+      : {}),
     actions: [
       { type: 'button', action_id: fields.actionId, block_id: 'gl-plan-9', value: fields.value, action_ts: String(Date.now() / 1000) },
     ],

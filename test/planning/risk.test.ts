@@ -68,7 +68,12 @@ describe('risk assessment', () => {
       cost: free,
       firstDeploy: false,
     });
-    expect(risk).toMatchObject({ level: 'critical', score: 85 });
+    expect(risk).toMatchObject({ level: 'critical', score: 95 });
+  });
+
+  it('a destroy is at least high, even of an empty stack in dev', () => {
+    const risk = assessRisk({ environment: 'dev', operation: 'destroy', changes: [], cost: free, firstDeploy: false });
+    expect(risk).toMatchObject({ level: 'high', score: 50 });
   });
 
   it('recognises the usual ways of being public', () => {

@@ -67,6 +67,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
       action: body.action,
       ...(body.revision !== undefined ? { revision: body.revision } : {}),
       ...(body.planHash !== undefined ? { planHash: body.planHash } : {}),
+      ...(body.action === 'approve' ? { confirmation: body.confirmation } : {}),
     });
     return { requestId: card.requestId ?? body.requestId, revision: card.revision, card };
   });
@@ -91,6 +92,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
       stack: request.stack,
       environment: request.environment,
       requester: request.requester,
+      capability: request.capability,
       text: request.text,
       thread: request.thread.id,
       plan: request.plan,

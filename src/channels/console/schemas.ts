@@ -29,6 +29,8 @@ const requestAction = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
+    /** The stack name typed to confirm a destroy. */
+    confirmation: z.string().max(200).optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, InputBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { formatDuration, truncate } from '../../../cards/format.ts';
 import type { Card, CardAction, CardBlock } from '../../../cards/model.ts';
 import { renderText } from '../../../cards/render/text.ts';
@@ -32,6 +32,9 @@ export const SLACK_ACTION_IDS = {
   choose: 'gl_choose',
   form: 'gl_form',
 } as const;
+
+/** The input a destroy's approver types the stack name into; Slack sends its value with the click. */
+export const SLACK_CONFIRM_INPUT = { block_id: 'gl-type-confirm', action_id: 'gl_confirmation' } as const;
 
 export type ButtonValue = { r: string; v: number } | { c: string; i: string };
 
@@ -219,6 +222,20 @@ function actionsBlock(actions: CardAction[]): ActionsBlock {
   };
 }
 
+function typeToConfirmBlock(text: string): InputBlock {
+  return {
+    type: 'input',
+    block_id: SLACK_CONFIRM_INPUT.block_id,
+    optional: true,
+    label: { type: 'plain_text', text: truncate(`Type ${text} to confirm`, 2000) },
+    element: {
+      type: 'plain_text_input',
+      action_id: SLACK_CONFIRM_INPUT.action_id,
+      placeholder: { type: 'plain_text', text: truncate(text, 150) },
+    },
+  };
+}
+
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
@@ -239,6 +256,7 @@ export function renderBlockKit(card: Card): SlackMessage {
     : [];
   const body = card.blocks.flatMap((b) => blocksFor(b, card));
   const tail: KnownBlock[] = [
+    ...card.actions.flatMap((a) => (a.typeToConfirm ? [typeToConfirmBlock(a.typeToConfirm)] : [])),
     ...(card.actions.length ? [actionsBlock(card.actions)] : []),
     ...(card.context.length ? [context(card.context)] : []),
   ];
@@ -253,7 +271,7 @@ export function renderBlockKit(card: Card): SlackMessage {
     ];
   }
   blocks.forEach((b, i) => {
-    b.block_id = `gl-${card.kind}-${i}`;
+    b.block_id ??= `gl-${card.kind}-${i}`;
   });
   return { text: truncate(renderText(card), 3000), blocks };
 }

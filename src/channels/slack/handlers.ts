@@ -12,7 +12,7 @@ import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
 import type { Conversation, ConversationDeps } from '../../workflow/conversation.ts';
 import { modifyRequest } from '../../workflow/follow-up.ts';
 import { formFields } from '../../workflow/forms.ts';
-import { SLACK_ACTION_IDS } from './block-kit.ts';
+import { SLACK_ACTION_IDS, SLACK_CONFIRM_INPUT } from './block-kit.ts';
 import { homeView } from './home.ts';
 import { parseButtonValue, slackPrincipal, withoutMentions } from './identity.ts';
 import { formModal, modalValues } from './modals.ts';
@@ -99,7 +99,8 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
           if (!('r' in value)) return;
           const id = 'action_id' in action ? action.action_id : '';
           const verb = id === SLACK_ACTION_IDS.approve ? 'approve' : id === SLACK_ACTION_IDS.reject ? 'reject' : 'replan';
-          await workflow.act({ user, requestId: value.r, revision: value.v, action: verb });
+          const typed = body.state?.values[SLACK_CONFIRM_INPUT.block_id]?.[SLACK_CONFIRM_INPUT.action_id]?.value;
+          await workflow.act({ user, requestId: value.r, revision: value.v, action: verb, confirmation: typed ?? undefined });
         },
         (message) => tell(`You can't do that: ${message}`),
       );

@@ -223,8 +223,15 @@ function header(card: Card): IContainer {
   };
 }
 
+/** The box a destroy's approver types the stack name into; Action.Execute sends it as `confirmation`. */
+function typeToConfirmInput(text: string): CardElement {
+  return { type: 'Input.Text', id: 'confirmation', label: `Type ${text} to confirm`, placeholder: text, maxLength: 200 } as CardElement;
+}
+
 function assemble(card: Card, body: CardElement[], options: RenderOptions): IAdaptiveCard {
-  const actions = [...(options.actions ?? card.actions).map(actionFor), ...(options.extraActions ?? [])];
+  const shown = options.actions ?? card.actions;
+  const actions = [...shown.map(actionFor), ...(options.extraActions ?? [])];
+  const typed = shown.flatMap((a) => (a.typeToConfirm ? [typeToConfirmInput(a.typeToConfirm)] : []));
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -235,6 +242,7 @@ function assemble(card: Card, body: CardElement[], options: RenderOptions): IAda
       ...(card.title ? [header(card)] : []),
       ...body,
       ...(options.append ?? []),
+      ...typed,
       ...(card.context.length ? [text(acEscape(card.context.join(' · ')), { isSubtle: true, size: 'Small' })] : []),
     ],
     ...(actions.length ? { actions } : {}),

@@ -200,7 +200,8 @@ export class TeamsBot extends ActivityHandler {
 
   private async decide(action: 'approve' | 'reject' | 'replan', data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
     const { requestId, revision } = this.parse(requestData, data);
-    await this.deps.workflow.act({ user, requestId, revision, action });
+    const confirmation = typeof data.confirmation === 'string' ? data.confirmation : undefined;
+    await this.deps.workflow.act({ user, requestId, revision, action, confirmation });
     const done = { approve: 'You approved this change.', reject: 'You rejected this change.', replan: 'Planned again.' }[action];
     // After a re-plan the current revision is a new one; show that.
     const request = action === 'replan' ? await findRequest(this.deps.db, requestId) : await findRequest(this.deps.db, requestId, revision);

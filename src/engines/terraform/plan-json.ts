@@ -6,6 +6,8 @@ import type { ResourceChange, ResourceOperation } from '../../domain/types.ts';
 
 const changeSchema = z.object({
   actions: z.array(z.string()),
+  before: z.unknown().optional(),
+  before_sensitive: z.unknown().optional(),
   after: z.unknown().optional(),
   after_unknown: z.unknown().optional(),
   after_sensitive: z.unknown().optional(),
@@ -73,12 +75,15 @@ function maskValue(value: unknown, sensitive: unknown, unknown: unknown): unknow
 
 function toResourceChange(rc: z.infer<typeof resourceChangeSchema>): ResourceChange {
   const after = maskValue(rc.change.after ?? {}, rc.change.after_sensitive, rc.change.after_unknown);
+  const before = rc.change.before ? maskValue(rc.change.before, rc.change.before_sensitive, undefined) : null;
+  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   return {
     address: rc.address,
     type: rc.type,
     name: rc.name,
     operation: operationOf(rc.change.actions),
-    inputs: after !== null && typeof after === 'object' && !Array.isArray(after) ? (after as Record<string, unknown>) : {},
+    inputs: isRecord(after) ? after : {},
+    ...(isRecord(before) ? { previous: before } : {}),
   };
 }
 

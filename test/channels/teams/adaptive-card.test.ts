@@ -136,4 +136,18 @@ describe('Adaptive Card renderer', () => {
     const json = JSON.stringify(renderAdaptiveCard(planCard(request([change(0)]), ctx)));
     expect(json).not.toContain('[link](https://evil.example)');
   });
+
+  it('a destroy plan carries an Input.Text for the stack name; other plans do not', () => {
+    const destroy = sampleRequest({}, { operation: 'destroy', stack: 'sandbox/prod', changes: [{ ...change(0), operation: 'delete' }] });
+    const inputs: Record<string, unknown>[] = [];
+    walk(renderAdaptiveCard(planCard(destroy, ctx)), (n) => {
+      if (n.type === 'Input.Text') inputs.push(n);
+    });
+    expect(inputs).toEqual([expect.objectContaining({ id: 'confirmation', label: 'Type sandbox/prod to confirm' })]);
+    const apply: Record<string, unknown>[] = [];
+    walk(renderAdaptiveCard(planCard(request([change(0)]), ctx)), (n) => {
+      if (n.type === 'Input.Text') apply.push(n);
+    });
+    expect(apply).toEqual([]);
+  });
 });

@@ -132,6 +132,7 @@ $('#messages').addEventListener('click', async (e) => {
             requestId: button.dataset.request,
             action: button.dataset.action,
             revision: Number(button.dataset.revision),
+            ...confirmationFor(button),
           };
     await api('POST', '/api/actions', body);
   } catch (err) {
@@ -139,6 +140,12 @@ $('#messages').addEventListener('click', async (e) => {
     button.disabled = false;
   }
 });
+
+/** A destroy's Approve carries the stack name typed in the box next to it. */
+function confirmationFor(button) {
+  const typed = button.parentElement.querySelector('input.gl-type-confirm');
+  return typed && button.dataset.action === 'approve' ? { confirmation: typed.value } : {};
+}
 
 // Clarification forms: the values complete the request that asked for them.
 $('#messages').addEventListener('submit', async (e) => {

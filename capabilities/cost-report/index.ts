@@ -1,0 +1,15 @@
+import type { QueryCapability } from '../types.ts';
+import { costReportParams } from './schema.ts';
+
+export const costReport: QueryCapability<typeof costReportParams> = {
+  id: 'cost_report',
+  kind: 'query',
+  title: 'Cost report',
+  summary: 'Monthly cost of what Greenlight has deployed, per team, environment or stack, against the budgets',
+  usage: 'costs [env] [team=<team>] [by=team|environment|stack]',
+  params: costReportParams,
+  examples: ['costs', 'costs prod by=stack', 'cost dev team=data'],
+  async run(params, ctx) {
+    return ctx.services.costReport(params);
+  },
+};
