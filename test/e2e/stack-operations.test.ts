@@ -136,3 +136,31 @@ describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () =
     expect(running.card.title).toBe('Running in dev: 0 stack(s), $0.00 a month');
   });
 });
+
+describe.skipIf(!hasTerraform)('scaling by the stack’s documented key', () => {
+  it('"scale checkout to 10" sets desired_count on a stack whose scaleKey says so, and the card says why', async () => {
+    const t = await startTestApp({
+      includeExampleStacks: false,
+      stacks: {
+        'checkout/prod': {
+          engine: 'terraform',
+          dir: join(process.cwd(), 'test/fixtures/checkout-terraform'),
+          environment: 'prod',
+          state: 'managed',
+          scaleKey: 'desired_count',
+          config: { desired_count: 2 },
+        },
+      },
+    });
+    try {
+      const { requestId } = await t.chat('alice', 'scale checkout to 10');
+      const request = (await t.get(`/api/requests/${requestId}`)).body;
+      expect(request.capability).toBe('update_stack_config');
+      expect(request.plan.overrides).toEqual({ desired_count: '10' });
+      expect(request.plan.changes.find((c: any) => c.address === 'terraform_data.service').inputs.input.desired_count).toBe(10);
+      expect(request.plan.notes.join(' ')).toContain("desired_count is checkout/prod's scale key");
+    } finally {
+      await t.close();
+    }
+  });
+});
