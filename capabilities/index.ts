@@ -8,6 +8,9 @@ import { listStacks } from './list-stacks/index.ts';
 import { openFirewallPort } from './open-firewall-port/index.ts';
 import { previewStack } from './preview-stack/index.ts';
 import { provisionDatabricks } from './provision-databricks/index.ts';
+import { provisionEcsService } from './provision-ecs-service/index.ts';
+import { provisionK8sNamespace } from './provision-k8s-namespace/index.ts';
+import { provisionOpenAi } from './provision-openai/index.ts';
 import { provisionStorage } from './provision-storage/index.ts';
 import { rollbackStack } from './rollback-stack/index.ts';
 import { stackStatus } from './stack-status/index.ts';
@@ -29,7 +32,10 @@ export const capabilities: readonly Capability[] = [
   rollbackStack,
   costReport,
   provisionDatabricks,
+  provisionEcsService,
   provisionStorage,
+  provisionK8sNamespace,
+  provisionOpenAi,
   openFirewallPort,
 ] as Capability[];
 

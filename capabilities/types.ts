@@ -21,7 +21,10 @@ export const CAPABILITY_IDS = [
   'rollback_stack',
   'cost_report',
   'provision_databricks',
+  'provision_ecs_service',
   'provision_storage',
+  'provision_k8s_namespace',
+  'provision_openai',
   'open_firewall_port',
 ] as const;
 export type CapabilityId = (typeof CAPABILITY_IDS)[number];

@@ -15,7 +15,53 @@ const catalogSchema = z.object({
   databricksDbuPerNodeHour: z.array(z.object({ size: z.string(), dbu: z.number().positive(), ...sourced })),
   vmHourly: z.array(z.object({ size: z.string(), region: z.string(), hourlyUsd: z.number().positive(), ...sourced })),
   storageGbMonth: z.array(z.object({ sku: z.string(), tier: z.string(), region: z.string(), usdPerGb: z.number().positive(), ...sourced })),
+  fargate: z.array(
+    z.object({ region: z.string(), usdPerVcpuHour: z.number().positive(), usdPerGbHour: z.number().positive(), ...sourced }),
+  ),
+  loadBalancer: z.array(
+    z.object({ type: z.string(), region: z.string(), usdPerHour: z.number().positive(), usdPerLcuHour: z.number().positive(), ...sourced }),
+  ),
+  openaiTokens: z.array(
+    z.object({
+      model: z.string(),
+      usdPerMillionInput: z.number().nonnegative(),
+      usdPerMillionOutput: z.number().nonnegative(),
+      ...sourced,
+    }),
+  ),
+  openaiProvisioned: z.array(z.object({ sku: z.string(), usdPerPtuHour: z.number().positive(), ...sourced })),
 });
+
+/** Where a cloud's prices are taken from when the catalog has none for the asked region. */
+export const FALLBACK_REGION = { azure: 'eastus', aws: 'us-east-1', gcp: 'us-central1' } as const;
+
+/** An entry for the region, or the fallback region's (said in `fallback`). */
+function regional<T extends { region: string }>(entries: T[], region: string, fallbackRegion: string): (T & { fallback: boolean }) | null {
+  const exact = entries.find((e) => e.region === region);
+  if (exact) return { ...exact, fallback: false };
+  const fallback = entries.find((e) => e.region === fallbackRegion);
+  return fallback ? { ...fallback, fallback: true } : null;
+}
+
+export function fargateRates(region: string) {
+  return regional(catalog.fargate, region, FALLBACK_REGION.aws);
+}
+
+export function loadBalancerRates(type: string, region: string) {
+  return regional(
+    catalog.loadBalancer.filter((e) => e.type === type),
+    region,
+    FALLBACK_REGION.aws,
+  );
+}
+
+export function openaiTokenPrices(model: string) {
+  return catalog.openaiTokens.find((e) => e.model === model) ?? null;
+}
+
+export function openaiPtuHourly(sku: string): number | null {
+  return catalog.openaiProvisioned.find((e) => e.sku === sku)?.usdPerPtuHour ?? null;
+}
 
 export const catalog = catalogSchema.parse(catalogJson);
 
@@ -31,12 +77,19 @@ export function dbuPerNodeHour(size: string): number | null {
   return catalog.databricksDbuPerNodeHour.find((e) => e.size === size)?.dbu ?? null;
 }
 
-/** Blob storage price per GB-month for an account SKU and tier, falling back to the default region. */
-export function storagePerGb(sku: string, tier: string, region: string): { usdPerGb: number; fallback: boolean } | null {
-  const exact = catalog.storageGbMonth.find((e) => e.sku === sku && e.tier === tier && e.region === region);
-  if (exact) return { usdPerGb: exact.usdPerGb, fallback: false };
-  const fallback = catalog.storageGbMonth.find((e) => e.sku === sku && e.tier === tier && e.region === catalog.defaultRegion);
-  return fallback ? { usdPerGb: fallback.usdPerGb, fallback: true } : null;
+/** Object storage price per GB-month for a SKU (Azure account SKU, S3, GCS) and tier, falling back to a region. */
+export function storagePerGb(
+  sku: string,
+  tier: string,
+  region: string,
+  fallbackRegion: string = catalog.defaultRegion,
+): { usdPerGb: number; fallback: boolean } | null {
+  const found = regional(
+    catalog.storageGbMonth.filter((e) => e.sku === sku && e.tier === tier),
+    region,
+    fallbackRegion,
+  );
+  return found ? { usdPerGb: found.usdPerGb, fallback: found.fallback } : null;
 }
 
 /** VM hourly price in the region, or in the default region (said in `fallback`) when missing. */

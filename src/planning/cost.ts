@@ -1,7 +1,10 @@
 import type { Cost, CostLine, ResourceChange } from '../domain/types.ts';
 import { catalog, fixedMonthly } from './catalog.ts';
+import { priceFargateService, priceLoadBalancer } from './pricers/aws-ecs.ts';
+import { priceOpenAiDeployment } from './pricers/azure-openai.ts';
 import { priceStorageAccount } from './pricers/azure-storage.ts';
 import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
+import { priceGcsBucket, priceS3Bucket } from './pricers/object-storage.ts';
 
 // Monthly cost of a plan: each resource priced from the catalog before and after the change.
 // A type the catalog cannot price is listed as "not priced", never counted as zero.
@@ -10,8 +13,10 @@ import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
 export interface CostHints {
   hoursPerMonth?: number;
   hoursNote?: string;
-  /** GB a storage account is expected to hold. */
+  /** GB a storage account or bucket is expected to hold. */
   storageGb?: number;
+  /** Tokens a pay-as-you-go model deployment is expected to process a month, in millions. */
+  monthlyMillionTokens?: number;
 }
 
 export interface PricedLine {
@@ -34,6 +39,11 @@ type Pricer = (inputs: Record<string, unknown>, ctx: PricingContext) => Pricing 
 const PRICERS: Record<string, Pricer> = {
   'databricks:index/cluster:Cluster': priceDatabricksCluster,
   'azure-native:storage:StorageAccount': priceStorageAccount,
+  'aws:ecs/service:Service': priceFargateService,
+  'aws:lb/loadBalancer:LoadBalancer': priceLoadBalancer,
+  'aws:s3/bucket:Bucket': priceS3Bucket,
+  'gcp:storage/bucket:Bucket': priceGcsBucket,
+  'azure-native:cognitiveservices:Deployment': priceOpenAiDeployment,
 };
 
 function price(type: string, inputs: Record<string, unknown>, ctx: PricingContext): Pricing | { notPriced: string } {

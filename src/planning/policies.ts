@@ -168,7 +168,7 @@ export function evaluatePolicies(policies: Policies, input: PolicyInput): Policy
         'block',
         `${change.address} is in ${region}; allowed regions are ${policies.allowedRegions.join(', ')}. Pick one of them.`,
       );
-    if (inboundFromInternet(inputs)) {
+    if (!/egress/i.test(change.type) && inboundFromInternet(inputs)) {
       const open = portsOf(inputs);
       const allowed = new Set(policies.publicPortsInProd);
       const bad = open.all ? ['every port'] : open.list.filter((p) => !allowed.has(p)).map(String);

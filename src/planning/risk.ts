@@ -5,6 +5,8 @@ import type { Cost, Environment, PlanOperation, ResourceChange, Risk, RiskFactor
 
 const ENVIRONMENT_POINTS: Record<Environment, number> = { dev: 0, staging: 15, prod: 35 };
 const IAM_TYPE = /iam|role|(?<!management)polic(y|ies)|rbac|permission|serviceaccount|authorization(?!:getClientConfig)/i;
+/** Resources whose 0.0.0.0/0 is a destination, not a way in (outbound rules, default routes). */
+const OUTBOUND_TYPE = /egress|\/route:|routeTable/i;
 const NETWORK_RULE_TYPE = /securitygroup|securityrule|firewall|networksecurity|nsg|ingress|networkacl|networkpolicy/i;
 
 /** Costs that add points (USD a month). */
@@ -58,7 +60,7 @@ export function assessRisk(input: RiskInput): Risk {
   add('replacements', `${replaces} resource(s) replaced`, Math.min(replaces * 8, 30));
 
   const exposed = touched
-    .filter((c) => c.operation !== 'delete')
+    .filter((c) => c.operation !== 'delete' && !OUTBOUND_TYPE.test(c.type))
     .map((c) => [c, publicExposure(c.inputs)] as const)
     .filter(([, why]) => why);
   if (exposed.length > 0) {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openFirewallPort } from '../../capabilities/open-firewall-port/index.ts';
 import { openFirewallPortParams } from '../../capabilities/open-firewall-port/schema.ts';
 import { provisionStorage } from '../../capabilities/provision-storage/index.ts';
-import { NOT_YET, provisionStorageParams } from '../../capabilities/provision-storage/schema.ts';
+import { provisionStorageParams } from '../../capabilities/provision-storage/schema.ts';
 import type { ResourceChange } from '../../src/domain/types.ts';
+import { estimateCost } from '../../src/planning/cost.ts';
+import { evaluatePolicies, policiesSchema } from '../../src/planning/policies.ts';
 import { analyseProgram } from '../../src/planning/program-analysis.ts';
 
 // The storage and firewall programs under pulumi.runtime.setMocks: what they register, with
@@ -55,10 +57,84 @@ describe('provision_storage program', () => {
     expect(byType(changes, 'azure-native:storage:BlobContainer')).toMatchObject({ containerName: 'assets', publicAccess: 'Blob' });
   });
 
-  it('refuses S3 and GCS with the reason, and bad values with what to fix', () => {
+  it('S3: bucket owner-enforced, versioned, SSE, all public access blocked, lifecycle; priced per GB', async () => {
+    const { draft, changes } = await resources({ cloud: 'aws', team: 'web', environment: 'prod', region: 'us-east-1', name: 'assets' });
+    expect(draft.stack).toBe('s3-web-assets/prod');
+    expect(changes.map((c) => c.type).sort()).toEqual([
+      'aws:s3/bucket:Bucket',
+      'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+      'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
+      'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+      'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+      'aws:s3/bucketVersioning:BucketVersioning',
+    ]);
+    expect(byType(changes, 'aws:s3/bucket:Bucket')).toMatchObject({
+      bucket: 'gl-web-prod-assets',
+      region: 'us-east-1',
+      tags: { team: 'web' },
+    });
+    expect(byType(changes, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(byType(changes, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration').rules[0]).toMatchObject({
+      transitions: [{ days: 30, storageClass: 'STANDARD_IA' }],
+      expiration: { days: 365 },
+    });
+    const cost = estimateCost(changes, draft.costHints);
+    expect(cost.monthlyUsd).toBe(2.3); // 100 GB × $0.023
+    expect(cost.breakdown.every((l) => l.monthlyUsd !== null)).toBe(true);
+  });
+
+  it('a public S3 bucket or GCS bucket in prod is blocked by GL-STO-001', async () => {
+    const policies = policiesSchema.parse({});
+    for (const cloud of [
+      { cloud: 'aws', region: 'us-east-1' },
+      { cloud: 'gcp', region: 'us-central1' },
+    ]) {
+      const { changes } = await resources({ ...cloud, team: 'web', environment: 'prod', public: 'yes' });
+      const findings = evaluatePolicies(policies, {
+        environment: 'prod',
+        operation: 'apply',
+        changes,
+        cost: estimateCost(changes),
+        spend: { environment: 0, team: 0 },
+      });
+      expect(
+        findings.find((f) => f.ruleId === 'GL-STO-001'),
+        cloud.cloud,
+      ).toMatchObject({ severity: 'block' });
+    }
+  });
+
+  it('GCS: uniform access, public access prevention, versioning, Nearline then delete; priced per GB', async () => {
+    const { draft, changes } = await resources({
+      cloud: 'gcp',
+      team: 'ml',
+      environment: 'dev',
+      region: 'us-central1',
+      name: 'datasets',
+      size_gb: 500,
+    });
+    expect(draft.stack).toBe('gcs-ml-datasets/dev');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.inputs).toMatchObject({
+      name: 'gl-ml-dev-datasets',
+      location: 'US-CENTRAL1',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      versioning: { enabled: true },
+      labels: { team: 'ml', environment: 'dev', 'managed-by': 'greenlight' },
+    });
+    expect(estimateCost(changes, draft.costHints).monthlyUsd).toBe(10); // 500 GB × $0.020
+  });
+
+  it("refuses a region of another cloud with that cloud's list, and bad values with what to fix", () => {
     const aws = provisionStorageParams.safeParse({ cloud: 'aws', team: 'web', environment: 'dev', region: 'eastus' });
     expect(aws.success).toBe(false);
-    expect(aws.error?.issues[0]?.message).toBe(NOT_YET);
+    expect(aws.error?.issues[0]?.message).toContain('region must be a aws region code such as us-east-1');
     const days = provisionStorageParams.safeParse({ team: 'web', environment: 'dev', region: 'eastus', cool_after_days: 400 });
     expect(days.error?.issues[0]?.message).toContain('shorter than retention_days');
   });
@@ -89,6 +165,42 @@ describe('open_firewall_port program', () => {
       priority: 1000 + ((5432 * 2) % 3000),
       description: 'Opened by Greenlight for slack:T1:UBOB: reporting',
     });
+  });
+
+  it('AWS: one ingress rule in the named security group, in its region, tagged; 0.0.0.0/0 on 22 in prod is blocked', async () => {
+    const params = openFirewallPortParams.parse({
+      cloud: 'aws',
+      team: 'web',
+      environment: 'prod',
+      port: 22,
+      source: '0.0.0.0/0',
+      security_group: 'sg-0123456789abcdef0',
+      region: 'eu-west-1',
+    });
+    const draft = await openFirewallPort.plan(params, { user: 'console:alice', services });
+    const changes = await analyseProgram(draft.program!);
+    expect(changes.map((c) => c.type)).toEqual(['aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule']);
+    expect(changes[0]?.inputs).toMatchObject({
+      securityGroupId: 'sg-0123456789abcdef0',
+      region: 'eu-west-1',
+      ipProtocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: '0.0.0.0/0',
+    });
+    const findings = evaluatePolicies(policiesSchema.parse({}), {
+      environment: 'prod',
+      operation: 'apply',
+      changes,
+      cost: estimateCost(changes),
+      spend: { environment: 0, team: 0 },
+    });
+    expect(findings.map((f) => `${f.ruleId}:${f.severity}`)).toEqual(['GL-NET-001:block']);
+    const missing = openFirewallPortParams.safeParse({ cloud: 'aws', team: 'web', environment: 'dev', port: 443, source: '10.0.0.0/8' });
+    expect(missing.error?.issues.map((i) => i.message)).toEqual([
+      'cloud=aws needs security_group=sg-… (the group that gets the rule)',
+      'cloud=aws needs region=<aws region> (e.g. us-east-1)',
+    ]);
   });
 
   it('turns a bare IP into a /32 and refuses what is not a CIDR', () => {

@@ -1,0 +1,30 @@
+import * as storage from '@pulumi/gcp/storage/index.js';
+import { namesFor, type ProvisionStorageParams } from './schema.ts';
+
+// GCS: one regional bucket with uniform bucket-level access (no object ACLs), public access
+// prevention enforced unless `public`, versioning, Google-managed encryption (default), a
+// lifecycle moving objects to Nearline then deleting them, and soft delete kept at 7 days.
+
+export function gcsProgram(p: ProvisionStorageParams, owner: string) {
+  return async () => {
+    const names = namesFor(p);
+    const labels = { team: p.team, environment: p.environment, owner: owner.replace(/[^a-z0-9_-]/g, '_'), 'managed-by': 'greenlight' };
+    const bucket = new storage.Bucket(names.bucket, {
+      name: names.bucket,
+      location: p.region.toUpperCase(),
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: p.public ? 'inherited' : 'enforced',
+      versioning: { enabled: p.versioning },
+      softDeletePolicy: { retentionDurationSeconds: 7 * 86_400 },
+      lifecycleRules: [
+        { condition: { age: p.cool_after_days }, action: { type: 'SetStorageClass', storageClass: 'NEARLINE' } },
+        { condition: { age: p.retention_days }, action: { type: 'Delete' } },
+        ...(p.versioning ? [{ condition: { daysSinceNoncurrentTime: p.retention_days }, action: { type: 'Delete' } }] : []),
+      ],
+      labels,
+      forceDestroy: false,
+    });
+    return { bucket: bucket.name, url: bucket.url };
+  };
+}
