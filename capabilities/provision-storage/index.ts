@@ -4,7 +4,7 @@ import { provisionStorageParams } from './schema.ts';
 export const provisionStorage: PlanningCapability<typeof provisionStorageParams> = {
   id: 'provision_storage',
   kind: 'provision',
-  title: 'Storage account',
+  title: 'Storage (Azure, S3, GCS)',
   summary: 'Private, versioned, encrypted storage with a lifecycle rule: Azure Storage account + container, S3 bucket or GCS bucket',
   usage:
     'provision storage team=<team> env=<dev|staging|prod> region=<region> [cloud=azure|aws|gcp] [name=<purpose>] [public=true] [retention_days=365]',

@@ -4,7 +4,7 @@ import type { Cost, Environment, PlanOperation, ResourceChange, Risk, RiskFactor
 // deliberately simple and visible so an approver can see why a change is "high".
 
 const ENVIRONMENT_POINTS: Record<Environment, number> = { dev: 0, staging: 15, prod: 35 };
-const IAM_TYPE = /iam|role|(?<!management)polic(y|ies)|rbac|permission|serviceaccount|authorization(?!:getClientConfig)/i;
+const IAM_TYPE = /iam|role|(?<!management|network)polic(y|ies)|rbac|permission|serviceaccount|authorization(?!:getClientConfig)/i;
 /** Resources whose 0.0.0.0/0 is a destination, not a way in (outbound rules, default routes). */
 const OUTBOUND_TYPE = /egress|\/route:|routeTable/i;
 const NETWORK_RULE_TYPE = /securitygroup|securityrule|firewall|networksecurity|nsg|ingress|networkacl|networkpolicy/i;

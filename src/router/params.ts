@@ -266,8 +266,10 @@ export function extractParams(intent: IntentId, text: string, stacks: readonly s
     case 'provision_storage': {
       const cloud = cloudOf(text);
       set('cloud', cloud);
+      set('team', teamOf(text));
       set('environment', environmentOf(text));
-      set('region', regionOf(text, cloud));
+      // A region of another cloud is kept, so the schema can refuse it with the right list.
+      set('region', regionOf(text, cloud) ?? regionOf(text));
       set('public', flagTrue(text, /\bpublic(ly)?\b/));
       break;
     }

@@ -38,7 +38,9 @@ describe('greenlight plan', () => {
   it('guardrails: port 22 open to the internet in prod is blocked with its rule id', async () => {
     const { code, stdout } = await plan('open port 22 to 0.0.0.0/0 in prod team=web');
     expect(code).toBe(0);
-    expect(stdout).toContain('Capability: open_firewall_port (team=web environment=prod port=22 protocol=tcp source=0.0.0.0/0)');
+    expect(stdout).toContain(
+      'Capability: open_firewall_port (cloud=azure team=web environment=prod port=22 protocol=tcp source=0.0.0.0/0)',
+    );
     expect(stdout).toContain('create   azure-native:network:SecurityRule::allow-tcp-22');
     expect(stdout).toContain('Monthly cost: $0.00');
     expect(stdout).toMatch(/Risk: high \(\d+\)/);

@@ -94,14 +94,17 @@ describe('natural-language requests in the console', () => {
     expect(rows.every((r) => r[3] === 'console:erin')).toBe(true);
   });
 
-  it('routes intents whose capability is not built yet to a clear "not available yet"', async () => {
+  it('new catalog entries in words: a namespace is planned; an S3 bucket with an Azure region is refused with the AWS list', async () => {
     const res = await t.chat('alice', 'create a kubernetes namespace for the payments team in dev');
-    expect(res.card.blocks[0]).toMatchObject({ code: 'not_available' });
-    expect(res.card.blocks[0].message).toContain('provision_k8s_namespace');
-    // Storage exists for Azure only: an S3 bucket is refused with the reason, nothing planned.
-    const s3 = await t.chat('alice', 'create an s3 bucket for audit logs in prod team=web region=eastus');
+    expect(res.card.kind).toBe('plan');
+    expect((await t.get(`/api/requests/${res.requestId}`)).body.stack).toBe('k8s-payments-dev/dev');
+    const s3 = await t.chat('alice', 'create an s3 bucket in prod for the payments team in eastus');
     expect(s3.requestId).toBeNull();
-    expect(JSON.stringify(s3.card)).toContain('cloud=aws (S3) and cloud=gcp (GCS) are not available yet');
+    expect(JSON.stringify(s3.card)).toContain('region must be a aws region code such as us-east-1');
+    const ok = await t.chat('alice', 'create an s3 bucket for the payments team in prod in us-east-1');
+    const bucket = (await t.get(`/api/requests/${ok.requestId}`)).body;
+    expect(bucket.stack).toBe('s3-payments-data/prod');
+    expect(bucket.plan.findings).toEqual([]);
     const hello = await t.chat('alice', 'thanks a lot!');
     expect(hello.card.title).toBe('Hello');
     expect(hello.requestId).toBeNull();

@@ -73,13 +73,13 @@ describe('cost estimator', () => {
 
   it('lists unknown types as not priced, never as zero', () => {
     const cost = estimateCost(
-      [...databricks(medium), { address: 'x', type: 'aws:s3/bucket:Bucket', name: 'x', operation: 'create', inputs: {} }],
+      [...databricks(medium), { address: 'x', type: 'aws:dynamodb/table:Table', name: 'x', operation: 'create', inputs: {} }],
       { hoursPerMonth: 220 },
     );
     expect(cost.breakdown.find((l) => l.address === 'x')).toEqual({
       address: 'x',
       monthlyUsd: null,
-      note: 'aws:s3/bucket:Bucket is not in the pricing catalog',
+      note: 'aws:dynamodb/table:Table is not in the pricing catalog',
     });
     expect(cost.assumptions).toContain('1 resource(s) not priced: the total leaves them out');
     expect(estimateCost([{ address: 'x', type: 'unknown:Thing', name: 'x', operation: 'create', inputs: {} }]).monthlyUsd).toBeNull();
