@@ -10,7 +10,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
 import { loadIntents } from '../src/router/intents.ts';
 import { Router } from '../src/router/router.ts';
-import { benchProgramAnalysis } from './program-analysis.ts';
+import { benchCatalogAnalysis, benchProgramAnalysis } from './program-analysis.ts';
 import { startBareBolt } from './slack-ack.ts';
 import { median, ms, percentile } from './stats.ts';
 import { benchTeamsInvoke } from './teams-invoke.ts';
@@ -37,6 +37,7 @@ const routing = await evaluate(corpusRouter, corpus, 'offline');
 
 // --- 0. program analysis (before anything else loads the Azure / Databricks SDKs) ----------
 const analysis = await benchProgramAnalysis(Number(process.env.BENCH_ANALYSIS_RUNS ?? 60));
+const catalogAnalysis = await benchCatalogAnalysis(Number(process.env.BENCH_CATALOG_RUNS ?? 20));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'greenlight-bench-'));
 const SLACK_SECRET = 'bench-signing-secret-0123456789';
@@ -136,6 +137,24 @@ for (let i = 0; i < APPLY_PAIRS; i++) {
 }
 const ratios = viaGreenlight.map((g, i) => g / (viaTerraform[i] as number));
 
+// --- 2b. drift scan vs preview: a scan is a refresh-only plan plus a normal plan --------------
+const DRIFT_RUNS = Number(process.env.BENCH_DRIFT_RUNS ?? 10);
+const timedChat = async (text: string, kind: string) => {
+  const started = performance.now();
+  const res = await post('/api/chat', { user: 'alice', text });
+  if (res.messages[0]?.card.kind !== kind) throw new Error(`${text}: expected a ${kind} card, got ${res.messages[0]?.card.kind}`);
+  return performance.now() - started;
+};
+// The pairs above left the state at replicas=2 by hand while Greenlight last applied 3: that is
+// drift. Put the state back to what Greenlight applied so every scan measures the clean case.
+barePlanAndApply((await app.stacks.effectiveConfig(stack)).replicas ?? '3');
+const driftMs: number[] = [];
+const previewMs: number[] = [];
+for (let i = 0; i < DRIFT_RUNS; i++) {
+  previewMs.push(await timedChat('preview sandbox/dev', 'preview'));
+  driftMs.push(await timedChat('drift sandbox/dev', 'info')); // nothing drifted: the "No drift" answer
+}
+
 // --- 3. Slack ack latency: Greenlight vs a bare Bolt app that only acks -----------------------
 const SLACK_N = Number(process.env.BENCH_SLACK_COMMANDS ?? 500);
 const bareBolt = await startBareBolt(SLACK_SECRET, fakeSlack.url);
@@ -163,6 +182,13 @@ const results = {
     p99Ms: routing.p99Ms,
   },
   programAnalysis: analysis,
+  catalogAnalysis,
+  driftScan: {
+    runs: DRIFT_RUNS,
+    medianMs: median(driftMs),
+    previewMedianMs: median(previewMs),
+    ratio: median(driftMs) / median(previewMs),
+  },
   planCard: {
     requests: totals.length,
     p50Ms: percentile(totals, 50),
@@ -189,6 +215,15 @@ console.log(`program analysis, provision_databricks (${analysis.runs} warm runs 
 console.log(`  first run (imports the SDKs)  ${ms(analysis.coldMs)}`);
 console.log(`  warm                         p50 ${ms(analysis.warmP50Ms)}   p99 ${ms(analysis.warmP99Ms)}   (target p99 < 300 ms)`);
 console.log(`  memory                       heap +${analysis.heapDeltaMb} MB, rss +${analysis.rssDeltaMb} MB`);
+console.log(`program analysis, the rest of the catalog (${process.env.BENCH_CATALOG_RUNS ?? 20} warm runs each)`);
+for (const c of catalogAnalysis)
+  console.log(
+    `  ${c.capability.padEnd(34)} ${String(c.resources).padStart(2)} resources   first ${ms(c.coldMs)}   warm p50 ${ms(c.warmP50Ms)}   p99 ${ms(c.warmP99Ms)}`,
+  );
+console.log(`drift scan of sandbox/dev (${DRIFT_RUNS} runs, nothing drifted) vs preview of the same stack`);
+console.log(
+  `  drift median ${ms(results.driftScan.medianMs)}   preview median ${ms(results.driftScan.previewMedianMs)}   ratio ${results.driftScan.ratio.toFixed(2)} (two terraform plans vs one)`,
+);
 console.log(`request → plan card (${results.planCard.requests} requests over HTTP, real terraform plan)`);
 console.log(`  total              p50 ${ms(results.planCard.p50Ms)}   p99 ${ms(results.planCard.p99Ms)}`);
 console.log(`  in terraform plan  p50 ${ms(results.planCard.terraformPlanP50Ms)}   p99 ${ms(results.planCard.terraformPlanP99Ms)}`);

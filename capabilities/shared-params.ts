@@ -15,3 +15,21 @@ export const team = (what: string) =>
     .describe(`Team that owns ${what} (lower-case slug)`);
 
 export const environment = z.enum(['dev', 'staging', 'prod']).describe('Environment: dev, staging or prod');
+
+/**
+ * The tags every resource a capability builds carries (policy GL-TAG-001 checks them). Labels
+ * (GCP, Kubernetes) allow fewer characters: `labelSafe` maps the owner's id into them.
+ */
+export function greenlightTags(p: { team: string; environment: string }, owner: string, labelSafe = false) {
+  return {
+    team: p.team,
+    environment: p.environment,
+    owner: labelSafe
+      ? owner
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]/g, '_')
+          .slice(0, 63)
+      : owner,
+    'managed-by': 'greenlight',
+  };
+}

@@ -1,4 +1,5 @@
 import * as vpc from '@pulumi/aws/vpc/index.js';
+import { greenlightTags } from '../shared-params.ts';
 import { namesFor, type OpenFirewallPortParams } from './schema.ts';
 
 // The Pulumi program on AWS: one ingress rule (its own resource, the provider's recommended form)
@@ -15,7 +16,7 @@ export function securityGroupRuleProgram(p: OpenFirewallPortParams, owner: strin
       toPort: p.port,
       cidrIpv4: p.source,
       description: `Opened by Greenlight for ${owner}${p.reason ? `: ${p.reason}` : ''}`.slice(0, 255),
-      tags: { team: p.team, environment: p.environment, owner, 'managed-by': 'greenlight' },
+      tags: greenlightTags(p, owner),
     });
     return { rule: rule.id };
   };

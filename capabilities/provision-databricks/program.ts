@@ -3,6 +3,7 @@ import * as azureDatabricks from '@pulumi/azure-native/databricks/index.js';
 import * as resources from '@pulumi/azure-native/resources/index.js';
 import * as databricks from '@pulumi/databricks';
 import * as pulumi from '@pulumi/pulumi';
+import { greenlightTags } from '../shared-params.ts';
 import { NODE_TYPES, namesFor, type ProvisionDatabricksParams } from './schema.ts';
 
 // The Pulumi program: resource group → Azure Databricks workspace → Databricks provider bound to
@@ -15,7 +16,7 @@ export const SPARK_VERSION = { cpu: '15.4.x-scala2.12', gpu: '15.4.x-gpu-ml-scal
 export function databricksProgram(p: ProvisionDatabricksParams, owner: string) {
   return async () => {
     const names = namesFor(p);
-    const tags = { team: p.team, environment: p.environment, owner, 'managed-by': 'greenlight' };
+    const tags = greenlightTags(p, owner);
     const group = new resources.ResourceGroup(names.resourceGroup, { resourceGroupName: names.resourceGroup, location: p.region, tags });
     const client = authorization.getClientConfigOutput();
     const workspace = new azureDatabricks.Workspace(names.workspace, {

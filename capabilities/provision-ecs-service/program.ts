@@ -5,6 +5,7 @@ import * as iam from '@pulumi/aws/iam/index.js';
 import * as lb from '@pulumi/aws/lb/index.js';
 import * as vpc from '@pulumi/aws/vpc/index.js';
 import * as pulumi from '@pulumi/pulumi';
+import { greenlightTags } from '../shared-params.ts';
 import { type ProvisionEcsServiceParams, subnetsFor } from './schema.ts';
 
 // The Pulumi program: a VPC with a public and a private subnet in two zones; an internet-facing
@@ -17,7 +18,7 @@ import { type ProvisionEcsServiceParams, subnetsFor } from './schema.ts';
 export function ecsServiceProgram(p: ProvisionEcsServiceParams, owner: string) {
   return async () => {
     const name = `${p.service}-${p.environment}`;
-    const tags = { team: p.team, environment: p.environment, owner, service: p.service, 'managed-by': 'greenlight' };
+    const tags = { ...greenlightTags(p, owner), service: p.service };
     const on = { region: p.region, tags };
     const zones = subnetsFor(p);
 

@@ -1,4 +1,5 @@
 import * as k8s from '@pulumi/kubernetes';
+import { greenlightTags } from '../shared-params.ts';
 import { type ProvisionK8sNamespaceParams, settingsFor } from './schema.ts';
 
 // The Pulumi program: a namespace labelled for the team, a ResourceQuota (requests and limits,
@@ -11,12 +12,7 @@ export function namespaceProgram(p: ProvisionK8sNamespaceParams, owner: string) 
     const s = settingsFor(p);
     const provider = p.context ? new k8s.Provider(`cluster-${p.context}`, { context: p.context }) : undefined;
     const opts = provider ? { provider } : {};
-    const labels = {
-      team: p.team,
-      environment: p.environment,
-      owner: owner.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 63),
-      'managed-by': 'greenlight',
-    };
+    const labels = greenlightTags(p, owner, true);
     const ns = new k8s.core.v1.Namespace(s.namespace, { metadata: { name: s.namespace, labels } }, opts);
     const inNs = { namespace: ns.metadata.name, labels };
     new k8s.core.v1.ResourceQuota(

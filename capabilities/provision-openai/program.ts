@@ -1,6 +1,7 @@
 import * as cognitiveservices from '@pulumi/azure-native/cognitiveservices/index.js';
 import * as resources from '@pulumi/azure-native/resources/index.js';
 import * as pulumi from '@pulumi/pulumi';
+import { greenlightTags } from '../shared-params.ts';
 import { DEPLOYMENT_SKUS, MODEL_VERSIONS, namesFor, type ProvisionOpenAiParams } from './schema.ts';
 
 // The Pulumi program: resource group → Azure OpenAI account (S0, its own subdomain, local keys
@@ -10,7 +11,7 @@ import { DEPLOYMENT_SKUS, MODEL_VERSIONS, namesFor, type ProvisionOpenAiParams }
 export function openAiProgram(p: ProvisionOpenAiParams, owner: string) {
   return async () => {
     const names = namesFor(p);
-    const tags = { team: p.team, environment: p.environment, owner, 'managed-by': 'greenlight' };
+    const tags = greenlightTags(p, owner);
     const group = new resources.ResourceGroup(names.resourceGroup, { resourceGroupName: names.resourceGroup, location: p.region, tags });
     const account = new cognitiveservices.Account(names.account, {
       accountName: names.account,

@@ -1,4 +1,5 @@
 import * as s3 from '@pulumi/aws/s3/index.js';
+import { greenlightTags } from '../shared-params.ts';
 import { namesFor, type ProvisionStorageParams } from './schema.ts';
 
 // S3: bucket (owner-enforced objects, so no ACLs) → versioning → default encryption (SSE-S3,
@@ -8,7 +9,7 @@ import { namesFor, type ProvisionStorageParams } from './schema.ts';
 export function s3Program(p: ProvisionStorageParams, owner: string) {
   return async () => {
     const names = namesFor(p);
-    const tags = { team: p.team, environment: p.environment, owner, 'managed-by': 'greenlight' };
+    const tags = greenlightTags(p, owner);
     const on = { region: p.region };
     const bucket = new s3.Bucket(names.bucket, { ...on, bucket: names.bucket, forceDestroy: false, tags });
     new s3.BucketOwnershipControls(`${names.bucket}-ownership`, {

@@ -1,4 +1,5 @@
 import * as storage from '@pulumi/gcp/storage/index.js';
+import { greenlightTags } from '../shared-params.ts';
 import { namesFor, type ProvisionStorageParams } from './schema.ts';
 
 // GCS: one regional bucket with uniform bucket-level access (no object ACLs), public access
@@ -8,7 +9,7 @@ import { namesFor, type ProvisionStorageParams } from './schema.ts';
 export function gcsProgram(p: ProvisionStorageParams, owner: string) {
   return async () => {
     const names = namesFor(p);
-    const labels = { team: p.team, environment: p.environment, owner: owner.replace(/[^a-z0-9_-]/g, '_'), 'managed-by': 'greenlight' };
+    const labels = greenlightTags(p, owner, true);
     const bucket = new storage.Bucket(names.bucket, {
       name: names.bucket,
       location: p.region.toUpperCase(),

@@ -1,5 +1,6 @@
 import * as resources from '@pulumi/azure-native/resources/index.js';
 import * as storage from '@pulumi/azure-native/storage/index.js';
+import { greenlightTags } from '../shared-params.ts';
 import { namesFor, type ProvisionStorageParams, skuFor } from './schema.ts';
 
 // The Pulumi program: resource group → StorageV2 account (HTTPS only, TLS 1.2, encrypted with
@@ -10,7 +11,7 @@ import { namesFor, type ProvisionStorageParams, skuFor } from './schema.ts';
 export function storageProgram(p: ProvisionStorageParams, owner: string) {
   return async () => {
     const names = namesFor(p);
-    const tags = { team: p.team, environment: p.environment, owner, 'managed-by': 'greenlight' };
+    const tags = greenlightTags(p, owner);
     const group = new resources.ResourceGroup(names.resourceGroup, { resourceGroupName: names.resourceGroup, location: p.region, tags });
     const account = new storage.StorageAccount(names.account, {
       accountName: names.account,
