@@ -35,6 +35,43 @@ describe('greenlight plan', () => {
     expect(stdout).toContain('Made by program analysis');
   });
 
+  it.each([
+    [
+      'provision ecs service=checkout team=shop env=prod region=us-east-1 image=ghcr.io/acme/checkout:1.4 desired_count=3',
+      'create   aws:ecs/service:Service::checkout-prod',
+      'Monthly cost: $122.30',
+      '3 task(s) × 0.25 vCPU × 730 h × $0.04048: $22.16',
+    ],
+    [
+      'run the checkout service on fargate in dev team=shop region=us-east-1 image=ghcr.io/acme/checkout:1.4',
+      'aws:ec2/natGateway:NatGateway',
+      'Monthly cost: $76.79',
+      'NatGateway::checkout-dev-nat-us-east-1a: $32.85',
+    ],
+    [
+      'provision namespace team=payments env=prod',
+      'create   kubernetes:core/v1:ResourceQuota::payments-prod-quota',
+      'Monthly cost: $0.00',
+      'Risk: high (70)',
+    ],
+    [
+      'provision openai team=search env=prod region=eastus2 model=gpt-4o monthly_million_tokens=400',
+      'create   azure-native:cognitiveservices:Deployment::oai-search-prod-gpt-4o',
+      'Monthly cost: $1,750.00',
+      '100M output tokens × $10/M: $1,000.00',
+    ],
+    [
+      'provision storage cloud=gcp team=ml env=dev region=us-central1 size_gb=500',
+      'create   gcp:storage/bucket:Bucket::gl-ml-dev-data',
+      'Monthly cost: $10.00',
+      'Risk: low',
+    ],
+  ])('a realistic request to every new capability: %s', async (request, resource, cost, detail) => {
+    const { code, stdout } = await plan(request);
+    expect(code, stdout).toBe(0);
+    for (const text of [resource, cost, detail, 'Risk: ', 'Made by program analysis']) expect(stdout).toContain(text);
+  });
+
   it('guardrails: port 22 open to the internet in prod is blocked with its rule id', async () => {
     const { code, stdout } = await plan('open port 22 to 0.0.0.0/0 in prod team=web');
     expect(code).toBe(0);
