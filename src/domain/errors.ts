@@ -99,7 +99,9 @@ export function nextStepFor(code: string): string {
 
 /** What a zod error found, one `path: message` per issue, for a user to read. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[], root = 'input'): string {
-  return issues.map((i) => `${i.path.map(String).join('.') || root}: ${i.message}`).join('; ');
+  // zod's wording for an absent value reads like a type error; say what a person needs to hear.
+  const plain = (m: string) => (/received undefined$/.test(m) ? 'required, not given' : m);
+  return issues.map((i) => `${i.path.map(String).join('.') || root}: ${plain(i.message)}`).join('; ');
 }
 
 /** Turns anything thrown into a GreenlightError without losing the original as `cause`. */
