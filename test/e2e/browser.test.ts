@@ -102,4 +102,28 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     await page.locator('#notice').waitFor({ state: 'visible' });
     expect(await page.locator('#notice').innerText()).toContain('cannot approve it in prod');
   });
+
+  it('a destroy asks for the stack name in a box next to Approve; a wrong name is refused, the right one applies', async () => {
+    const alice = await browser.newPage();
+    await alice.goto(`${t.url}/?user=alice`);
+    await alice.fill('#text', 'destroy sandbox/dev');
+    await alice.press('#text', 'Enter');
+    await alice.locator('article[data-kind="plan"] .gl-type-confirm').waitFor({ timeout: 20_000 });
+    const threadUrl = new URL(alice.url());
+    threadUrl.searchParams.set('user', 'bob');
+    const bob = await browser.newPage();
+    await bob.goto(threadUrl.toString());
+    bob.on('dialog', (d) => void d.accept());
+    const plan = bob.locator('article[data-kind="plan"]').last();
+    expect(await plan.locator('.gl-type-confirm').getAttribute('placeholder')).toBe('type sandbox/dev to confirm');
+    await plan.locator('.gl-type-confirm').fill('sandbox/prod');
+    await plan.locator('button[data-action="approve"]').click();
+    await bob.locator('#notice').waitFor({ state: 'visible' });
+    expect(await bob.locator('#notice').innerText()).toContain('"sandbox/prod" is not the stack\'s name');
+    await plan.locator('.gl-type-confirm').fill('sandbox/dev');
+    await plan.locator('button[data-action="approve"]').click();
+    const result = alice.locator('article[data-kind="result"]');
+    await expect.poll(() => result.count(), { timeout: 40_000 }).toBeGreaterThanOrEqual(1);
+    expect(await alice.locator('article[data-kind="plan"] .gl-status').last().textContent()).toBe('applied');
+  });
 });
