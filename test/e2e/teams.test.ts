@@ -165,6 +165,23 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     expect(connector.cardOf(edit).refresh).toBeUndefined();
   });
 
+  it('destroy: the card has an Input.Text for the stack name; Approve counts only with it in the action data', async () => {
+    const conversationId = newThread();
+    await say(ALICE, 'destroy sandbox/dev', conversationId);
+    const plan = await planPost(conversationId, 'Destroy sandbox/dev');
+    const data = connector.cardOf(plan).refresh.action.data;
+    const view = (await click(BOB, plan, 'refresh', data, 'automatic')).body.value;
+    expect(cardText(view)).toContain('"id":"confirmation"');
+    const bare = await click(BOB, plan, 'approve', data);
+    expect(textOf(bare.body.value)).toContain('type sandbox/dev in the box');
+    const wrong = await click(BOB, plan, 'approve', { ...data, confirmation: 'sandbox/prod' });
+    expect(textOf(wrong.body.value)).toContain('\\"sandbox/prod\\" is not the stack');
+    expect((await t.get(`/api/requests/${data.requestId}`)).body.status).toBe('awaiting_approval');
+    const right = await click(BOB, plan, 'approve', { ...data, confirmation: 'sandbox/dev' });
+    expect(textOf(right.body.value)).toContain('You approved this change.');
+    expect((await t.waitForStatus(data.requestId, ['succeeded', 'failed'])).status).toBe('succeeded');
+  });
+
   it('Modify shows inputs from the schema; submitting them posts a new revision and supersedes the old card', async () => {
     const conversationId = newThread();
     await say(ALICE, 'set sandbox/prod release=v7', conversationId);
