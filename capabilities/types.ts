@@ -46,6 +46,8 @@ export interface PlanDraft {
   scanDrift?: boolean;
   /** Said on the card (e.g. which earlier version a rollback re-applies, and how). */
   notes?: string[];
+  /** The owning team when the parameters do not name it (a rollback of a team's stack). */
+  team?: string;
 }
 
 export interface CapabilityContext {

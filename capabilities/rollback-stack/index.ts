@@ -18,9 +18,11 @@ export const rollbackStack: PlanningCapability<typeof rollbackStackParams> = {
       const cap = capability(version.capability as Parameters<typeof capability>[0]);
       if (cap.kind === 'query') throw new Error(`${version.capability} builds no stack`);
       const draft = await cap.plan(cap.params.parse(version.params), ctx);
+      const team = version.params.team;
       return {
         ...draft,
         operation: 'apply',
+        ...(typeof team === 'string' ? { team } : {}),
         notes: [`Rollback to ${when}: the program is built again from that request's parameters and applied (Pulumi).`],
       };
     }

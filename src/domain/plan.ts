@@ -81,6 +81,8 @@ export const planSchema = z.object({
   cost: costSchema,
   risk: riskSchema,
   findings: z.array(policyFindingSchema),
+  /** The team that owns the stack (budgets, cost report), when known. */
+  team: z.string().optional(),
   /** Drift scans only: what differs from what was applied; the plan's changes put it back. */
   drift: z.array(driftItemSchema).optional(),
   estimatedSeconds: z.number().nullable(),

@@ -22,7 +22,7 @@ export async function deployedStacks(db: Db, filter: { environment?: Environment
   const out: DeployedStack[] = [];
   for (const request of await latestSucceededPerStack(db, filter.environment)) {
     if (request.plan.operation === 'destroy') continue;
-    const team = request.plan.params.team;
+    const team = request.plan.team ?? request.plan.params.team;
     out.push({
       stack: request.stack,
       environment: request.environment,

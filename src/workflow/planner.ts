@@ -143,7 +143,7 @@ export class Planner {
     const preview = await this.preview(request, signal);
     const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
-    const team = typeof request.params.team === 'string' ? request.params.team : undefined;
+    const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined);
     const { policies, spend, onFinding } = this.options;
     const findings = policies
       ? evaluatePolicies(policies, {
@@ -168,6 +168,7 @@ export class Planner {
     const withoutHash: Omit<Plan, 'hash'> = {
       capability: request.capability,
       params: request.params,
+      ...(team ? { team } : {}),
       stack: stack.name,
       environment: stack.environment,
       operation: draft.operation,

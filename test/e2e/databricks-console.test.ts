@@ -98,5 +98,54 @@ describe('provision databricks in the console', () => {
         await t.close();
       }
     });
+
+    it('rollback of a stack a capability built: the earlier request program is built again and applied', async () => {
+      const resourcesFor = async (size: string): Promise<FakeResource[]> => {
+        const params = provisionDatabricksParams.parse({ team: 'ml', environment: 'dev', region: 'eastus', size });
+        const draft = await provisionDatabricks.plan(params, { user: 'console:alice', services: {} as never });
+        return (await analyseProgram(draft.program!)).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+      };
+      // The stand-in CLI does not run programs: it is told what the program of each version registers.
+      let registered = await resourcesFor('small');
+      const cli = new FakePulumiCli(() => registered, 'greenlight-databricks');
+      const pulumi = new PulumiEngine({ binary: 'pulumi', backendUrl: `file://${join(work, 'state-rb')}`, dataDir: work, cli });
+      const t = await startTestApp({}, { engines: { pulumi } });
+      const applied = async (text: string) => {
+        const { requestId } = await t.chat('alice', text);
+        expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+        const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+        expect(done.status, JSON.stringify(done.deployment?.error)).toBe('succeeded');
+        return done;
+      };
+      try {
+        const small = await applied('provision databricks team=ml env=dev region=eastus size=small');
+        registered = await resourcesFor('large');
+        await applied('provision databricks team=ml env=dev region=eastus size=large');
+
+        registered = await resourcesFor('small');
+        const back = await t.chat('alice', 'rollback databricks-ml/dev');
+        const request = (await t.get(`/api/requests/${back.requestId}`)).body;
+        expect(request.capability).toBe('rollback_stack');
+        expect(request.plan.notes.join(' ')).toContain(`Rollback to ${small.id} r1`);
+        expect(request.plan.notes.join(' ')).toContain("the program is built again from that request's parameters");
+        const cluster = request.plan.changes.find((c: any) => c.type === 'databricks:index/cluster:Cluster');
+        expect(cluster.operation).toBe('update');
+        expect(cluster.inputs.nodeTypeId).toBe(small.plan.changes.find((c: any) => c.type === cluster.type).inputs.nodeTypeId);
+        expect(request.plan.cost.monthlyUsd).toBe(small.plan.cost.monthlyUsd);
+        expect((await t.act('bob', back.requestId!, 'approve')).status).toBe(200);
+        expect((await t.waitForStatus(back.requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+        // The registry still knows whose stack it is after a rollback, and what it costs now.
+        const costs = await t.chat('alice', 'costs dev by=team');
+        expect(costs.card.blocks[0].rows).toContainEqual([
+          'dev',
+          'ml',
+          '1',
+          expect.stringContaining(`$${small.plan.cost.monthlyUsd}`),
+          '—',
+        ]);
+      } finally {
+        await t.close();
+      }
+    });
   });
 });
