@@ -48,6 +48,14 @@ export interface PlanDraft {
   notes?: string[];
   /** The owning team when the parameters do not name it (a rollback of a team's stack). */
   team?: string;
+  /** For a program: the provisioning request that defines it, when this draft rebuilt it (rollback, drift). */
+  builtBy?: BuiltBy;
+}
+
+/** The provisioning capability and parameters a stack's program is built from. */
+export interface BuiltBy {
+  capability: string;
+  params: Record<string, unknown>;
 }
 
 export interface CapabilityContext {

@@ -1,3 +1,5 @@
+import { GreenlightError } from '../../src/domain/errors.ts';
+import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
 import { driftScanParams } from './schema.ts';
 
@@ -9,9 +11,14 @@ export const driftScan: PlanningCapability<typeof driftScanParams> = {
   usage: 'drift <stack>',
   params: driftScanParams,
   examples: ['drift sandbox/prod', 'drift sandbox/dev'],
-  async plan(params) {
-    // The remediation plan is a normal plan with the config last applied; the planner adds a
+  async plan(params, ctx) {
+    // The remediation plan is a normal plan of what was last applied; the planner adds a
     // refresh-only preview first and lists what differs.
-    return { stack: params.stack, operation: 'apply', overrides: {}, scanDrift: true };
+    if (ctx.services.stacks().some((s) => s.name === params.stack))
+      return { stack: params.stack, operation: 'apply', overrides: {}, scanDrift: true };
+    // A stack a capability built: what was last applied is that request's program.
+    const version = await ctx.services.appliedVersion(params.stack, '0');
+    if (!version.builtBy) throw new GreenlightError('bad_request', `${params.stack} has no program on record to compare with.`);
+    return { ...(await rebuildDraft(version.builtBy, ctx)), scanDrift: true };
   },
 };

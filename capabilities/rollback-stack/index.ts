@@ -1,3 +1,4 @@
+import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
 import { rollbackStackParams } from './schema.ts';
 
@@ -12,17 +13,10 @@ export const rollbackStack: PlanningCapability<typeof rollbackStackParams> = {
   async plan(params, ctx) {
     const version = await ctx.services.appliedVersion(params.stack, params.to);
     const when = `${version.requestId} r${version.revision}, applied ${version.appliedAt} (asked by ${version.requester}: "${version.text}")`;
-    if (version.capability.startsWith('provision_')) {
-      // A stack a capability built: its program comes from that request's parameters.
-      const { capability } = await import('../index.ts');
-      const cap = capability(version.capability as Parameters<typeof capability>[0]);
-      if (cap.kind === 'query') throw new Error(`${version.capability} builds no stack`);
-      const draft = await cap.plan(cap.params.parse(version.params), ctx);
-      const team = version.params.team;
+    if (version.builtBy) {
+      // A stack a capability built: its program comes from the parameters that version was built from.
       return {
-        ...draft,
-        operation: 'apply',
-        ...(typeof team === 'string' ? { team } : {}),
+        ...(await rebuildDraft(version.builtBy, ctx)),
         notes: [`Rollback to ${when}: the program is built again from that request's parameters and applied (Pulumi).`],
       };
     }

@@ -81,6 +81,8 @@ export const planSchema = z.object({
   cost: costSchema,
   risk: riskSchema,
   findings: z.array(policyFindingSchema),
+  /** For a stack a capability built: the capability and parameters its program comes from. */
+  builtBy: z.object({ capability: z.string(), params: z.record(z.string(), z.unknown()) }).optional(),
   /** The team that owns the stack (budgets, cost report), when known. */
   team: z.string().optional(),
   /** Drift scans only: what differs from what was applied; the plan's changes put it back. */

@@ -68,6 +68,12 @@ export interface ApplyResult {
 export interface RunOptions {
   onEvent?: (event: EngineEvent) => void;
   signal?: AbortSignal;
+  /**
+   * Read the real resources before planning (Pulumi `--refresh`; Terraform always does). A drift
+   * remediation needs it: without it Pulumi compares the program with a state that still
+   * believes the drifted values.
+   */
+  refresh?: boolean;
 }
 
 export interface Engine {

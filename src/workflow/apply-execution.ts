@@ -117,7 +117,12 @@ export class ApplyExecution {
     const draft = await draftFor(request.capability, plan.params, request.requester, this.deps.queries);
     const stack = this.deps.stacks.forDraft(draft);
     const target = this.deps.stacks.target(stack, plan.config, draft.program);
-    return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, plan.operation, { onEvent: (e) => tracker.onEvent(e), signal });
+    // A drift remediation was planned from refreshed state; its apply refreshes the same way.
+    return this.deps.stacks.engine(stack).apply(target, plan.artifact.path, plan.operation, {
+      onEvent: (e) => tracker.onEvent(e),
+      signal,
+      ...(plan.drift ? { refresh: true } : {}),
+    });
   }
 
   private async retryStale(

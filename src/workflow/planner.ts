@@ -90,7 +90,10 @@ export class Planner {
       const engine = stacks.engine(stack);
       const target = stacks.target(stack, config, draft.program);
       const refreshed = draft.scanDrift ? await this.refreshDrift(engine, target, planFile, signal) : null;
-      const result = await engine.preview(target, draft.operation, planFile, signal ? { signal } : {});
+      const result = await engine.preview(target, draft.operation, planFile, {
+        ...(signal ? { signal } : {}),
+        ...(draft.scanDrift ? { refresh: true } : {}),
+      });
       this.options.onPreview?.(stack.name, result.engineMs);
       return {
         changes: result.changes,
@@ -144,6 +147,7 @@ export class Planner {
     const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
     const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined);
+    const builtBy = draft.builtBy ?? (draft.program ? { capability: request.capability, params: request.params } : undefined);
     const { policies, spend, onFinding } = this.options;
     const findings = policies
       ? evaluatePolicies(policies, {
@@ -169,6 +173,7 @@ export class Planner {
       capability: request.capability,
       params: request.params,
       ...(team ? { team } : {}),
+      ...(builtBy ? { builtBy } : {}),
       stack: stack.name,
       environment: stack.environment,
       operation: draft.operation,

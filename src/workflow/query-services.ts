@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BuiltBy } from '../../capabilities/types.ts';
 import { formatValue } from '../../cards/format.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
 import { factsCard, tableCard } from '../../cards/info-cards.ts';
@@ -46,7 +47,8 @@ export interface AppliedVersion {
   requester: string;
   text: string;
   capability: string;
-  params: Record<string, unknown>;
+  /** For a stack a capability built: what its program is built from (through rollbacks too). */
+  builtBy?: BuiltBy | undefined;
   /** The stack config the version was applied with. */
   config: Record<string, string>;
   engine: EngineKind;
@@ -77,6 +79,7 @@ export class StackQueries implements QueryServices {
       if (!version)
         throw new GreenlightError('not_found', `${to} is not an applied version of ${stack}. Applied versions, newest first: ${list}.`);
     } else {
+      if (destroyed && to === '0') throw new GreenlightError('bad_request', `${stack} was destroyed: nothing of it is running.`);
       const back = Number(to) - (destroyed ? 1 : 0);
       version = versions[back];
       if (!version)
@@ -92,7 +95,7 @@ export class StackQueries implements QueryServices {
       requester: version.requester,
       text: version.text,
       capability: version.capability,
-      params: version.plan.params,
+      builtBy: version.plan.builtBy,
       config: version.plan.config,
       engine: configured?.engine ?? 'pulumi',
     };

@@ -147,5 +147,47 @@ describe('provision databricks in the console', () => {
         await t.close();
       }
     });
+
+    it('drift on a Pulumi stack a capability built: the refresh finds the cluster changed by hand; remediation refreshes and puts it back', async () => {
+      const params = provisionDatabricksParams.parse({ team: 'bi', environment: 'dev', region: 'eastus', size: 'small' });
+      const draft = await provisionDatabricks.plan(params, { user: 'console:alice', services: {} as never });
+      const registered: FakeResource[] = (await analyseProgram(draft.program!)).map((r) => ({
+        type: r.type,
+        name: r.name,
+        inputs: r.inputs,
+      }));
+      const cli = new FakePulumiCli(() => registered, 'greenlight-databricks');
+      const pulumi = new PulumiEngine({ binary: 'pulumi', backendUrl: `file://${join(work, 'state-drift')}`, dataDir: work, cli });
+      const t = await startTestApp({}, { engines: { pulumi } });
+      try {
+        const { requestId } = await t.chat('alice', 'provision databricks team=bi env=dev region=eastus size=small');
+        expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+        expect((await t.waitForStatus(requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+        expect((await t.chat('alice', 'drift databricks-bi/dev')).card.title).toBe('No drift on databricks-bi/dev');
+
+        // Someone resizes the cluster in the Databricks UI: the real resource now differs from the state.
+        const cluster = registered.find((r) => r.type === 'databricks:index/cluster:Cluster')!;
+        cli.cloud.set(cluster.name, { ...cluster.inputs, autoterminationMinutes: 600 });
+        const scan = await t.chat('alice', 'drift databricks-bi/dev');
+        const request = (await t.get(`/api/requests/${scan.requestId}`)).body;
+        expect(request.plan.drift).toEqual([
+          {
+            address: `databricks:index/cluster:Cluster::${cluster.name}`,
+            type: 'databricks:index/cluster:Cluster',
+            source: 'refresh',
+            kind: 'changed',
+            attributes: [{ path: 'autoterminationMinutes', expected: cluster.inputs.autoterminationMinutes, actual: 600 }],
+          },
+        ]);
+        expect(request.plan.changes.find((c: any) => c.type === cluster.type).operation).toBe('update');
+        expect(cli.calls.some((c) => c[0] === 'preview' && c.includes('--refresh'))).toBe(true);
+        expect((await t.act('bob', scan.requestId!, 'approve')).status).toBe(200);
+        expect((await t.waitForStatus(scan.requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+        expect(cli.calls.some((c) => c[0] === 'up' && c.includes('--refresh'))).toBe(true);
+        expect((await t.chat('alice', 'drift databricks-bi/dev')).card.title).toBe('No drift on databricks-bi/dev');
+      } finally {
+        await t.close();
+      }
+    });
   });
 });

@@ -28,6 +28,7 @@ interface StackState {
 
 type Step = { urn: string; type: string; op: 'create' | 'update' | 'delete' | 'same'; inputs: Record<string, unknown>; failWith?: string };
 
+const nameOfUrn = (urn: string) => urn.split('::').at(-1) ?? urn;
 const fail = (stderr: string, code = 255) => new CommandError({ stdout: '', stderr, code, err: undefined } as never);
 
 export class FakePulumiCli implements PulumiCli {
@@ -35,6 +36,11 @@ export class FakePulumiCli implements PulumiCli {
   readonly version = new SemVer('3.200.0');
   readonly calls: string[][] = [];
   readonly stacks = new Map<string, StackState>();
+  /**
+   * The real world where it differs from the state: a resource's inputs as someone changed them
+   * outside Pulumi (by resource name), or null when they deleted it. A refresh reads these.
+   */
+  readonly cloud = new Map<string, Record<string, unknown> | null>();
   /** Milliseconds each resource step takes during `up` (lets a test cancel mid-way). */
   stepMs = 20;
 
@@ -58,17 +64,55 @@ export class FakePulumiCli implements PulumiCli {
     return `urn:pulumi:${stack}::${this.project}::${r.type}::${r.name}`;
   }
 
-  private steps(stack: string): { steps: Step[]; desired: FakeResource[] } {
+  /** The state as a refresh would leave it: each resource as the real world has it now. */
+  private refreshedResources(stack: string): StackState['resources'] {
+    const out: StackState['resources'] = new Map();
+    for (const [urn, r] of this.state(stack).resources) {
+      const real = this.cloud.has(nameOfUrn(urn)) ? this.cloud.get(nameOfUrn(urn)) : r.inputs;
+      if (real) out.set(urn, { type: r.type, inputs: real });
+    }
+    return out;
+  }
+
+  /** `refresh --preview-only`: one `refresh` step per resource, old = recorded, new = real (none when deleted). */
+  private refreshEvents(stack: string) {
+    return [...this.state(stack).resources].map(([urn, r]) => {
+      const real = this.cloud.has(nameOfUrn(urn)) ? this.cloud.get(nameOfUrn(urn)) : r.inputs;
+      const state = (values: Record<string, unknown>) => ({
+        type: r.type,
+        urn,
+        id: '',
+        parent: '',
+        inputs: values,
+        outputs: values,
+        provider: '',
+      });
+      const diffs = real
+        ? [...new Set([...Object.keys(r.inputs), ...Object.keys(real)])].filter(
+            (k) => JSON.stringify(r.inputs[k]) !== JSON.stringify(real[k]),
+          )
+        : [];
+      return {
+        resourcePreEvent: {
+          metadata: { op: 'refresh', urn, type: r.type, provider: '', old: state(r.inputs), ...(real ? { new: state(real) } : {}), diffs },
+          planning: true,
+        },
+      };
+    });
+  }
+
+  private steps(stack: string, refresh = false): { steps: Step[]; desired: FakeResource[] } {
     const state = this.state(stack);
+    const resources = refresh ? this.refreshedResources(stack) : state.resources;
     const desired = this.program(stack, state.config);
     const steps: Step[] = [];
     for (const r of desired) {
       const urn = this.urn(stack, r);
-      const current = state.resources.get(urn);
+      const current = resources.get(urn);
       const op = !current ? 'create' : JSON.stringify(current.inputs) === JSON.stringify(r.inputs) ? 'same' : 'update';
       steps.push({ urn, type: r.type, op, inputs: r.inputs, ...(r.failWith ? { failWith: r.failWith } : {}) });
     }
-    for (const [urn, r] of state.resources)
+    for (const [urn, r] of resources)
       if (!desired.some((d) => this.urn(stack, d) === urn)) steps.push({ urn, type: r.type, op: 'delete', inputs: r.inputs });
     return { steps, desired };
   }
@@ -143,11 +187,11 @@ export class FakePulumiCli implements PulumiCli {
     if (cmd === 'cancel') return ok();
     if (cmd === 'preview' || ((cmd === 'destroy' || cmd === 'refresh') && args.includes('--preview-only'))) {
       const emit = this.writer(this.flag(args, '--event-log'));
-      const { steps } = cmd === 'destroy' ? { steps: this.destroySteps(stackName) } : this.steps(stackName);
-      const shown = cmd === 'refresh' ? [] : steps;
+      const { steps } = cmd === 'destroy' ? { steps: this.destroySteps(stackName) } : this.steps(stackName, args.includes('--refresh'));
       emit({ preludeEvent: { config: this.state(stackName).config } });
-      for (const step of shown) emit({ resourcePreEvent: { metadata: this.meta(step), planning: true } });
-      emit(this.summary(shown));
+      if (cmd === 'refresh') for (const event of this.refreshEvents(stackName)) emit(event);
+      else for (const step of steps) emit({ resourcePreEvent: { metadata: this.meta(step), planning: true } });
+      emit(this.summary(cmd === 'refresh' ? [] : steps));
       const plan = this.flag(args, '--save-plan');
       if (plan) writeFileSync(plan, JSON.stringify({ steps: steps.map(({ urn, op, inputs }) => ({ urn, op, inputs })) }));
       return ok(`Previewing update (${stackName})`);
@@ -163,6 +207,11 @@ export class FakePulumiCli implements PulumiCli {
   private async update(cmd: string, args: string[], stackName: string, signal?: AbortSignal) {
     const state = this.state(stackName);
     const emit = this.writer(this.flag(args, '--event-log'));
+    if (cmd === 'up' && args.includes('--refresh')) {
+      // `up --refresh` writes what it read into the state before it compares with the program.
+      state.resources = this.refreshedResources(stackName);
+      this.cloud.clear();
+    }
     const { steps, desired } =
       cmd === 'destroy' ? { steps: this.destroySteps(stackName), desired: [] as FakeResource[] } : this.steps(stackName);
     const planFile = this.flag(args, '--plan');

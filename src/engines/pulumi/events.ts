@@ -50,21 +50,34 @@ export class ChangeCollector {
     const meta = event.resourcePreEvent?.metadata;
     if (!meta || isBookkeeping(meta.type)) return;
     const address = addressOf(meta.urn);
-    const operation = operationOf(meta.op);
     const previous = this.changes.get(address);
     if (previous && previous.operation === 'replace') return;
-    this.changes.set(address, {
+    const change: ResourceChange = {
       address,
       type: meta.type,
       name: nameOf(meta.urn),
-      operation,
+      operation: operationOf(meta.op),
       inputs: (meta.new?.inputs ?? meta.old?.inputs ?? {}) as Record<string, unknown>,
-    });
+      ...(meta.old && meta.new ? { previous: meta.old.inputs as Record<string, unknown> } : {}),
+    };
+    this.changes.set(address, meta.op === 'refresh' ? refreshed(change, meta) : change);
   }
 
   list(): ResourceChange[] {
     return [...this.changes.values()];
   }
+}
+
+/**
+ * A refresh step is `op: refresh` whatever it found: the resource gone (no new state), changed
+ * (`diffs` names the properties, old/new outputs hold recorded and real values), or the same.
+ */
+function refreshed(change: ResourceChange, meta: NonNullable<PulumiEvent['resourcePreEvent']>['metadata']): ResourceChange {
+  const recorded = (meta.old?.outputs ?? meta.old?.inputs ?? {}) as Record<string, unknown>;
+  if (!meta.new) return { ...change, operation: 'delete', inputs: recorded, previous: recorded };
+  const changed = (meta.diffs?.length ?? 0) > 0 || Object.keys(meta.detailedDiff ?? {}).length > 0;
+  const real = (meta.new.outputs ?? meta.new.inputs ?? {}) as Record<string, unknown>;
+  return { ...change, operation: changed ? 'update' : 'no-op', inputs: real, previous: recorded };
 }
 
 /** Maps one Pulumi event to the normalised stream; null for events the progress card ignores. */

@@ -159,7 +159,14 @@ export class PulumiEngine implements Engine {
     await this.wrap(async () => {
       if (mode === 'destroy') await stack.previewDestroy({ onEvent, ...(signal ? { signal } : {}) });
       else if (mode === 'refresh-only') await stack.previewRefresh({ onEvent, ...(signal ? { signal } : {}) });
-      else await stack.preview({ plan: planFile, onEvent, diff: true, ...(signal ? { signal } : {}) });
+      else
+        await stack.preview({
+          plan: planFile,
+          onEvent,
+          diff: true,
+          ...(options.refresh ? { refresh: true } : {}),
+          ...(signal ? { signal } : {}),
+        });
     });
     // Pulumi saves update plans only for `up`; destroy and refresh previews leave a record of
     // the changes so the approval still binds to a file whose digest is on the card.
@@ -183,7 +190,7 @@ export class PulumiEngine implements Engine {
     await this.wrap(async () => {
       if (mode === 'destroy') await stack.destroy({ onEvent, ...(signal ? { signal } : {}) });
       else if (mode === 'refresh-only') await stack.refresh({ onEvent, ...(signal ? { signal } : {}) });
-      else await stack.up({ plan: planFile, onEvent, ...(signal ? { signal } : {}) });
+      else await stack.up({ plan: planFile, onEvent, ...(options.refresh ? { refresh: true } : {}), ...(signal ? { signal } : {}) });
     });
     return { outputs: await this.outputsOf(stack), summary };
   }
