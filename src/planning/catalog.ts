@@ -94,8 +94,10 @@ export function storagePerGb(
 
 /** VM hourly price in the region, or in the default region (said in `fallback`) when missing. */
 export function vmHourly(size: string, region: string): { hourlyUsd: number; fallback: boolean } | null {
-  const exact = catalog.vmHourly.find((e) => e.size === size && e.region === region);
-  if (exact) return { hourlyUsd: exact.hourlyUsd, fallback: false };
-  const fallback = catalog.vmHourly.find((e) => e.size === size && e.region === catalog.defaultRegion);
-  return fallback ? { hourlyUsd: fallback.hourlyUsd, fallback: true } : null;
+  const found = regional(
+    catalog.vmHourly.filter((e) => e.size === size),
+    region,
+    catalog.defaultRegion,
+  );
+  return found ? { hourlyUsd: found.hourlyUsd, fallback: found.fallback } : null;
 }

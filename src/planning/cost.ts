@@ -2,9 +2,8 @@ import type { Cost, CostLine, ResourceChange } from '../domain/types.ts';
 import { catalog, fixedMonthly } from './catalog.ts';
 import { priceFargateService, priceLoadBalancer } from './pricers/aws-ecs.ts';
 import { priceOpenAiDeployment } from './pricers/azure-openai.ts';
-import { priceStorageAccount } from './pricers/azure-storage.ts';
 import { priceDatabricksCluster } from './pricers/databricks-cluster.ts';
-import { priceGcsBucket, priceS3Bucket } from './pricers/object-storage.ts';
+import { priceGcsBucket, priceS3Bucket, priceStorageAccount } from './pricers/object-storage.ts';
 
 // Monthly cost of a plan: each resource priced from the catalog before and after the change.
 // A type the catalog cannot price is listed as "not priced", never counted as zero.

@@ -21,33 +21,27 @@ export function differingAttributes(expected: unknown, actual: unknown, path = '
   return [{ path: path || '(value)', expected: expected ?? null, actual: actual ?? null }];
 }
 
-/** Refresh-only preview: `previous` is the recorded state, `inputs` what the engine read. */
-export function driftFromRefresh(changes: ResourceChange[]): DriftItem[] {
-  return changes
-    .filter((c) => c.operation !== 'no-op' && c.operation !== 'read')
-    .map((c) => ({
-      address: c.address,
-      type: c.type,
-      source: 'refresh' as const,
-      kind: c.operation === 'delete' ? ('missing' as const) : ('changed' as const),
-      attributes: c.operation === 'delete' ? [] : differingAttributes(c.previous ?? {}, c.inputs),
-    }));
-}
-
 /**
- * Normal preview with the config last applied: every change it would make is a difference from
- * that config. `previous` is the recorded state (actual), `inputs` the config (expected).
+ * The drift in a preview's changes. refresh (refresh-only preview): `previous` is the recorded
+ * state, `inputs` what the engine read — a delete means the resource is gone. config (normal
+ * preview with the config last applied): `inputs` is the config, `previous` the recorded state —
+ * a create means it is missing, a delete that it is not in the config.
  */
-export function driftFromPlan(changes: ResourceChange[]): DriftItem[] {
+export function driftOf(changes: ResourceChange[], source: DriftItem['source']): DriftItem[] {
   return changes
     .filter((c) => c.operation !== 'no-op' && c.operation !== 'read')
-    .map((c) => ({
-      address: c.address,
-      type: c.type,
-      source: 'config' as const,
-      kind: c.operation === 'create' ? ('missing' as const) : c.operation === 'delete' ? ('extra' as const) : ('changed' as const),
-      attributes: c.operation === 'update' || c.operation === 'replace' ? differingAttributes(c.inputs, c.previous ?? {}) : [],
-    }));
+    .map((c) => {
+      const kind: DriftItem['kind'] =
+        c.operation === 'delete' ? (source === 'refresh' ? 'missing' : 'extra') : c.operation === 'create' ? 'missing' : 'changed';
+      const [expected, actual] = source === 'refresh' ? [c.previous ?? {}, c.inputs] : [c.inputs, c.previous ?? {}];
+      return {
+        address: c.address,
+        type: c.type,
+        source,
+        kind,
+        attributes: kind === 'changed' ? differingAttributes(expected, actual) : [],
+      };
+    });
 }
 
 /** Both sources, one entry per resource: what the refresh saw says more than the plan's diff. */

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { Capability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
 import { noDriftCard } from '../../cards/plan-card.ts';
@@ -11,7 +10,7 @@ import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
 import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
-import { hasEffectiveChanges } from './planner.ts';
+import { discardArtifact, hasEffectiveChanges } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
 import { newRequestId, type RevisionDeps, replan } from './revisions.ts';
@@ -73,7 +72,7 @@ export class ChangeWorkflow {
       for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
       // Nothing drifted and nothing to put back: an answer, not a request to approve.
       if (plan.drift.length === 0 && !hasEffectiveChanges(plan)) {
-        if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+        discardArtifact(plan);
         this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
         return [await this.deps.publisher.post(input.thread, noDriftCard(plan), null)];
       }

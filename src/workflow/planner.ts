@@ -8,7 +8,7 @@ import type { DriftItem } from '../domain/plan.ts';
 import type { Environment, Plan, PolicyFinding, ResourceChange } from '../domain/types.ts';
 import type { Engine, StackTarget } from '../engines/engine.ts';
 import { estimateCost } from '../planning/cost.ts';
-import { driftFromPlan, driftFromRefresh, mergeDrift } from '../planning/drift.ts';
+import { driftOf, mergeDrift } from '../planning/drift.ts';
 import { evaluatePolicies, type Policies } from '../planning/policies.ts';
 import { analyseProgram } from '../planning/program-analysis.ts';
 import { assessRisk } from '../planning/risk.ts';
@@ -74,7 +74,7 @@ export class Planner {
   /** A plan shown for information only (`preview`, `greenlight plan`): its saved file is not kept. */
   async planToShow(request: PlanRequest): Promise<Plan> {
     const { plan } = await this.plan(request);
-    if (plan.artifact) rmSync(plan.artifact.path, { force: true });
+    discardArtifact(plan);
     return plan;
   }
 
@@ -102,7 +102,7 @@ export class Planner {
         artifact: { path: planFile, sha256: sha256(readFileSync(planFile)) },
         engineMs: result.engineMs + (refreshed?.engineMs ?? 0),
         config,
-        ...(refreshed ? { drift: mergeDrift(refreshed.drift, driftFromPlan(result.changes)) } : {}),
+        ...(refreshed ? { drift: mergeDrift(refreshed.drift, driftOf(result.changes, 'config')) } : {}),
       };
     } catch (error) {
       // No engine here (no CLI): a capability's program can still be analysed, and the card
@@ -131,7 +131,7 @@ export class Planner {
       try {
         span.setAttribute('infra.stack', target.name);
         const result = await engine.preview(target, 'refresh-only', refreshFile, signal ? { signal } : {});
-        return { drift: driftFromRefresh(result.drift), engineMs: result.engineMs };
+        return { drift: driftOf(result.drift, 'refresh'), engineMs: result.engineMs };
       } finally {
         rmSync(refreshFile, { force: true });
         span.end();
@@ -202,6 +202,11 @@ export class Planner {
 export function changesDigest(plan: Pick<Plan, 'operation' | 'stack' | 'changes'>): string {
   const effective = plan.changes.filter((c) => c.operation !== 'no-op' && c.operation !== 'read').map(({ previous: _previous, ...c }) => c);
   return sha256(canonicalJson({ operation: plan.operation, stack: plan.stack, changes: effective }));
+}
+
+/** Removes the saved plan file of a plan that will never be applied. */
+export function discardArtifact(plan: Pick<Plan, 'artifact'>): void {
+  if (plan.artifact) rmSync(plan.artifact.path, { force: true });
 }
 
 /** True when applying the plan would change something (not only no-ops and reads). */
