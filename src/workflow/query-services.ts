@@ -120,8 +120,10 @@ export class StackQueries implements QueryServices {
     const configured = new Set(this.stackRegistry.list().map((s) => s.name));
     const latest = new Map<string, { name: string; environment: string; capability: string; status: string }>();
     for (const r of await listRequests(this.db, { limit: 500 })) {
-      if (configured.has(r.stack) || latest.has(r.stack) || !r.capability.startsWith('provision_')) continue;
-      latest.set(r.stack, { name: r.stack, environment: r.environment, capability: r.capability, status: r.status });
+      // A rollback or drift scan of such a stack is its latest request too; builtBy names the builder.
+      const builder = r.plan.builtBy?.capability ?? (r.capability.startsWith('provision_') ? r.capability : undefined);
+      if (configured.has(r.stack) || latest.has(r.stack) || !builder) continue;
+      latest.set(r.stack, { name: r.stack, environment: r.environment, capability: builder, status: r.status });
     }
     return [...latest.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -140,7 +142,9 @@ export class StackQueries implements QueryServices {
         { label: 'Environment', value: request.environment },
         {
           label: 'Built by',
-          value: `${request.capability} (${Object.entries(request.plan.params)
+          value: `${request.plan.builtBy?.capability ?? request.capability} (${Object.entries(
+            request.plan.builtBy?.params ?? request.plan.params,
+          )
             .map(([k, v]) => `${k}=${formatValue(v)}`)
             .join(', ')})`,
         },

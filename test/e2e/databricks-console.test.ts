@@ -180,6 +180,10 @@ describe('provision databricks in the console', () => {
           },
         ]);
         expect(request.plan.changes.find((c: any) => c.type === cluster.type).operation).toBe('update');
+        // The scan is the stack's latest request: the stack list and its status say so, and still name its builder.
+        const row = (await t.chat('alice', 'stacks')).card.blocks[0].rows.find((r: string[]) => r[0] === 'databricks-bi/dev');
+        expect(row).toEqual(['databricks-bi/dev', 'dev', 'pulumi', 'awaiting approval', 'built by provision_databricks']);
+        expect(JSON.stringify((await t.chat('alice', 'status databricks-bi/dev')).card)).toContain('provision_databricks (team=bi');
         expect(cli.calls.some((c) => c[0] === 'preview' && c.includes('--refresh'))).toBe(true);
         expect((await t.act('bob', scan.requestId!, 'approve')).status).toBe(200);
         expect((await t.waitForStatus(scan.requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
