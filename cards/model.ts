@@ -14,10 +14,11 @@ export interface CardAction {
   label: string;
   style: 'primary' | 'danger' | 'default';
   /**
-   * Request id and revision only (or, for "did you mean …?", the question and the choice):
-   * everything else is looked up again when the click arrives.
+   * Request id, revision and the plan hash the card showed (or, for "did you mean …?", the
+   * question and the choice): everything else is looked up again when the click arrives, and an
+   * approval binds to the exact plan its card showed.
    */
-  value: { requestId: string; revision: number } | { clarificationId: string; choice: string };
+  value: { requestId: string; revision: number; planHash?: string } | { clarificationId: string; choice: string };
   confirm?: { title: string; text: string; confirm: string; deny: string };
   /**
    * Text the person must type next to the button for the click to count (a destroy's stack

@@ -173,6 +173,8 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   const config = configText(plan.config);
   const blocks = planBlocks(plan, [
     { label: 'Requested by', value: request.requester },
+    // Whoever changed the request is a requester of this revision too, and cannot approve it.
+    ...(request.editors.length ? [{ label: 'Changed by', value: request.editors.join(', ') }] : []),
     ...(config ? [{ label: 'Config', value: config }] : []),
     { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
   ]);
@@ -180,7 +182,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   const destroy = plan.operation === 'destroy';
   const actions: CardAction[] = [];
   if (request.status === 'awaiting_approval') {
-    const value = { requestId: request.id, revision: request.revision };
+    const value = { requestId: request.id, revision: request.revision, planHash: plan.hash };
     if (!blocked) {
       actions.push({
         id: 'approve',

@@ -91,7 +91,7 @@ function field(f: FormField): string {
 function action(a: CardAction): string {
   const target =
     'requestId' in a.value
-      ? `data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"`
+      ? `data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"${a.value.planHash ? ` data-plan-hash="${esc(a.value.planHash)}"` : ''}`
       : `data-clarification="${esc(a.value.clarificationId)}" data-choice="${esc(a.value.choice)}"`;
   const confirm = a.confirm ? ` data-confirm="${esc(a.confirm.text)}"` : '';
   const typed = a.typeToConfirm

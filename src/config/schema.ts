@@ -31,6 +31,8 @@ const approvalRuleSchema = z
     approvers: z.array(z.string().min(1)).min(1).describe('user ids, `group:<name>` or `*`'),
     allowSelfApproval: z.boolean(),
     required: z.number().int().min(1).max(10),
+    /** Approvals count only from verified identities (Slack, Teams, OIDC sign-in), not local console names. */
+    requireSignedIn: z.boolean(),
   })
   .strict();
 
@@ -130,6 +132,10 @@ export const configSchema = z
       .strict()
       .default({ confidenceThreshold: 0.3, llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
+    /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */
+    people: z
+      .record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a person name: letters, digits, . _ -'), z.array(z.string().min(3)).min(1))
+      .default({}),
     /** Guardrails (ids GL-…): budgets, tags, regions, ingress, public storage, cluster size. */
     policies: policiesSchema.prefault({}),
     approvals: z.partialRecord(environment, partialApprovalRule).default({}),

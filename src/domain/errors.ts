@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not_found'
   | 'permission_denied'
   | 'self_approval'
+  | 'signin_required'
   | 'already_decided'
   | 'already_approved'
   | 'superseded'
@@ -32,6 +33,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   permission_denied: 403,
   self_approval: 403,
+  signin_required: 403,
   already_decided: 409,
   already_approved: 409,
   superseded: 409,
@@ -55,7 +57,8 @@ const NEXT_STEP: Record<ErrorCode, string> = {
   unknown_stack: 'Say `stacks` to list the configured stacks.',
   not_found: 'Check the id; `history` lists recent requests.',
   permission_denied: 'Ask someone on the approver list for this environment to approve it.',
-  self_approval: 'Ask another approver: in this environment you cannot approve your own change.',
+  self_approval: 'Ask another approver: you asked for or changed this revision, so you cannot approve it here.',
+  signin_required: 'Approve from Slack, Teams or a signed-in console (OpenID Connect): a self-declared console name does not count here.',
   already_decided: 'Nothing to do: this request was already decided.',
   already_approved: 'Nothing to do: your approval is already recorded.',
   superseded: 'Act on the newest revision of this request instead.',

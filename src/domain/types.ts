@@ -51,6 +51,11 @@ export interface ChangeRequest {
   revision: number;
   status: RequestStatus;
   requester: PrincipalId;
+  /**
+   * Everyone who changed the request into this revision (Modify, a thread follow-up, a form).
+   * They are requesters of it too: none of them can approve it.
+   */
+  editors: PrincipalId[];
   capability: string;
   stack: string;
   environment: Environment;

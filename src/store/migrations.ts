@@ -198,6 +198,16 @@ const teams: Migration = {
   },
 };
 
+/** Who changed a request into each revision: separation of duties reads it on every approval. */
+const requestEditors: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('change_requests')
+      .addColumn('editors', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -206,6 +216,7 @@ export const migrationProvider: MigrationProvider = {
       '0003_clarifications': clarifications,
       '0004_thread_aliases': threadAliases,
       '0005_teams': teams,
+      '0006_request_editors': requestEditors,
     };
   },
 };

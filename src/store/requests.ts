@@ -1,4 +1,5 @@
 import type { Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import { planSchema } from '../domain/plan.ts';
 import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
 import type { Db } from './database.ts';
@@ -14,6 +15,7 @@ function toRequest(row: Selectable<ChangeRequestsTable>): ChangeRequest {
     revision: row.revision,
     status: row.status as RequestStatus,
     requester: row.requester,
+    editors: z.array(z.string()).parse(JSON.parse(row.editors)),
     capability: row.capability,
     stack: row.stack,
     environment: row.environment as Environment,
@@ -34,6 +36,7 @@ export async function insertRequest(db: Executor, r: ChangeRequest): Promise<voi
       revision: r.revision,
       status: r.status,
       requester: r.requester,
+      editors: JSON.stringify(r.editors),
       capability: r.capability,
       stack: r.stack,
       environment: r.environment,

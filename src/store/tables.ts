@@ -8,6 +8,8 @@ export interface ChangeRequestsTable {
   revision: number;
   status: string;
   requester: string;
+  /** JSON array of the principals who changed the request into this revision. */
+  editors: Generated<string>;
   capability: string;
   stack: string;
   environment: string;

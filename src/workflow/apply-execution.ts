@@ -33,10 +33,13 @@ export class ApplyExecution {
 
   /** Approvals recorded for exactly this plan hash must still meet the rule, and the file must be the one hashed. */
   private async checkBinding(request: ChangeRequest): Promise<void> {
-    const approvals = (await listApprovals(this.deps.db, request.id)).filter(
-      (a) => a.revision === request.revision && a.decision === 'approve' && a.planHash === request.plan.hash,
+    // The same requirement the click checked, asked again of what is stored: distinct people,
+    // entitled under this revision's own rules, bound to this plan hash.
+    const approvals = this.deps.policy.counted(
+      request,
+      (await listApprovals(this.deps.db, request.id)).filter((a) => a.revision === request.revision),
     );
-    const required = this.deps.policy.rule(request.environment, request.plan.risk.level, request.plan.operation).required;
+    const required = this.deps.policy.ruleFor(request).required;
     if (approvals.length < required) {
       throw new GreenlightError(
         'plan_mismatch',

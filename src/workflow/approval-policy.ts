@@ -1,22 +1,48 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
-import type { Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
+import { isSelfDeclared, People } from '../domain/people.ts';
+import type { Approval, Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
 
 // Who may approve what. Defaults: anyone may approve; one approval; the requester may approve
-// their own change in dev only. Config (`approvals.<env>`) overrides any of the three, and
-// `approvals.<env>.byRisk.<level>` tightens them for plans at that risk level or above.
+// their own change in dev only; prod counts only verified identities. Config (`approvals.<env>`)
+// overrides any of them, and `approvals.<env>.byRisk.<level>` tightens them from that risk up.
+//
+// Every decision is about one revision and reads everything from it: its plan's environment,
+// risk and operation (never the environment the request started in), its requester and the
+// people who changed it. Whoever changed a revision (Modify, a follow-up, a form) can never
+// approve it, whatever `allowSelfApproval` says: self-approval exists so that people can
+// self-serve their own requests, not so that an approver can rewrite someone else's.
 
 const DEFAULT_RULES: Record<Environment, ApprovalRule> = {
-  dev: { approvers: ['*'], allowSelfApproval: true, required: 1 },
-  staging: { approvers: ['*'], allowSelfApproval: false, required: 1 },
-  prod: { approvers: ['*'], allowSelfApproval: false, required: 1 },
+  dev: { approvers: ['*'], allowSelfApproval: true, required: 1, requireSignedIn: false },
+  staging: { approvers: ['*'], allowSelfApproval: false, required: 1, requireSignedIn: false },
+  prod: { approvers: ['*'], allowSelfApproval: false, required: 1, requireSignedIn: true },
 };
 
 const RISK_ORDER: RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 
-export type ApprovalDecision = { allowed: true } | { allowed: false; code: 'permission_denied' | 'self_approval'; reason: string };
+/** What an approval decision reads of a request revision. A ChangeRequest is one. */
+export interface ApprovalSubject {
+  requester: PrincipalId;
+  /** People who changed the request into this revision. */
+  editors: readonly PrincipalId[];
+  plan: { environment: Environment; operation: PlanOperation; risk: { level: RiskLevel }; hash: string };
+}
+
+export type ApprovalDecision =
+  | { allowed: true }
+  | { allowed: false; code: 'permission_denied' | 'self_approval' | 'signin_required'; reason: string };
+
+type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people'>>;
 
 export class ApprovalPolicy {
-  constructor(private readonly config: Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies'>>) {}
+  readonly people: People;
+
+  constructor(
+    private readonly config: PolicyConfig,
+    people?: People,
+  ) {
+    this.people = people ?? new People({ people: config.people ?? {} });
+  }
 
   rule(environment: Environment, risk: RiskLevel = 'low', operation: PlanOperation = 'apply'): ApprovalRule {
     const { byRisk, ...configured } = this.config.approvals[environment] ?? {};
@@ -31,36 +57,73 @@ export class ApprovalPolicy {
     return rule;
   }
 
-  /** True when `user` is named by an approver entry: the id itself, `*`, or `group:<name>`. */
+  ruleFor(subject: ApprovalSubject): ApprovalRule {
+    return this.rule(subject.plan.environment, subject.plan.risk.level, subject.plan.operation);
+  }
+
+  /** True when any identity of `user`'s person is named: the id, `*`, `group:<name>` or `person:<name>`. */
   private listed(user: PrincipalId, entries: string[]): boolean {
+    const aliases = this.people.aliases(user);
+    const claimed = this.people.groupsClaimedBy(user);
     return entries.some((entry) => {
       if (entry === '*') return true;
-      if (entry.startsWith('group:')) return (this.config.groups[entry.slice('group:'.length)] ?? []).includes(user);
-      return entry === user;
+      if (entry.startsWith('group:')) {
+        const group = entry.slice('group:'.length);
+        return aliases.some((a) => (this.config.groups[group] ?? []).includes(a)) || claimed.includes(group);
+      }
+      return aliases.includes(entry);
     });
   }
 
-  canApprove(environment: Environment, requester: PrincipalId, user: PrincipalId, risk: RiskLevel = 'low'): ApprovalDecision {
-    const rule = this.rule(environment, risk);
-    const where = risk === 'low' ? environment : `${environment} at ${risk} risk`;
+  private where(subject: ApprovalSubject): string {
+    const { environment, risk } = subject.plan;
+    return risk.level === 'low' ? environment : `${environment} at ${risk.level} risk`;
+  }
+
+  canApprove(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
+    const rule = this.ruleFor(subject);
+    const where = this.where(subject);
     if (!this.listed(user, rule.approvers)) {
-      const reason = `${user} is not an approver for ${where} (approvers: ${this.describe(environment, risk)}).`;
+      const reason = `${user} is not an approver for ${where} (approvers: ${this.describe(subject)}).`;
       return { allowed: false, code: 'permission_denied', reason };
     }
-    if (user === requester && !rule.allowSelfApproval) {
+    if (rule.requireSignedIn && isSelfDeclared(user)) {
+      const reason = `${user} is a self-declared console name; approvals in ${where} need a verified identity (Slack, Teams or console sign-in).`;
+      return { allowed: false, code: 'signin_required', reason };
+    }
+    if (subject.editors.some((editor) => this.people.same(editor, user))) {
+      return { allowed: false, code: 'self_approval', reason: `${user} changed this revision and cannot approve it.` };
+    }
+    if (this.people.same(user, subject.requester) && !rule.allowSelfApproval) {
       return { allowed: false, code: 'self_approval', reason: `${user} requested this change and cannot approve it in ${where}.` };
     }
     return { allowed: true };
   }
 
-  /** Approvers may reject; so may the requester, to withdraw their own request. */
-  canReject(environment: Environment, requester: PrincipalId, user: PrincipalId, risk: RiskLevel = 'low'): ApprovalDecision {
-    if (user === requester || this.listed(user, this.rule(environment, risk).approvers)) return { allowed: true };
+  /** Approvers may reject; so may the requester and whoever changed it, to withdraw it. */
+  canReject(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
+    const own = [subject.requester, ...subject.editors].some((p) => this.people.same(p, user));
+    if (own || this.listed(user, this.ruleFor(subject).approvers)) return { allowed: true };
     return {
       allowed: false,
       code: 'permission_denied',
-      reason: `${user} is neither the requester nor an approver for ${environment}.`,
+      reason: `${user} is neither the requester nor an approver for ${subject.plan.environment}.`,
     };
+  }
+
+  /**
+   * The approvals that count for this revision now: bound to its plan hash, by people still
+   * entitled under its own rules, one per person. The click and the apply both ask this.
+   */
+  counted(subject: ApprovalSubject, approvals: readonly Approval[]): Approval[] {
+    const seen = new Set<string>();
+    return approvals.filter((a) => {
+      if (a.decision !== 'approve' || a.planHash !== subject.plan.hash) return false;
+      const person = this.people.personOf(a.approver);
+      if (seen.has(person) || !this.canApprove(subject, a.approver).allowed) return false;
+      seen.add(person);
+      return true;
+    });
   }
 
   /**
@@ -72,16 +135,17 @@ export class ApprovalPolicy {
     const principals = entries.flatMap((entry) => {
       if (entry === '*') return [];
       if (entry.startsWith('group:')) return this.config.groups[entry.slice('group:'.length)] ?? [];
-      return [entry];
+      return this.people.aliases(entry).filter((a) => !a.startsWith('person:'));
     });
     return { anyone: entries.includes('*'), principals: [...new Set(principals)] };
   }
 
-  describe(environment: Environment, risk: RiskLevel = 'low', operation: PlanOperation = 'apply'): string {
-    const rule = this.rule(environment, risk, operation);
+  describe(subject: ApprovalSubject): string {
+    const rule = this.ruleFor(subject);
     const who = rule.approvers.includes('*') ? 'anyone' : rule.approvers.join(', ');
     const self = rule.allowSelfApproval ? '' : ' except the requester';
     const count = rule.required > 1 ? ` (${rule.required} distinct approvals needed)` : '';
-    return `${who}${self}${count}`;
+    const signedIn = rule.requireSignedIn ? ' (signed in)' : '';
+    return `${who}${signedIn}${self}${count}`;
   }
 }

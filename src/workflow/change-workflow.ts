@@ -96,6 +96,7 @@ export class ChangeWorkflow {
       revision: 1,
       status: 'awaiting_approval',
       requester: input.user,
+      editors: [],
       capability: cap.id,
       stack: plan.stack,
       environment: plan.environment,
@@ -134,6 +135,13 @@ export class ChangeWorkflow {
       this.deps.metrics.refusals.inc({ reason: code });
       return refuse(this.deps.db, new GreenlightError(code, message), input.user, at, request);
     };
+    if (input.action === 'approve' && (input.revision === undefined || input.planHash === undefined)) {
+      // An approval names exactly what it approves: the revision and the plan hash its card showed.
+      throw await refuseWith(
+        'bad_request',
+        `An approval must name the revision and the plan hash it approves (revision ${request.revision}, planHash ${request.plan.hash}); press Approve on the current card.`,
+      );
+    }
     if (input.revision !== undefined && input.revision !== request.revision) {
       throw await refuseWith('superseded', `Revision ${input.revision} of ${request.id} was replaced by revision ${request.revision}.`);
     }
@@ -144,9 +152,7 @@ export class ChangeWorkflow {
       );
     }
     const decision =
-      input.action === 'approve'
-        ? this.deps.policy.canApprove(request.environment, request.requester, input.user, request.plan.risk.level)
-        : this.deps.policy.canReject(request.environment, request.requester, input.user, request.plan.risk.level);
+      input.action === 'approve' ? this.deps.policy.canApprove(request, input.user) : this.deps.policy.canReject(request, input.user);
     if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
     if (input.action === 'approve' && request.plan.operation === 'destroy' && input.confirmation?.trim() !== request.plan.stack) {
       throw await refuseWith(
@@ -182,11 +188,15 @@ export class ChangeWorkflow {
   }
 
   private async approve(request: ChangeRequest, user: PrincipalId, at: string): Promise<Card> {
-    const required = this.deps.policy.rule(request.environment, request.plan.risk.level, request.plan.operation).required;
+    const { policy } = this.deps;
+    const required = policy.ruleFor(request).required;
     const result = await this.deps.db.transaction().execute(async (trx) => {
       // Re-read inside the transaction: a concurrent click may have decided it already.
       const current = await findRequest(trx, request.id, request.revision);
       if (current?.status !== 'awaiting_approval') return { outcome: 'decided' as const, status: current?.status };
+      const earlier = (await listApprovals(trx, request.id)).filter((a) => a.revision === request.revision && a.decision === 'approve');
+      // One person, one approval: another of their channel identities does not count again.
+      if (earlier.some((a) => policy.people.same(a.approver, user))) return { outcome: 'duplicate' as const };
       const recorded = await insertApproval(trx, {
         requestId: request.id,
         revision: request.revision,
@@ -196,9 +206,7 @@ export class ChangeWorkflow {
         at,
       });
       if (!recorded) return { outcome: 'duplicate' as const };
-      const votes = (await listApprovals(trx, request.id)).filter(
-        (a) => a.revision === request.revision && a.decision === 'approve',
-      ).length;
+      const votes = policy.counted(request, await listApprovals(trx, request.id)).length;
       if (votes < required) {
         await appendAudit(
           trx,

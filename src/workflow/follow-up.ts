@@ -31,7 +31,7 @@ function modifications(intent: IntentId, text: string, stacks: readonly string[]
 
 export async function followUp(deps: ConversationDeps, input: InboundText): Promise<PostedMessage[] | null> {
   const open = await latestRequestInThread(deps.db, await threadNames(deps.db, input.thread.id));
-  if (!open || !['awaiting_approval', 'expired'].includes(open.status) || open.requester !== input.user) return null;
+  if (!open || !['awaiting_approval', 'expired'].includes(open.status) || !deps.policy.people.same(open.requester, input.user)) return null;
   if (parseCommand(input.text).kind === 'command') return null;
   const intent = open.capability as IntentId;
   const stacks = deps.stacks.list().map((s) => s.name);
@@ -75,7 +75,7 @@ async function applyModification(
     deps,
     open,
     { from: ['awaiting_approval', 'expired'], to: 'superseded', actor: user, reason },
-    parsed.data as Params,
+    { params: parsed.data as Params, editor: user },
   );
   if (!next) return null;
   deps.metrics.requests.inc({ capability: intent, outcome: 'modified' });
@@ -97,7 +97,7 @@ export async function modifyRequest(
     throw new GreenlightError('superseded', `Revision ${revision} of ${requestId} was replaced by revision ${open.revision}.`);
   if (!['awaiting_approval', 'expired'].includes(open.status))
     throw new GreenlightError('already_decided', `${requestId} is ${open.status.replace('_', ' ')}; it can no longer be changed.`);
-  const decision = deps.policy.canReject(open.environment, open.requester, user, open.plan.risk.level);
+  const decision = deps.policy.canReject(open, user);
   if (!decision.allowed)
     throw new GreenlightError('permission_denied', `${user} may not change ${requestId}: only its requester or an approver can.`);
   const cap = capabilities.find((c) => c.id === open.capability);

@@ -45,12 +45,12 @@ export class Publisher {
   }
 
   async renderPlanCard(request: ChangeRequest): Promise<Card> {
-    const rule = this.policy.rule(request.environment, request.plan.risk.level, request.plan.operation);
+    const rule = this.policy.ruleFor(request);
     const planUrl = this.planUrl(request.id);
     return planCard(request, {
       approvals: await listApprovals(this.db, request.id),
       required: rule.required,
-      approverText: this.policy.describe(request.environment, request.plan.risk.level, request.plan.operation),
+      approverText: this.policy.describe(request),
       ...(planUrl ? { planUrl } : {}),
     });
   }

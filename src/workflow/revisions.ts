@@ -29,17 +29,27 @@ export async function replan(
   deps: RevisionDeps,
   previous: ChangeRequest,
   retire: { from: RequestStatus[]; to: 'superseded' | 'expired'; actor: string; reason: string },
-  /** New parameters (a follow-up in the thread); default: the previous revision's. */
-  params?: Record<string, unknown>,
+  /**
+   * A change of what will be applied (Modify, a follow-up, a form): the new parameters and who
+   * changed them. The editor becomes a requester of the new revision. Without it the revision
+   * plans the same parameters again (expiry, a stale plan) and nobody new is added.
+   */
+  change?: { params: Record<string, unknown>; editor: string },
 ): Promise<ChangeRequest | null> {
   const revision = previous.revision + 1;
-  const source = params ? { ...previous, plan: { ...previous.plan, params } } : previous;
+  const source = change ? { ...previous, plan: { ...previous.plan, params: change.params } } : previous;
   const { plan } = await deps.planner.plan(await planRequestFor(source, `${previous.id}-r${revision}`, deps.queries));
   const at = deps.now().toISOString();
+  const editors = change && change.editor !== previous.requester ? [...new Set([...previous.editors, change.editor])] : previous.editors;
+  // The revision is what its plan is: a follow-up that moves it to prod is a prod request, judged
+  // by prod's rules. Approvals belong to the old revision and are not carried over.
   const next: ChangeRequest = {
     ...previous,
     revision,
     status: 'awaiting_approval',
+    stack: plan.stack,
+    environment: plan.environment,
+    editors,
     plan,
     planMessageId: null,
     createdAt: at,
@@ -53,7 +63,10 @@ export async function replan(
       }))
     )
       return false;
-    await createRevision(trx, next, retire.actor, at, { reason: retire.reason });
+    await createRevision(trx, next, retire.actor, at, {
+      reason: retire.reason,
+      ...(change ? { editors, environment: next.environment } : {}),
+    });
     return true;
   });
   if (!stored) return null; // someone else retired it first; their revision stands

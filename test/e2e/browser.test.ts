@@ -90,7 +90,7 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     expect(await plan.locator('.gl-cost').innerText()).toContain('Monthly cost: $987.91');
   });
 
-  it('a refused approval shows the reason on the page', async () => {
+  it('a refused approval shows the reason on the page: a self-declared name never approves prod', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.url}/?user=alice`);
     await page.fill('#text', 'deploy sandbox/prod');
@@ -100,7 +100,7 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     page.on('dialog', (d) => void d.accept());
     await approve.click();
     await page.locator('#notice').waitFor({ state: 'visible' });
-    expect(await page.locator('#notice').innerText()).toContain('cannot approve it in prod');
+    expect(await page.locator('#notice').innerText()).toContain('console:alice is a self-declared console name');
   });
 
   it('a destroy asks for the stack name in a box next to Approve; a wrong name is refused, the right one applies', async () => {

@@ -67,6 +67,8 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
   const planPost = (conversationId: string, contains = 'plan r1') =>
     until(() => posts(conversationId).find((c) => cardText(connector.cardOf(c)).includes(contains)));
   const verbsOf = (card: any): string[] => (card.actions ?? []).map((a: any) => a.verb);
+  /** The data an Action.Execute button of this verb sends: what a client clicking it posts back. */
+  const dataOf = (card: any, verb: string): Record<string, unknown> => (card.actions ?? []).find((a: any) => a.verb === verb).data;
   const textOf = (card: any) => cardText(card.body);
 
   beforeAll(async () => {
@@ -116,16 +118,19 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     expect(verbsOf(malloryView.body.value)).toEqual([]);
 
     // A non-approver's Approve (from an old or forwarded card) answers with an error card; nothing applies.
-    const refused = await click(MALLORY, plan, 'approve', data);
+    // Approve sends what Bob's button carries: request, revision and the plan hash he was shown.
+    const approveData = dataOf(bobView.body.value, 'approve');
+    expect(approveData).toMatchObject({ requestId, revision: 1, planHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const refused = await click(MALLORY, plan, 'approve', approveData);
     expect(refused.status).toBe(200);
     expect(textOf(refused.body.value)).toContain("You can't do that");
     expect(textOf(refused.body.value)).toContain('teams:aad-mallory is not an approver for prod');
-    const selfApproval = await click(ALICE, plan, 'approve', data);
+    const selfApproval = await click(ALICE, plan, 'approve', approveData);
     expect(textOf(selfApproval.body.value)).toContain('cannot approve it in prod');
     expect((await t.get(`/api/requests/${requestId}`)).body.status).toBe('awaiting_approval');
 
     const editsBefore = connector.calls.length;
-    const approved = await click(BOB, plan, 'approve', data);
+    const approved = await click(BOB, plan, 'approve', approveData);
     expect(approved.status).toBe(200);
     expect(textOf(approved.body.value)).toContain('You approved this change.');
     expect(verbsOf(approved.body.value)).toEqual([]);
@@ -172,12 +177,13 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     const data = connector.cardOf(plan).refresh.action.data;
     const view = (await click(BOB, plan, 'refresh', data, 'automatic')).body.value;
     expect(cardText(view)).toContain('"id":"confirmation"');
-    const bare = await click(BOB, plan, 'approve', data);
+    const approveData = dataOf(view, 'approve');
+    const bare = await click(BOB, plan, 'approve', approveData);
     expect(textOf(bare.body.value)).toContain('type sandbox/dev in the box');
-    const wrong = await click(BOB, plan, 'approve', { ...data, confirmation: 'sandbox/prod' });
+    const wrong = await click(BOB, plan, 'approve', { ...approveData, confirmation: 'sandbox/prod' });
     expect(textOf(wrong.body.value)).toContain('\\"sandbox/prod\\" is not the stack');
     expect((await t.get(`/api/requests/${data.requestId}`)).body.status).toBe('awaiting_approval');
-    const right = await click(BOB, plan, 'approve', { ...data, confirmation: 'sandbox/dev' });
+    const right = await click(BOB, plan, 'approve', { ...approveData, confirmation: 'sandbox/dev' });
     expect(textOf(right.body.value)).toContain('You approved this change.');
     expect((await t.waitForStatus(data.requestId, ['succeeded', 'failed'])).status).toBe('succeeded');
   });

@@ -7,6 +7,7 @@ export function sampleRequest(overrides: Partial<ChangeRequest> = {}, plan: Part
     revision: 1,
     status: 'awaiting_approval',
     requester: 'console:alice',
+    editors: [],
     capability: 'deploy_stack',
     stack: 'sandbox/prod',
     environment: 'prod',

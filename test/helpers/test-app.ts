@@ -81,7 +81,13 @@ export async function startTestApp(
       const first = res.body.messages[0];
       return { thread: res.body.thread, requestId: first?.requestId ?? null, card: first?.card };
     },
-    act: (user, requestId, action, extra = {}) => request('POST', '/api/actions', { user, requestId, action, ...extra }),
+    async act(user, requestId, action, extra = {}) {
+      // Like the page: an Approve carries the revision and plan hash of the card it was pressed on
+      // (the current one, unless the test says which).
+      const current = action === 'approve' ? (await request('GET', `/api/requests/${requestId}`)).body : undefined;
+      const shown = current?.plan ? { revision: current.revision, planHash: current.plan.hash } : {};
+      return request('POST', '/api/actions', { user, requestId, action, ...shown, ...extra });
+    },
     async waitForStatus(requestId, statuses, timeoutMs = 45_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -36,7 +36,7 @@ export const SLACK_ACTION_IDS = {
 /** The input a destroy's approver types the stack name into; Slack sends its value with the click. */
 export const SLACK_CONFIRM_INPUT = { block_id: 'gl-type-confirm', action_id: 'gl_confirmation' } as const;
 
-export type ButtonValue = { r: string; v: number } | { c: string; i: string };
+export type ButtonValue = { r: string; v: number; h?: string } | { c: string; i: string };
 
 const RISK_EMOJI = {
   low: ':large_green_circle:',
@@ -202,7 +202,7 @@ function button(b: {
 export function buttonValue(action: CardAction): string {
   const value: ButtonValue =
     'requestId' in action.value
-      ? { r: action.value.requestId, v: action.value.revision }
+      ? { r: action.value.requestId, v: action.value.revision, ...(action.value.planHash ? { h: action.value.planHash } : {}) }
       : { c: action.value.clarificationId, i: action.value.choice };
   return JSON.stringify(value);
 }

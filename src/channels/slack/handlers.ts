@@ -100,7 +100,14 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
           const id = 'action_id' in action ? action.action_id : '';
           const verb = id === SLACK_ACTION_IDS.approve ? 'approve' : id === SLACK_ACTION_IDS.reject ? 'reject' : 'replan';
           const typed = body.state?.values[SLACK_CONFIRM_INPUT.block_id]?.[SLACK_CONFIRM_INPUT.action_id]?.value;
-          await workflow.act({ user, requestId: value.r, revision: value.v, action: verb, confirmation: typed ?? undefined });
+          await workflow.act({
+            user,
+            requestId: value.r,
+            revision: value.v,
+            ...(value.h ? { planHash: value.h } : {}),
+            action: verb,
+            confirmation: typed ?? undefined,
+          });
         },
         (message) => tell(`You can't do that: ${message}`),
       );

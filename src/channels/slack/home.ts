@@ -9,7 +9,7 @@ import { mrkdwnEscape } from './block-kit.ts';
 export async function homeView(db: Db, policy: ApprovalPolicy, user: string): Promise<HomeView> {
   const waiting = await listRequests(db, { statuses: ['awaiting_approval'], limit: 200 });
   const mine = await listRequests(db, { requester: user, limit: 10 });
-  const approvable = waiting.filter((r) => policy.canApprove(r.environment, r.requester, user, r.plan.risk.level).allowed).slice(0, 20);
+  const approvable = waiting.filter((r) => policy.canApprove(r, user).allowed).slice(0, 20);
   const line = (r: (typeof waiting)[number]) =>
     `• *${mrkdwnEscape(r.stack)}* — ${mrkdwnEscape(r.text)} · ${r.status.replace('_', ' ')} · risk ${r.plan.risk.level} · \`${r.id}\` r${r.revision}`;
   const blocks: KnownBlock[] = [

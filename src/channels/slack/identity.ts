@@ -8,7 +8,14 @@ export function slackPrincipal(team: string | undefined, user: string): string {
 }
 
 const buttonValue = z.union([
-  z.object({ r: z.string().regex(/^cr-[0-9a-f]{10}$/), v: z.number().int().positive() }),
+  z.object({
+    r: z.string().regex(/^cr-[0-9a-f]{10}$/),
+    v: z.number().int().positive(),
+    h: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  }),
   z.object({ c: z.string().regex(/^cl-[0-9a-f]{10}$/), i: z.string() }),
 ]);
 

@@ -35,7 +35,10 @@ export const VERBS = {
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
 /** What an Action.Execute carries: ids only; everything else is read again on the click. */
-export type ActionData = { requestId: string; revision: number } | { clarificationId: string; choice: string } | { formId: string };
+export type ActionData =
+  | { requestId: string; revision: number; planHash?: string }
+  | { clarificationId: string; choice: string }
+  | { formId: string };
 
 const RISK_COLOR = { low: 'Good', medium: 'Warning', high: 'Attention', critical: 'Attention' } as const;
 const TONE_STYLE = {
@@ -191,7 +194,11 @@ function elementsFor(b: CardBlock, card: Card): CardElement[] {
 
 function actionData(action: CardAction): ActionData {
   return 'requestId' in action.value
-    ? { requestId: action.value.requestId, revision: action.value.revision }
+    ? {
+        requestId: action.value.requestId,
+        revision: action.value.revision,
+        ...(action.value.planHash ? { planHash: action.value.planHash } : {}),
+      }
     : { clarificationId: action.value.clarificationId, choice: action.value.choice };
 }
 

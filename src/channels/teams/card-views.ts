@@ -34,16 +34,14 @@ export class CardViews {
    */
   private async refreshFor(request: ChangeRequest) {
     const { principals } = this.policy.approvers(request.environment, request.plan.risk.level);
-    const ids = await teamsUserIds(this.db, aadObjectIds([request.requester, ...principals]));
+    const ids = await teamsUserIds(this.db, aadObjectIds([request.requester, ...request.editors, ...principals]));
     return { userIds: [...new Set(ids.values())].slice(0, 60), data: { requestId: request.id, revision: request.revision } };
   }
 
   /** Whether `user` may press a button of this kind on the request's card. */
   may(request: ChangeRequest, user: PrincipalId, action: CardAction['id']): boolean {
-    const { environment, requester } = request;
-    const risk = request.plan.risk.level;
-    if (action === 'approve') return this.policy.canApprove(environment, requester, user, risk).allowed;
-    if (DECISIONS.has(action)) return this.policy.canReject(environment, requester, user, risk).allowed;
+    if (action === 'approve') return this.policy.canApprove(request, user).allowed;
+    if (DECISIONS.has(action)) return this.policy.canReject(request, user).allowed;
     return true;
   }
 

@@ -41,10 +41,17 @@ export interface TeamsBotDeps {
   now: () => Date;
 }
 
-const requestData = z.object({ requestId: z.string().regex(/^cr-[0-9a-f]{10}$/), revision: z.coerce.number().int().positive() });
+const requestData = z.object({
+  requestId: z.string().regex(/^cr-[0-9a-f]{10}$/),
+  revision: z.coerce.number().int().positive(),
+  planHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
 const choiceData = z.object({ clarificationId: z.string().regex(/^cl-[0-9a-f]{10}$/), choice: z.string().min(1) });
 const formData = z.object({ formId: z.string().regex(/^cl-[0-9a-f]{10}$/) });
-const OWN_KEYS = new Set(['requestId', 'revision', 'clarificationId', 'choice', 'formId']);
+const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId', 'choice', 'formId']);
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -199,9 +206,9 @@ export class TeamsBot extends ActivityHandler {
   }
 
   private async decide(action: 'approve' | 'reject' | 'replan', data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
-    const { requestId, revision } = this.parse(requestData, data);
+    const { requestId, revision, planHash } = this.parse(requestData, data);
     const confirmation = typeof data.confirmation === 'string' ? data.confirmation : undefined;
-    await this.deps.workflow.act({ user, requestId, revision, action, confirmation });
+    await this.deps.workflow.act({ user, requestId, revision, ...(planHash ? { planHash } : {}), action, confirmation });
     const done = { approve: 'You approved this change.', reject: 'You rejected this change.', replan: 'Planned again.' }[action];
     // After a re-plan the current revision is a new one; show that.
     const request = action === 'replan' ? await findRequest(this.deps.db, requestId) : await findRequest(this.deps.db, requestId, revision);

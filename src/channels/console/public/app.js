@@ -132,6 +132,7 @@ $('#messages').addEventListener('click', async (e) => {
             requestId: button.dataset.request,
             action: button.dataset.action,
             revision: Number(button.dataset.revision),
+            ...(button.dataset.planHash ? { planHash: button.dataset.planHash } : {}),
             ...confirmationFor(button),
           };
     await api('POST', '/api/actions', body);
