@@ -190,7 +190,7 @@ describe('separation of duties (property)', () => {
             );
             await noteEditor(target.requester);
           } else if (a.kind === 'modify' || a.kind === 'move') {
-            const values = a.kind === 'modify' ? { values: `replicas=${a.n}` } : { stack: `app/${a.env}` };
+            const values: Record<string, string> = a.kind === 'modify' ? { values: `replicas=${a.n}` } : { stack: `app/${a.env}` };
             await attempt(() => modifyRequest(t.app.conversation.deps, a.user, target.id, before.revision, values));
             await noteEditor(a.user);
           } else if (a.kind === 'approve') {
