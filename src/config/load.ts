@@ -11,7 +11,7 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The example stacks registered when `includeExampleStacks` is true (the default). */
 export function exampleStacks(dataDir: string): Config['stacks'] {
   const dir = resolve(PROJECT_ROOT, 'examples/sandbox-terraform');
-  const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined, scaleKey: 'replicas' };
+  const common = { engine: 'terraform' as const, dir, state: 'managed' as const, workspace: undefined, scaleKey: 'replicas', passEnv: [] };
   const pulumiSandbox = {
     name: 'sandbox-pulumi/dev',
     engine: 'pulumi' as const,
@@ -22,6 +22,7 @@ export function exampleStacks(dataDir: string): Config['stacks'] {
     description: 'Pulumi sandbox (dynamic providers only); needs the pulumi CLI',
     config: { replicas: '2', applySeconds: '1' },
     scaleKey: 'replicas',
+    passEnv: [],
   };
   return {
     'sandbox/dev': {

@@ -1,10 +1,23 @@
 import { z } from 'zod';
+import { GREENLIGHT_SECRET_VARIABLES } from '../engines/child-env.ts';
 import { policiesSchema } from '../planning/policies.ts';
 
 // The whole configuration surface. Every key has a default so that no file at all is a working
 // setup (local console, SQLite under ./.greenlight, the example stacks).
 
 const environment = z.enum(['dev', 'staging', 'prod']);
+
+/** Names of environment variables an engine may see; Greenlight's own secrets are refused. */
+const passEnvSchema = z
+  .array(
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .refine((name) => !(GREENLIGHT_SECRET_VARIABLES as readonly string[]).includes(name), {
+        message: "is one of Greenlight's own secrets; engines never see those",
+      }),
+  )
+  .default([]);
 
 const stackSchema = z
   .object({
@@ -18,6 +31,7 @@ const stackSchema = z
       .default('own')
       .describe('managed: Greenlight keeps a local state file under the data dir; own: the project backend is used'),
     config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    passEnv: passEnvSchema.describe("Variables of Greenlight's environment this stack's engine may see, e.g. [AWS_PROFILE]"),
     scaleKey: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'scaleKey is a config key such as desired_count')
@@ -67,9 +81,9 @@ export const configSchema = z
     engines: z
       .object({
         terraform: z
-          .object({ binary: z.string().default('terraform') })
+          .object({ binary: z.string().default('terraform'), passEnv: passEnvSchema })
           .strict()
-          .default({ binary: 'terraform' }),
+          .default({ binary: 'terraform', passEnv: [] }),
         pulumi: z
           .object({
             binary: z.string().default('pulumi'),
@@ -78,12 +92,13 @@ export const configSchema = z
               .string()
               .regex(/^(file|https?|s3|azblob|gs):\/\//, 'a Pulumi backend URL: file://, https://, s3://, azblob:// or gs://')
               .optional(),
+            passEnv: passEnvSchema,
           })
           .strict()
-          .default({ binary: 'pulumi' }),
+          .default({ binary: 'pulumi', passEnv: [] }),
       })
       .strict()
-      .default({ terraform: { binary: 'terraform' }, pulumi: { binary: 'pulumi' } }),
+      .default({ terraform: { binary: 'terraform', passEnv: [] }, pulumi: { binary: 'pulumi', passEnv: [] } }),
     slack: z
       .object({
         host: z.string().default('127.0.0.1').describe('Where /slack/events listens (put a TLS proxy or tunnel in front)'),

@@ -46,6 +46,8 @@ export interface StackTarget {
   /** Local state file when Greenlight manages state; undefined when the project's backend rules. */
   stateFile?: string | undefined;
   config: Record<string, string>;
+  /** Names of variables of Greenlight's environment this stack's engine may see (cloud credentials). */
+  passEnv: readonly string[];
 }
 
 export type PreviewMode = 'apply' | 'destroy' | 'refresh-only';

@@ -52,6 +52,7 @@ export class StackRegistry {
       workspace: draft.program.stackName,
       state: 'managed',
       config: {},
+      passEnv: [],
       scaleKey: 'replicas',
     };
   }
@@ -86,6 +87,7 @@ export class StackRegistry {
       workDir,
       stateFile: stack.state === 'managed' ? join(workDir, 'terraform.tfstate') : undefined,
       config,
+      passEnv: [...this.config.engines[stack.engine].passEnv, ...stack.passEnv],
     };
   }
 }

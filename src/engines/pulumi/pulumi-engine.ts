@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PulumiCommand, EngineEvent as PulumiEvent, Stack } from '@pulumi/pulumi/automation/index.js';
 import { GreenlightError } from '../../domain/errors.ts';
+import { engineEnvironment } from '../child-env.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
 import { ChangeCollector, normaliseEvent } from './events.ts';
 
@@ -117,14 +118,14 @@ export class PulumiEngine implements Engine {
           {
             workDir: target.workDir,
             envVars,
-            pulumiCommand: cli as unknown as PulumiCommand,
+            pulumiCommand: withExplicitEnvironment(cli, target.passEnv) as unknown as PulumiCommand,
             projectSettings: { name: program.projectName, runtime: 'nodejs', backend: { url: this.options.backendUrl } },
           },
         );
       }
       return LocalWorkspace.createOrSelectStack(
         { stackName: target.workspace ?? 'dev', workDir: target.dir },
-        { envVars, pulumiCommand: cli as unknown as PulumiCommand },
+        { envVars, pulumiCommand: withExplicitEnvironment(cli, target.passEnv) as unknown as PulumiCommand },
       );
     });
     if (Object.keys(target.config).length > 0) {
@@ -225,6 +226,24 @@ export class PulumiEngine implements Engine {
     const stack = await this.stack(target);
     await this.wrap(() => stack.cancel());
   }
+}
+
+/**
+ * The CLI with an explicit environment. The SDK's runner (execa) adds Greenlight's whole
+ * environment to what it is given; naming every variable we were started with as `undefined`
+ * takes them out again (Node's spawn leaves undefined values out), and what remains is the
+ * engine base, the variables this stack may see, and what the Automation API sets itself.
+ */
+export function withExplicitEnvironment(cli: PulumiCli, passEnv: readonly string[]): PulumiCli {
+  return {
+    command: cli.command,
+    version: cli.version,
+    run(args, cwd, additionalEnv, onOutput, onError, signal) {
+      const cleared = Object.fromEntries(Object.keys(process.env).map((name) => [name, undefined]));
+      const env = { ...cleared, ...engineEnvironment('pulumi', passEnv), ...additionalEnv } as Record<string, string>;
+      return cli.run(args, cwd, env, onOutput, onError, signal);
+    },
+  };
 }
 
 function lastLines(text: string, n = 12): string {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
+import { engineEnvironment } from '../child-env.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
 import { parsePlanJson } from './plan-json.ts';
 import { runTerraform, type TerraformRun } from './process.ts';
@@ -21,8 +22,9 @@ export class TerraformEngine implements Engine {
   constructor(private readonly binary: string) {}
 
   private env(target: StackTarget): NodeJS.ProcessEnv {
+    // An explicit environment: the stack's local-exec provisioners run with it too.
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...engineEnvironment('terraform', target.passEnv),
       TF_DATA_DIR: `${target.workDir}/.terraform`,
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',

@@ -18,6 +18,7 @@ function setup(program: (config: Record<string, string>) => FakeResource[]) {
   const engine = new PulumiEngine({ binary: 'pulumi', backendUrl: `file://${join(work, 'state')}`, dataDir: work, cli });
   const target = (config: Record<string, string> = {}): StackTarget => ({
     name: 'sandbox/dev',
+    passEnv: [],
     dir: work,
     workDir: join(work, 'ws'),
     program: { projectName: 'sandbox', stackName: 'dev', run: async () => ({}) },
@@ -129,7 +130,7 @@ describe('PulumiEngine over the Automation API', () => {
   it('without a CLI: engine_not_found saying how to install it or point the config at it', async () => {
     const engine = new PulumiEngine({ binary: join(work, 'nowhere/bin/pulumi'), backendUrl: `file://${join(work, 'x')}`, dataDir: work });
     const error = await engine
-      .preview({ name: 'x/dev', dir: work, workDir: join(work, 'nx'), config: {} }, 'apply', join(work, 'n.json'))
+      .preview({ name: 'x/dev', dir: work, workDir: join(work, 'nx'), config: {}, passEnv: [] }, 'apply', join(work, 'n.json'))
       .catch((e: unknown) => e);
     expect((error as GreenlightError).code).toBe('engine_not_found');
     expect((error as Error).message).toContain('engines.pulumi.binary');

@@ -15,6 +15,7 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
   const engine = new TerraformEngine('terraform');
   const target = (config: Record<string, string> = {}): StackTarget => ({
     name: 'sandbox/test',
+    passEnv: [],
     dir: resolve('examples/sandbox-terraform'),
     workDir: join(work, 'stack'),
     stateFile: join(work, 'stack', 'terraform.tfstate'),
