@@ -41,6 +41,10 @@ program
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+    // One bad request must never take the bot down for everyone: a failure that escaped every
+    // handler is logged and the process keeps serving.
+    process.on('uncaughtException', (err) => app.log.error({ err }, 'uncaught exception; still serving'));
+    process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection; still serving'));
   });
 
 program

@@ -313,6 +313,35 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     expect((await t.get('/healthz')).status).toBe(200);
     expect(existsSync(join(t.dataDir, 'greenlight.db'))).toBe(true);
   });
+
+  it('signed bodies that are not objects → 400 and the process keeps answering; future and replayed signatures → 401', async () => {
+    await t.app.runner.idle();
+    const before = slack.calls.length;
+    const json = 'application/json';
+    const form = 'application/x-www-form-urlencoded';
+    // Last round a signed `null` killed the process inside Bolt's receiver.
+    for (const body of ['null', '[]', '"x"', '{}', '42', 'true', '[{"type":"event_callback"}]']) {
+      expect((await send(body, json)).status, body).toBe(400);
+    }
+    for (const body of ['payload=null', 'payload=%5B%5D', 'payload=%22x%22', 'payload=1', 'payload=a&payload=b', '']) {
+      expect((await send(body, form)).status, body).toBe(400);
+    }
+    // A timestamp in the future is refused like a stale one.
+    const cmd = slashCommandBody({ text: 'help' });
+    const future = await send(cmd, form, slackHeaders(SECRET, cmd, form, Math.floor(Date.now() / 1000) + 6 * 60));
+    expect(future.status).toBe(401);
+    // The same signed request twice: the second is a replay.
+    const once = slashCommandBody({ text: 'stacks' });
+    const headers = slackHeaders(SECRET, once, form);
+    expect((await send(once, form, headers)).status).toBe(200);
+    expect((await send(once, form, headers)).status).toBe(401);
+    // Still serving: a fresh command is answered.
+    expect((await command('help')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const answered = slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.postEphemeral');
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    expect((await t.get('/healthz')).status).toBe(200);
+  });
 });
 
 describe.skipIf(!hasTerraform)('Slack rate limits', () => {

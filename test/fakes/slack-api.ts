@@ -91,6 +91,8 @@ export function slackHeaders(
   return { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature };
 }
 
+let sent = 0;
+
 export function slashCommandBody(fields: { text: string; user?: string; channel?: string; team?: string }): string {
   return new URLSearchParams({
     token: 'legacy-verification-token',
@@ -104,7 +106,8 @@ export function slashCommandBody(fields: { text: string; user?: string; channel?
     text: fields.text,
     api_app_id: 'A1',
     response_url: 'https://hooks.slack.com/commands/T1/1/abc',
-    trigger_id: '1.2.abc',
+    // Unique per request, as Slack's are: two identical commands are two signatures, not a replay.
+    trigger_id: `1.${Date.now()}.${++sent}`,
   }).toString();
 }
 
@@ -129,7 +132,7 @@ export function blockActionPayload(fields: {
     api_app_id: 'A1',
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: fields.messageTs ?? '1', channel_id: fields.channel ?? 'C1', is_ephemeral: false },
-    trigger_id: '2.3.def',
+    trigger_id: `2.${Date.now()}.${++sent}`,
     channel: { id: fields.channel ?? 'C1', name: 'infra' },
     message: { type: 'message', ts: fields.messageTs ?? '1', text: '' },
     response_url: 'https://hooks.slack.com/actions/T1/2/def',

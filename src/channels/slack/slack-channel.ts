@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.ts';
 import { type HandlerDeps, registerHandlers } from './handlers.ts';
+import { checkSlackRequest, ReplayCache, refuse } from './request-gate.ts';
 import { SlackPort } from './slack-port.ts';
 
 // The Slack channel: a Bolt app in HTTP mode (POST /slack/events, signature checked by Bolt's
@@ -46,8 +47,8 @@ export interface SlackChannel {
 export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & { now: () => Date }): SlackChannel {
   const logger = boltLogger(deps.log);
   const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
-  const receiver = settings.appToken
-    ? new SocketModeReceiver({ appToken: settings.appToken, logger })
+  const http = settings.appToken
+    ? null
     : new HTTPReceiver({
         signingSecret: settings.signingSecret ?? '',
         endpoints: '/slack/events',
@@ -55,7 +56,9 @@ export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & 
         processBeforeResponse: false,
         logger,
       });
+  const receiver = http ?? new SocketModeReceiver({ appToken: settings.appToken ?? '', logger });
   const app = new App({ token: settings.botToken, receiver, clientOptions, tokenVerificationEnabled: false, logger });
+  let server: Server | undefined;
   // Edits on their own client that refuses to wait out a 429: a rate-limited progress edit must
   // not pause the queue that posts plan cards and answers approvals.
   const editClient = new WebClient(settings.botToken, { ...clientOptions, rejectRateLimitedCalls: true, logger });
@@ -72,13 +75,46 @@ export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & 
         await app.start();
         return 'socket-mode';
       }
-      const server = (await app.start({ port: settings.port, host: settings.host })) as Server;
-      const address = server.address() as AddressInfo;
+      // Our own server in front of Bolt's receiver: every request to /slack/events passes the
+      // gate (signature, time window both ways, replay, body shape) before Bolt sees it.
+      const receiverHttp = http as HTTPReceiver;
+      const replays = new ReplayCache();
+      const signingSecret = settings.signingSecret ?? '';
+      server = createServer((req, res) => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (req.method !== 'POST' || path !== '/slack/events') return receiverHttp.requestListener(req, res);
+        checkSlackRequest(req, signingSecret, replays)
+          .then((verdict) => {
+            if (!verdict.ok) {
+              deps.log.warn({ status: verdict.status, reason: verdict.message }, 'slack request refused');
+              return refuse(res, verdict.status, verdict.message);
+            }
+            // Bolt reuses an already-read body (its `rawBody`) and verifies it again.
+            (req as IncomingMessage & { rawBody?: Buffer }).rawBody = verdict.rawBody;
+            receiverHttp.requestListener(req, res);
+          })
+          .catch((error: unknown) => {
+            deps.log.error({ err: error }, 'slack request failed');
+            if (!res.headersSent) refuse(res, 400, 'The request could not be read.');
+          });
+      });
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(settings.port, settings.host, () => resolve());
+      });
+      const address = listening.address() as AddressInfo;
       return `http://${settings.host}:${address.port}/slack/events`;
     },
     async stop() {
       port.close();
-      await app.stop();
+      if (settings.appToken) await app.stop();
+      const listening = server;
+      if (listening) {
+        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
+        listening.closeAllConnections();
+        await closed;
+      }
     },
   };
 }

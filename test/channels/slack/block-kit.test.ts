@@ -29,7 +29,7 @@ describe('Block Kit renderer', () => {
       elements: { action_id: string; value: string; style?: string }[];
     };
     expect(actions.elements.map((e) => e.action_id)).toEqual(['gl_approve', 'gl_reject', 'gl_modify']);
-    expect(JSON.parse(actions.elements[0]?.value ?? '{}')).toEqual({ r: 'cr-0123456789', v: 2 });
+    expect(JSON.parse(actions.elements[0]?.value ?? '{}')).toEqual({ r: 'cr-0123456789', v: 2, h: 'c'.repeat(64) });
     expect(JSON.stringify(message.blocks)).toContain('&lt;b&gt;&amp;');
     expect(new Set(message.blocks.map((b) => b.block_id)).size).toBe(message.blocks.length);
   });
