@@ -31,6 +31,8 @@ program
   .command('start', { isDefault: true })
   .description('Start the bot: the local web console (and any configured chat channels)')
   .action(async () => {
+    // Everything the bot and its engines write (state, plans, logs of a local-exec) is private.
+    process.umask(0o077);
     const app = await createApp(loadConfig());
     const url = await app.start();
     console.log(`Greenlight console: ${url}  (data in ${app.config.dataDir})`);

@@ -126,6 +126,12 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
       `Invalid configuration in ${options.source}:\n  console.token: required when console.host is ${parsed.console.host} (not loopback).\nSet console.token or GREENLIGHT_CONSOLE_TOKEN, or bind to 127.0.0.1.`,
     );
   }
+  if (!LOOPBACK.has(parsed.console.host) && !parsed.console.publicUrl) {
+    throw new GreenlightError(
+      'config_invalid',
+      `Invalid configuration in ${options.source}:\n  console.publicUrl: required when console.host is ${parsed.console.host} (not loopback): requests are accepted only for its host.\nSet console.publicUrl (e.g. https://greenlight.example.com), or bind to 127.0.0.1.`,
+    );
+  }
   const { slack } = parsed;
   if (slack.botToken && !slack.signingSecret && !slack.appToken) {
     throw new GreenlightError(

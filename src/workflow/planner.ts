@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
 import type { PlanDraft } from '../../capabilities/types.ts';
@@ -84,7 +84,8 @@ export class Planner {
     const stack = stacks.forDraft(draft);
     const config = draft.program ? {} : await stacks.effectiveConfig(stack, draft.overrides);
     const planDir = join(dataDir, 'plans');
-    mkdirSync(planDir, { recursive: true });
+    // Saved plans hold the stack's config values: readable by Greenlight's user only.
+    mkdirSync(planDir, { recursive: true, mode: 0o700 });
     const planFile = join(planDir, `${request.artifactName}.plan`);
     try {
       const engine = stacks.engine(stack);
@@ -94,6 +95,7 @@ export class Planner {
         ...(signal ? { signal } : {}),
         ...(draft.scanDrift ? { refresh: true } : {}),
       });
+      chmodSync(planFile, 0o600);
       this.options.onPreview?.(stack.name, result.engineMs);
       return {
         changes: result.changes,

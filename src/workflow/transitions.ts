@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { GreenlightError } from '../domain/errors.ts';
-import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
+import { type ChangeRequest, FINAL_STATUSES, type RequestStatus } from '../domain/types.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import type { Db } from '../store/database.ts';
-import { insertRequest, transitionRequest } from '../store/requests.ts';
+import { findRequest, insertRequest, transitionRequest } from '../store/requests.ts';
 import type { Database } from '../store/tables.ts';
+import { discardArtifact } from './planner.ts';
 
 // Every status change goes through here: the conditional update and its audit row commit in the
 // same transaction, or neither does.
@@ -19,6 +20,12 @@ export async function transition(
   detail: Record<string, unknown> = {},
 ): Promise<boolean> {
   const moved = await transitionRequest(trx, request.id, request.revision, from, to, at);
+  if (moved && FINAL_STATUSES.includes(to)) {
+    // A decided revision's saved plan is never applied again: remove it (it can hold config values).
+    // Should the transaction roll back after this, the missing file fails the apply safely.
+    const stored = await findRequest(trx, request.id, request.revision);
+    if (stored) discardArtifact(stored.plan);
+  }
   if (moved) {
     await appendAudit(
       trx,

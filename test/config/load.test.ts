@@ -65,11 +65,14 @@ describe('config', () => {
     expect(error.message).toContain('README "Configuration"');
   });
 
-  it('refuses a console bound beyond loopback without a token', () => {
+  it('refuses a console bound beyond loopback without a token or a public URL', () => {
     const error = failure(() => parseConfig({ console: { host: '0.0.0.0' } }, { source: 't', baseDir: '/tmp' }));
     expect(error.message).toContain('console.token');
+    const noUrl = failure(() => parseConfig({ console: { host: '0.0.0.0', token: 'x'.repeat(20) } }, { source: 't', baseDir: '/tmp' }));
+    expect(noUrl.message).toContain('console.publicUrl: required');
+    const publicUrl = 'https://greenlight.example.com';
     expect(
-      parseConfig({ console: { host: '0.0.0.0', token: 'x'.repeat(20) } }, { source: 't', baseDir: '/tmp' }).console.token,
+      parseConfig({ console: { host: '0.0.0.0', token: 'x'.repeat(20), publicUrl } }, { source: 't', baseDir: '/tmp' }).console.token,
     ).toHaveLength(20);
   });
 

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProfile } from '../../src/store/memory-store.ts';
 import { hasTerraform, startTestApp } from '../helpers/test-app.ts';
@@ -23,10 +25,74 @@ describe('console guards', () => {
       expect(cookie).toContain('HttpOnly');
       expect((await fetch(`${t.url}/api/threads`, { headers: { cookie: cookie.split(';')[0] ?? '' } })).status).toBe(200);
       expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
+      // The token in a URL is for the page only: API routes refuse it there (it would land in logs).
+      expect((await fetch(`${t.url}/api/threads?token=${token}`)).status).toBe(401);
     } finally {
       await t.close();
     }
   });
+
+  it('answers only to its own host names; the cookie is Secure behind an https public URL', async () => {
+    const token = 'a-console-token-of-32-characters';
+    const t = await startTestApp({ console: { token, publicUrl: 'https://greenlight.example.com' } });
+    try {
+      const port = new URL(t.url).port;
+      const as = (host: string, path = '/api/threads') =>
+        new Promise<number>((resolve, reject) => {
+          // fetch() will not send a Host header of our choosing; a raw request does.
+          const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host, authorization: `Bearer ${token}` } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await as(`127.0.0.1:${port}`)).toBe(200);
+      expect(await as(`localhost:${port}`)).toBe(200);
+      expect(await as('greenlight.example.com')).toBe(200);
+      // DNS rebinding: a page on another name that resolves here.
+      expect(await as(`evil.example.net:${port}`)).toBe(400);
+      expect(await as('greenlight.example.com.evil.net')).toBe(400);
+      const page = await fetch(`${t.url}/?token=${token}`);
+      expect(page.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it.skipIf(!hasTerraform)(
+    'data dir 0700, database and plan files 0600; a plan file is deleted once applied, rejected or expired',
+    async () => {
+      const t = await startTestApp();
+      try {
+        const mode = (path: string) => statSync(path).mode & 0o777;
+        expect(mode(t.dataDir)).toBe(0o700);
+        expect(mode(join(t.dataDir, 'greenlight.db'))).toBe(0o600);
+        const planOf = async (id: string) => (await t.get(`/api/requests/${id}`)).body.plan.artifact.path as string;
+
+        const rejected = await t.chat('alice', 'set sandbox/dev release=files-1');
+        const rejectedPlan = await planOf(rejected.requestId!);
+        expect(mode(rejectedPlan)).toBe(0o600);
+        expect(mode(join(t.dataDir, 'plans'))).toBe(0o700);
+        expect((await t.act('alice', rejected.requestId!, 'reject')).status).toBe(200);
+        expect(existsSync(rejectedPlan)).toBe(false);
+
+        const applied = await t.chat('alice', 'set sandbox/dev release=files-2');
+        const appliedPlan = await planOf(applied.requestId!);
+        expect((await t.act('alice', applied.requestId!, 'approve')).status).toBe(200);
+        expect((await t.waitForStatus(applied.requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+        expect(existsSync(appliedPlan)).toBe(false);
+
+        const expired = await t.chat('alice', 'set sandbox/dev release=files-3');
+        const expiredPlan = await planOf(expired.requestId!);
+        t.clock.offsetMs += 31 * 60_000;
+        expect(await t.app.workflow.expireStale()).toBeGreaterThanOrEqual(1);
+        expect(existsSync(expiredPlan)).toBe(false);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('a missing engine binary answers with an engine_not_found card and the bot keeps working', async () => {
     const t = await startTestApp({ engines: { terraform: { binary: '/nonexistent/terraform' } } });

@@ -26,13 +26,31 @@ function tokenMatches(expected: string, given: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function presentedToken(headers: Record<string, string | string[] | undefined>, query: unknown): string | undefined {
+/** The token from the Authorization header or the cookie; from `?token=` only on the page itself. */
+function presentedToken(headers: Record<string, string | string[] | undefined>, query: unknown, isPage: boolean): string | undefined {
   const auth = headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice('Bearer '.length);
   const cookie = typeof headers.cookie === 'string' ? /(?:^|;\s*)gl_token=([^;]+)/.exec(headers.cookie)?.[1] : undefined;
   if (cookie) return decodeURIComponent(cookie);
   const q = (query as Record<string, unknown> | undefined)?.token;
-  return typeof q === 'string' ? q : undefined;
+  return isPage && typeof q === 'string' ? q : undefined;
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Host names this console answers to: the loopback names, and the public URL's host (required
+ * when bound beyond loopback). A request naming another host (DNS rebinding, a misrouted proxy)
+ * is refused.
+ */
+function allowedHost(config: Config): (host: string | undefined) => boolean {
+  const publicHost = config.console.publicUrl ? new URL(config.console.publicUrl).host : undefined;
+  return (host) => {
+    if (!host) return false;
+    if (publicHost && host === publicHost) return true;
+    const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+    return LOOPBACK_NAMES.has(name);
+  };
 }
 
 export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger; metrics: Metrics }): FastifyInstance {
@@ -42,16 +60,27 @@ export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger
     bodyLimit: 64 * 1024,
   });
   const token = config.console.token;
+  const hostAllowed = allowedHost(config);
+  // Secure cookies whenever the console is reached over HTTPS or beyond loopback.
+  const secure = config.console.publicUrl?.startsWith('https:') || !LOOPBACK_NAMES.has(config.console.host) ? '; Secure' : '';
+
+  app.addHook('onRequest', async (req) => {
+    if (req.url === '/healthz') return;
+    if (!hostAllowed(req.headers.host)) {
+      throw new GreenlightError('bad_request', `This console does not answer to the host "${req.headers.host ?? ''}".`, {
+        details: { expected: config.console.publicUrl ?? 'a loopback address' },
+      });
+    }
+  });
 
   if (token) {
     app.addHook('onRequest', async (req, reply) => {
       if (req.url === '/healthz') return;
-      const given = presentedToken(req.headers, req.query);
+      const isPage = req.url.startsWith('/?') || req.url === '/';
+      const given = presentedToken(req.headers, req.query, isPage);
       if (!tokenMatches(token, given)) throw new GreenlightError('unauthenticated', 'This console needs its token.');
       // The page passes ?token= once; a cookie carries it to the API and the SSE stream after that.
-      if (req.url.startsWith('/?') || req.url === '/') {
-        reply.header('set-cookie', `gl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
-      }
+      if (isPage) reply.header('set-cookie', `gl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/${secure}`);
     });
   }
 
