@@ -14,6 +14,8 @@ import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { loadIntents } from './router/intents.ts';
 import { LlmRouter } from './router/llm-router.ts';
 import { Router } from './router/router.ts';
+import { writeCheckpoint } from './store/audit-checkpoint.ts';
+import { loadAuditKey } from './store/audit-key.ts';
 import { type Db, openDatabase } from './store/database.ts';
 import { runningSpend } from './store/registry.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
@@ -83,7 +85,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? createLogger(config.log.level);
   const metrics = createMetrics();
-  const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+  const auditKey = loadAuditKey(config.audit.keyFile, config.audit.key, { create: true });
+  const db = await openDatabase(join(config.dataDir, 'greenlight.db'), { auditKey });
+  const checkpoint = () =>
+    writeCheckpoint(db, auditKey, config.audit.checkpointDir, now().toISOString()).catch((err: unknown) =>
+      log.warn({ err }, 'audit checkpoint failed'),
+    );
   const engines = {
     terraform: new TerraformEngine(config.engines.terraform.binary),
     pulumi: new PulumiEngine({
@@ -157,6 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (teams) publisher.register(teams.port);
   const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
   let sweeper: NodeJS.Timeout | undefined;
+  let checkpoints: NodeJS.Timeout | undefined;
 
   const app: App = {
     config,
@@ -188,6 +196,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         sweeper = setInterval(() => void workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed')), sweepMs);
         sweeper.unref();
       }
+      if (config.audit.checkpointMinutes > 0) {
+        checkpoints = setInterval(() => void checkpoint(), config.audit.checkpointMinutes * 60_000);
+        checkpoints.unref();
+      }
       log.info({ url, dataDir: config.dataDir, stacks: stacks.list().map((s) => s.name) }, 'console listening');
       if (slack) {
         app.slackUrl = await slack.start();
@@ -201,10 +213,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
+      if (checkpoints) clearInterval(checkpoints);
       await runner.shutdown();
       await slack?.stop();
       await teams?.stop();
       await server.close();
+      // The last word on a clean stop: a signed head, so rows removed later are noticed.
+      if (config.audit.checkpointMinutes > 0) await checkpoint();
       await db.destroy();
     },
   };

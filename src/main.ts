@@ -6,6 +6,8 @@ import { evaluate, formatResult, readCorpus } from './cli-eval.ts';
 import { planCommand } from './cli-plan.ts';
 import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
+import { writeCheckpoint } from './store/audit-checkpoint.ts';
+import { loadAuditKey } from './store/audit-key.ts';
 import { verifyAudit } from './store/audit-log.ts';
 import { openDatabase } from './store/database.ts';
 import { deployedStacks, registryText } from './store/registry.ts';
@@ -89,18 +91,46 @@ program
 const audit = program.command('audit').description('Audit log tools');
 audit
   .command('verify')
-  .description('Check the audit log hash chain; exits 1 naming the first bad row')
+  .description(
+    'Check the audit log: its HMAC chain, the latest checkpoint, and approvals / request states against it; exits 1 naming what is wrong',
+  )
   .action(async () => {
-    const config = loadConfig();
-    const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
-    const result = await verifyAudit(db);
-    await db.destroy();
-    if (result.ok) {
-      console.log(`audit log intact: ${result.rows} rows`);
-      return;
+    try {
+      const config = loadConfig();
+      const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
+      const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+      const result = await verifyAudit(db, key, config.audit.checkpointDir);
+      await db.destroy();
+      const against = result.checkpoint
+        ? ` (checkpoint of ${result.checkpoint.at}: ${result.checkpoint.seq} rows)`
+        : ' (no checkpoint yet)';
+      if (result.ok) {
+        console.log(`audit log intact: ${result.rows} rows${against}`);
+        return;
+      }
+      if (result.firstBad)
+        console.error(`audit log BROKEN at row ${result.firstBad.seq}: ${result.firstBad.reason} (${result.rows} rows read)`);
+      for (const m of result.mismatches ?? []) console.error(`audit log BROKEN: ${m}`);
+      process.exitCode = 1;
+    } catch (error) {
+      fail(error);
     }
-    console.error(`audit log BROKEN at row ${result.firstBad?.seq}: ${result.firstBad?.reason} (${result.rows} rows read)`);
-    process.exitCode = 1;
+  });
+
+audit
+  .command('checkpoint')
+  .description('Write a signed checkpoint of the audit log head outside the database (audit.checkpointDir)')
+  .action(async () => {
+    try {
+      const config = loadConfig();
+      const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
+      const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+      const written = await writeCheckpoint(db, key, config.audit.checkpointDir, new Date().toISOString());
+      await db.destroy();
+      console.log(`audit checkpoint: ${written.seq} rows signed in ${written.path}`);
+    } catch (error) {
+      fail(error);
+    }
   });
 
 program

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -58,6 +58,7 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
   if (env.GREENLIGHT_CONSOLE_TOKEN) consoleSection.token = env.GREENLIGHT_CONSOLE_TOKEN;
   out.console = consoleSection;
   if (env.GREENLIGHT_DATA_DIR) out.dataDir = env.GREENLIGHT_DATA_DIR;
+  if (env.GREENLIGHT_AUDIT_KEY) out.audit = { ...((out.audit as object | undefined) ?? {}), key: env.GREENLIGHT_AUDIT_KEY };
   if (env.LOG_LEVEL) out.log = { ...((out.log as object | undefined) ?? {}), level: env.LOG_LEVEL };
   const engines = { ...((out.engines as Record<string, object> | undefined) ?? {}) };
   if (env.TERRAFORM_BINARY) engines.terraform = { ...engines.terraform, binary: env.TERRAFORM_BINARY };
@@ -165,7 +166,13 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
       }
     }
   }
-  return { ...parsed, dataDir, stacks, baseDir: options.baseDir, source: options.source };
+  const under = (path: string | undefined, fallback: string) => (path ? resolve(options.baseDir, path) : join(dataDir, fallback));
+  const audit = {
+    ...parsed.audit,
+    keyFile: under(parsed.audit.keyFile, 'audit.key'),
+    checkpointDir: under(parsed.audit.checkpointDir, 'audit-checkpoints'),
+  };
+  return { ...parsed, dataDir, stacks, audit, baseDir: options.baseDir, source: options.source };
 }
 
 /** Loads `greenlight.yaml` (or GREENLIGHT_CONFIG) if present, else the embedded default. */

@@ -160,6 +160,19 @@ export const configSchema = z
         stackSchema,
       )
       .default({}),
+    audit: z
+      .object({
+        /** Where the audit chain's HMAC key is kept (never in the database); default <dataDir>/audit.key. GREENLIGHT_AUDIT_KEY wins. */
+        keyFile: z.string().optional(),
+        /** Where signed checkpoints of the chain's head are written; default <dataDir>/audit-checkpoints. Point it off this disk. */
+        checkpointDir: z.string().optional(),
+        /** The server writes a checkpoint this often (and on stop); 0: only `greenlight audit checkpoint`. */
+        checkpointMinutes: z.number().min(0).max(1440).default(60),
+        /** From GREENLIGHT_AUDIT_KEY only; keep it out of the file. */
+        key: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ checkpointMinutes: 60 }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -174,7 +187,8 @@ export type StackConfig = z.output<typeof stackSchema>;
 export type ApprovalRule = z.output<typeof approvalRuleSchema>;
 
 /** The loaded config: schema output plus absolute paths and the resolved stack list. */
-export type Config = Omit<z.output<typeof configSchema>, 'stacks'> & {
+export type Config = Omit<z.output<typeof configSchema>, 'stacks' | 'audit'> & {
+  audit: z.output<typeof configSchema>['audit'] & { keyFile: string; checkpointDir: string };
   stacks: Record<string, StackConfig & { name: string }>;
   /** Directory relative paths in the file are resolved against. */
   baseDir: string;

@@ -2,6 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { planSchema } from '../domain/plan.ts';
 import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
+import { appendAudit } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { ChangeRequestsTable, Database } from './tables.ts';
 
@@ -146,7 +147,10 @@ export async function latestSucceededPerStack(db: Executor, environment?: Enviro
   return rows.map(toRequest);
 }
 
-/** Records a vote; false when this person already voted on this revision. */
+/**
+ * Records a vote with its audit row in the same transaction (so `audit verify` can tell an
+ * approval written behind Greenlight's back); false when this identity already voted on this revision.
+ */
 export async function insertApproval(db: Executor, a: Approval): Promise<boolean> {
   const result = await db
     .insertInto('approvals')
@@ -160,7 +164,18 @@ export async function insertApproval(db: Executor, a: Approval): Promise<boolean
     })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  if (inserted) {
+    const entry = {
+      actor: a.approver,
+      action: 'approval.recorded',
+      requestId: a.requestId,
+      revision: a.revision,
+      detail: { decision: a.decision, planHash: a.planHash },
+    };
+    await appendAudit(db, entry, a.at);
+  }
+  return inserted;
 }
 
 export async function listApprovals(db: Executor, id: string): Promise<Approval[]> {

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { progressCard, resultCard } from '../../cards/run-cards.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { canonicalJson, sha256 } from '../domain/hash.ts';
 import type { ChangeRequest, Plan } from '../domain/types.ts';
 import type { ApplyResult } from '../engines/engine.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -46,6 +47,10 @@ export class ApplyExecution {
         `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`,
       );
     }
+    // The stored plan must still be the one hashed (and approved): the database is not trusted blindly.
+    const { hash, ...content } = request.plan;
+    if (sha256(canonicalJson(content)) !== hash)
+      throw new GreenlightError('plan_mismatch', 'The stored plan does not match its hash: it was changed after it was planned.');
     if (request.plan.artifact && !artifactIntact(request.plan)) {
       throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
     }

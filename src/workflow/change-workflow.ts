@@ -207,20 +207,7 @@ export class ChangeWorkflow {
       });
       if (!recorded) return { outcome: 'duplicate' as const };
       const votes = policy.counted(request, await listApprovals(trx, request.id)).length;
-      if (votes < required) {
-        await appendAudit(
-          trx,
-          {
-            actor: user,
-            action: 'approval.recorded',
-            requestId: request.id,
-            revision: request.revision,
-            detail: { votes, required, planHash: request.plan.hash },
-          },
-          at,
-        );
-        return { outcome: 'partial' as const };
-      }
+      if (votes < required) return { outcome: 'partial' as const };
       await transition(trx, request, ['awaiting_approval'], 'approved', user, at, {
         planHash: request.plan.hash,
         approvals: votes,

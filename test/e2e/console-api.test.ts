@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAuditKey } from '../../src/store/audit-key.ts';
 import { verifyAudit } from '../../src/store/audit-log.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -234,14 +235,42 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
 
   it('keeps an intact audit chain, and `audit verify` finds a row edited by hand', async () => {
     await t.app.runner.idle();
-    expect(await verifyAudit(t.app.db)).toMatchObject({ ok: true });
+    expect(await verifyAudit(t.app.db, loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false }))).toMatchObject({ ok: true });
     const db = new SQLite(join(t.dataDir, 'greenlight.db'));
     expect(() => db.prepare("update audit_log set actor = 'someone' where seq = 3").run()).toThrow(/append-only/);
     db.exec('DROP TRIGGER audit_log_no_update');
     db.prepare("update audit_log set actor = 'console:mallory' where seq = 3").run();
     db.close();
-    const result = await verifyAudit(t.app.db);
+    const result = await verifyAudit(t.app.db, loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false }));
     expect(result.ok).toBe(false);
     expect(result.firstBad?.seq).toBe(3);
+  });
+
+  it('request states and stored plans must agree with the audit log', async () => {
+    await t.app.runner.idle();
+    const key = loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false });
+    // (The test before left an edited approval row: that is reported too, and is not about this request.)
+    const { requestId } = await t.chat('alice', 'set sandbox/prod release=tamper-me');
+    const db = new SQLite(join(t.dataDir, 'greenlight.db'));
+    // Someone with the database file marks it approved, and rewrites what it would apply.
+    db.prepare("update change_requests set status = 'approved' where id = ?").run(requestId);
+    const row = db.prepare('select plan from change_requests where id = ?').get(requestId) as { plan: string };
+    const plan = JSON.parse(row.plan);
+    plan.config.release = 'mallory';
+    db.prepare('update change_requests set plan = ? where id = ?').run(JSON.stringify(plan), requestId);
+    db.close();
+    const result = await verifyAudit(t.app.db, key);
+    expect(result.ok).toBe(false);
+    const text = result.mismatches?.join('\n') ?? '';
+    expect(text).toContain(`${requestId} r1 is approved but the audit log says awaiting_approval`);
+    expect(text).toContain(`${requestId} r1: the stored plan is not the plan that was audited`);
+    // And the apply refuses a stored plan whose content no longer has its hash.
+    const fixed = new SQLite(join(t.dataDir, 'greenlight.db'));
+    fixed.prepare("update change_requests set status = 'awaiting_approval' where id = ?").run(requestId);
+    fixed.close();
+    expect((await t.act('carol', requestId!, 'approve')).status).toBe(200);
+    const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
+    expect(done.status).toBe('failed');
+    expect(done.deployment.error).toContain('does not match its hash');
   });
 });

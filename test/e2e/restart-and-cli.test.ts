@@ -87,7 +87,11 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
     const env = { GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     const ok = await cli(['audit', 'verify'], env);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/audit log intact: \d+ rows/);
+    // The app wrote a checkpoint when it stopped; verify checks against the newest.
+    expect(ok.stdout).toMatch(/audit log intact: \d+ rows \(checkpoint of .*: \d+ rows\)/);
+    const checkpoint = await cli(['audit', 'checkpoint'], env);
+    expect(checkpoint.code).toBe(0);
+    expect(checkpoint.stdout).toMatch(/audit checkpoint: \d+ rows signed in .*audit-checkpoints/);
 
     const db = new SQLite(join(dataDir, 'greenlight.db'));
     db.exec('DROP TRIGGER audit_log_no_update');
@@ -96,6 +100,18 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
     const broken = await cli(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('BROKEN at row 2');
+
+    // Wiping the whole log (and its head) is caught against the checkpoint outside the database.
+    const wipe = new SQLite(join(dataDir, 'greenlight.db'));
+    wipe.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log; DELETE FROM meta WHERE key = 'audit_head';");
+    wipe.close();
+    const wiped = await cli(['audit', 'verify'], env);
+    expect(wiped.code).toBe(1);
+    expect(wiped.stderr).toMatch(/BROKEN at row 1: the log ends at row 0 but the checkpoint of .* vouches for \d+ rows/);
+    // Without the key there is nothing to verify with: a configuration error (78) that says so.
+    const noKey = await cli(['audit', 'verify'], { ...env, GREENLIGHT_DATA_DIR: mkdtempSync(join(tmpdir(), 'greenlight-nokey-')) });
+    expect(noKey.code).toBe(78);
+    expect(noKey.stderr).toContain('audit key');
   });
 
   it('`greenlight --help` lists the commands; a bad config key fails fast naming the key', async () => {
