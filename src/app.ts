@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { learnConfiguredSecrets } from './app-secrets.ts';
 import { ConsolePort } from './channels/console/console-port.ts';
 import { buildConsoleServer } from './channels/console/server.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
@@ -87,6 +88,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const auditKey = loadAuditKey(config.audit.keyFile, config.audit.key, { create: true });
   const db = await openDatabase(join(config.dataDir, 'greenlight.db'), { auditKey });
+  await learnConfiguredSecrets(config, db, auditKey, process.env);
   const checkpoint = () =>
     writeCheckpoint(db, auditKey, config.audit.checkpointDir, now().toISOString()).catch((err: unknown) =>
       log.warn({ err }, 'audit checkpoint failed'),
@@ -219,7 +221,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await teams?.stop();
       await server.close();
       // The last word on a clean stop: a signed head, so rows removed later are noticed.
-      if (config.audit.checkpointMinutes > 0) await checkpoint();
+      if (checkpoints) await checkpoint();
       await db.destroy();
     },
   };

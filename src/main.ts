@@ -6,6 +6,7 @@ import { evaluate, formatResult, readCorpus } from './cli-eval.ts';
 import { planCommand } from './cli-plan.ts';
 import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
+import { secrets } from './domain/redaction.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
 import { verifyAudit } from './store/audit-log.ts';
@@ -60,9 +61,11 @@ program
   .action(async (request: string, opts: { user?: string; json?: boolean }) => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const app = await createApp(config, { expirySweepMs: 0 });
+    secrets.learnSecretsIn(request);
     const result = await planCommand(app, request, opts.user);
     await app.stop();
-    console.log(opts.json ? JSON.stringify(result.json, null, 2) : result.text);
+    // A terminal is a place people see: the plan's secrets print as fingerprints.
+    console.log(opts.json ? JSON.stringify(secrets.value(result.json), null, 2) : secrets.text(result.text));
     process.exitCode = result.exitCode;
   });
 
@@ -145,7 +148,7 @@ program
     const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
     const stacks = await deployedStacks(db, parsed.data ? { environment: parsed.data } : {});
     await db.destroy();
-    console.log(opts.json ? JSON.stringify(stacks, null, 2) : registryText(stacks, parsed.data));
+    console.log(opts.json ? JSON.stringify(secrets.value(stacks), null, 2) : secrets.text(registryText(stacks, parsed.data)));
   });
 
 program.parseAsync(process.argv).catch(fail);

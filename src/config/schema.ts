@@ -160,6 +160,13 @@ export const configSchema = z
         stackSchema,
       )
       .default({}),
+    redaction: z
+      .object({
+        /** Environment variables whose values are secrets to mask everywhere (e.g. a database password an engine gets). */
+        env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).default([]),
+      })
+      .strict()
+      .default({ env: [] }),
     audit: z
       .object({
         /** Where the audit chain's HMAC key is kept (never in the database); default <dataDir>/audit.key. GREENLIGHT_AUDIT_KEY wins. */

@@ -1,3 +1,4 @@
+import { secrets } from '../domain/redaction.ts';
 import type { Logger } from '../observability/logger.ts';
 import { IntentClassifier } from './classifier.ts';
 import { parseCommand } from './grammar.ts';
@@ -107,7 +108,9 @@ export class Router {
     const offline = this.routeOffline(text);
     if (!this.llm || offline.source === 'grammar') return offline;
     try {
-      const llm = await this.llm.route(text, this.stacks());
+      // The model is outside: it reads the message with its secrets replaced (the parameters a
+      // secret belongs to are extracted locally below, from the real text).
+      const llm = await this.llm.route(secrets.text(text), this.stacks());
       // Fill what the model left out with what the rules found in the text.
       const extracted = extractParams(llm.intent, text, this.stacks());
       const params = { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) };

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
+import { secrets } from '../domain/redaction.ts';
 import { latestCheckpoint } from './audit-checkpoint.ts';
 import type { Db } from './database.ts';
 import type { Database } from './tables.ts';
@@ -54,7 +55,8 @@ export async function appendAudit(trx: Transaction<Database> | Db, entry: AuditE
     action: entry.action,
     request_id: entry.requestId ?? null,
     revision: entry.revision ?? null,
-    detail: JSON.stringify(entry.detail ?? {}),
+    // The audit log is read by auditors, not engines: no secret goes in.
+    detail: JSON.stringify(secrets.value(entry.detail ?? {})),
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
   const mac = await sql<{ mac: string }>`select ${sql.raw(AUDIT_MAC_FUNCTION)}(${prevHash}, ${canonicalRow(fields)}) as mac`.execute(trx);

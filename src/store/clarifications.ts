@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { secrets } from '../domain/redaction.ts';
 import type { ChannelKind, ThreadRef } from '../domain/types.ts';
 import type { Db } from './database.ts';
 
@@ -30,7 +31,8 @@ export async function saveClarification(db: Db, c: Omit<Clarification, 'id' | 'r
       user: c.user,
       thread_channel: c.thread.channel,
       thread_id: c.thread.id,
-      text: c.text,
+      // The form's parameters are needed to finish the request; the text is only shown.
+      text: secrets.text(c.text),
       intent: c.intent,
       params: JSON.stringify(c.params),
       created_at: c.createdAt,

@@ -1,5 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
+import { secrets } from '../domain/redaction.ts';
 import type { Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
 import type { Db } from './database.ts';
 import type { Database, DeploymentsTable } from './tables.ts';
@@ -82,10 +83,15 @@ export async function updateDeployment(
     progress_message_id: string;
   }>,
 ): Promise<void> {
-  const { outputs, ...rest } = patch;
+  // Outputs and errors are shown to the thread: an output that carries a secret is masked.
+  const { outputs, error, ...rest } = patch;
   await db
     .updateTable('deployments')
-    .set({ ...rest, ...(outputs ? { outputs: JSON.stringify(outputs) } : {}) })
+    .set({
+      ...rest,
+      ...(outputs ? { outputs: JSON.stringify(secrets.value(outputs)) } : {}),
+      ...(error !== undefined ? { error: error === null ? null : secrets.text(error) } : {}),
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -112,7 +118,7 @@ export async function appendEvents(db: Executor, deploymentId: string, events: O
         at: e.at,
         type: e.type,
         address: e.address,
-        message: e.message,
+        message: secrets.text(e.message),
       })),
     )
     .execute();

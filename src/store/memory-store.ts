@@ -1,4 +1,5 @@
 import Keyv from 'keyv';
+import { secrets } from '../domain/redaction.ts';
 import type { Db } from './database.ts';
 
 // Memory per user: Keyv on the project's own database (table `kv`), so it needs no second SQLite
@@ -76,8 +77,10 @@ export async function readProfile(db: Db, principal: string): Promise<UserProfil
 async function update(db: Db, principal: string, change: (p: UserProfile) => void): Promise<UserProfile> {
   const profile = await readProfile(db, principal);
   change(profile);
-  await userMemory(db, principal).set('profile', profile);
-  return profile;
+  // Memory keeps what was asked, never a secret that was typed with it.
+  const kept = secrets.value(profile);
+  await userMemory(db, principal).set('profile', kept);
+  return kept;
 }
 
 /** Records a request the user made, for "same as last time". */

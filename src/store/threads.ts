@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Card } from '../../cards/model.ts';
+import { secrets } from '../domain/redaction.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import type { Db } from './database.ts';
 import type { MessagesTable } from './tables.ts';
@@ -42,6 +43,8 @@ export async function addMessage(
   m: { threadId: string; author: string; card: Card; requestId: string | null; at: string },
 ): Promise<StoredMessage> {
   const id = randomUUID();
+  // Stored messages are read by everyone in the thread: secrets never get in.
+  const card = secrets.value(m.card);
   return db.transaction().execute(async (trx) => {
     const last = await trx
       .selectFrom('messages')
@@ -56,7 +59,7 @@ export async function addMessage(
         thread_id: m.threadId,
         seq,
         author: m.author,
-        card: JSON.stringify(m.card),
+        card: JSON.stringify(card),
         request_id: m.requestId,
         created_at: m.at,
         updated_at: m.at,
@@ -67,7 +70,7 @@ export async function addMessage(
       threadId: m.threadId,
       seq,
       author: m.author,
-      card: m.card,
+      card,
       requestId: m.requestId,
       createdAt: m.at,
       updatedAt: m.at,
@@ -78,7 +81,7 @@ export async function addMessage(
 export async function updateMessage(db: Db, id: string, card: Card, at: string): Promise<StoredMessage | undefined> {
   await db
     .updateTable('messages')
-    .set({ card: JSON.stringify(card), updated_at: at })
+    .set({ card: JSON.stringify(secrets.value(card)), updated_at: at })
     .where('id', '=', id)
     .execute();
   const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();

@@ -2,6 +2,7 @@ import type { Capability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
 import { noDriftCard } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
+import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -100,16 +101,17 @@ export class ChangeWorkflow {
       capability: cap.id,
       stack: plan.stack,
       environment: plan.environment,
-      text: input.text,
+      // What was said is kept for history with its secrets masked; the values live in the plan.
+      text: secrets.text(input.text),
       thread: input.thread,
       planMessageId: null,
       plan,
       createdAt: at,
       updatedAt: at,
     };
-    await this.deps.db.transaction().execute((trx) => createRevision(trx, request, input.user, at, { text: input.text }));
+    await this.deps.db.transaction().execute((trx) => createRevision(trx, request, input.user, at, { text: request.text }));
     await rememberRequest(this.deps.db, input.user, {
-      text: input.text,
+      text: request.text,
       capability: cap.id,
       stack: plan.stack,
       environment: plan.environment,

@@ -3,6 +3,7 @@ import type { Capability } from '../../capabilities/types.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { secrets } from '../domain/redaction.ts';
 import type { PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -61,6 +62,8 @@ export class Conversation {
 
   /** Always answers with at least one card; never throws for bad input. */
   async submit(input: InboundText): Promise<PostedMessage[]> {
+    // A value typed under a secret-looking key (`db_password=…`) is masked from here on, everywhere.
+    secrets.learnSecretsIn(input.text);
     try {
       const memory = parseMemoryCommand(input.text);
       if (memory) return [await this.post(input, await memoryAnswer(this.deps.db, input.user, memory))];
@@ -171,8 +174,10 @@ export class Conversation {
     const last = (await readProfile(this.deps.db, input.user)).lastRequest;
     if (!last?.params) return null;
     const intent = last.capability as IntentId;
+    // A secret of the last request was kept as a fingerprint: ask for it again rather than reuse that.
+    const kept = Object.fromEntries(Object.entries(last.params).filter(([, v]) => !(typeof v === 'string' && secrets.isFingerprint(v))));
     const params = {
-      ...last.params,
+      ...kept,
       ...extractParams(
         intent,
         input.text,

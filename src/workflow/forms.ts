@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FormField } from '../../cards/model.ts';
+import { isSecretKey, secrets } from '../domain/redaction.ts';
 
 // A clarification form generated from a capability's zod schema: the same `.describe()` texts,
 // enums become selects, booleans checkboxes, numbers number inputs. Pre-filled with what the
@@ -43,7 +44,10 @@ export function formFields(schema: z.ZodType, params: Record<string, unknown>): 
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties ?? {}).map(([name, p]) => {
     const { kind, options } = p.type === 'object' ? { kind: 'text' as const, options: undefined } : kindOf(p);
-    const value = formatValue(params[name] ?? p.default);
+    // A form is seen by whoever opens it (an approver's Modify): secrets show as fingerprints, and
+    // a fingerprint sent back means "unchanged" (valuesFromForm).
+    const raw = formatValue(params[name] ?? p.default);
+    const value = raw === undefined ? undefined : isSecretKey(name) ? secrets.fingerprint(raw) : secrets.text(raw);
     return {
       name,
       label: label(name),
@@ -68,13 +72,14 @@ export function valuesFromForm(schema: z.ZodType, values: Record<string, string>
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(values)) {
     const value = raw.trim();
-    if (value === '') continue;
+    if (value === '' || secrets.isFingerprint(value)) continue;
     if (json.properties?.[name]?.type === 'object') {
       out[name] = Object.fromEntries(
         value
           .split(/[\s,]+/)
           .filter((pair) => pair.includes('='))
-          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])
+          .filter(([, v]) => !secrets.isFingerprint(v ?? '')),
       );
     } else out[name] = value;
   }

@@ -1,5 +1,6 @@
 import type { Card } from '../../cards/model.ts';
 import { planCard } from '../../cards/plan-card.ts';
+import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, ChannelKind, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/database.ts';
@@ -32,13 +33,15 @@ export class Publisher {
   }
 
   async post(thread: ThreadRef, card: Card, requestId: string | null): Promise<PostedMessage> {
-    const messageId = await this.port(thread.channel).post(thread, card, requestId);
-    return { messageId, card, requestId };
+    // Every channel gets the card with its secrets replaced by fingerprints.
+    const shown = secrets.value(card);
+    const messageId = await this.port(thread.channel).post(thread, shown, requestId);
+    return { messageId, card: shown, requestId };
   }
 
   async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
     try {
-      await this.port(thread.channel).update(thread, messageId, card);
+      await this.port(thread.channel).update(thread, messageId, secrets.value(card));
     } catch (error) {
       this.log.warn({ err: error, thread, messageId }, 'card update failed');
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { describeIssues, GreenlightError } from '../../domain/errors.ts';
+import { secrets } from '../../domain/redaction.ts';
 import type { Db } from '../../store/database.ts';
 import { findDeployment } from '../../store/deployments.ts';
 import { findRequest, listApprovals } from '../../store/requests.ts';
@@ -31,6 +32,8 @@ export interface ApiDeps {
 const messageView = (m: PostedMessage) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card });
 
 export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps): void {
+  // Every JSON answer (a request's plan and parameters, threads, errors) leaves with its secrets masked.
+  app.addHook('preSerialization', async (_req, _reply, payload) => secrets.value(payload));
   app.post('/api/chat', async (req) => {
     const body = parse(chatBody, req.body);
     if (body.thread && !(await threadExists(db, body.thread))) {
@@ -131,7 +134,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
       connection: 'keep-alive',
     });
     res.write(': connected\n\n');
-    const send = (view: MessageView) => res.write(`event: message\ndata: ${JSON.stringify(view)}\n\n`);
+    const send = (view: MessageView) => res.write(`event: message\ndata: ${JSON.stringify(secrets.value(view))}\n\n`);
     port.events.on(id, send);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
     heartbeat.unref();

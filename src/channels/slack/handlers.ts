@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import PQueue from 'p-queue';
 import { capabilities } from '../../../capabilities/index.ts';
 import { toGreenlightError } from '../../domain/errors.ts';
+import { secrets } from '../../domain/redaction.ts';
 import type { Logger } from '../../observability/logger.ts';
 import { findClarification } from '../../store/clarifications.ts';
 import type { Db } from '../../store/database.ts';
@@ -52,7 +53,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { conversation, workflow, log, db } = deps;
   const later = afterAck(log);
   const ephemeral = (client: Client, channel: string | undefined, user: string) => (text: string) =>
-    channel ? client.chat.postEphemeral({ channel, user, text }) : Promise.resolve();
+    channel ? client.chat.postEphemeral({ channel, user, text: secrets.text(text) }) : Promise.resolve();
 
   app.command('/greenlight', async ({ command, ack, client }) => {
     await ack();

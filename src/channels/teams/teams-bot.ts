@@ -12,6 +12,7 @@ import { capabilities } from '../../../capabilities/index.ts';
 import type { Capability } from '../../../capabilities/types.ts';
 import { errorCard } from '../../../cards/info-cards.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../../domain/errors.ts';
+import { secrets } from '../../domain/redaction.ts';
 import type { ChangeRequest, PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Db } from '../../store/database.ts';
@@ -56,7 +57,8 @@ const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId'
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
 function cardResponse(card: IAdaptiveCard): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: CARD, value: card as unknown as Record<string, unknown> };
+  // The clicker's own view, answered directly (not through the publisher): masked here.
+  return { statusCode: 200, type: CARD, value: secrets.value(card) as unknown as Record<string, unknown> };
 }
 
 /** A short acknowledgement ("working on it") as a card. */
