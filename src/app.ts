@@ -119,7 +119,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies);
-  const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics });
+  const engineWaitMs = config.engines.crashWaitSeconds * 1000;
+  const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics, engineWaitMs });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
   const router = buildRouter(config, stacks, log);
   const conversation = new Conversation({

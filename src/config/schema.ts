@@ -97,8 +97,12 @@ export const configSchema = z
           .strict()
           .default({ binary: 'pulumi', passEnv: [] }),
       })
+      .extend({
+        /** After a crash, how long a leftover engine process may run on before it is stopped (SIGINT). */
+        crashWaitSeconds: z.number().int().min(0).max(3600).default(120),
+      })
       .strict()
-      .default({ terraform: { binary: 'terraform', passEnv: [] }, pulumi: { binary: 'pulumi', passEnv: [] } }),
+      .default({ terraform: { binary: 'terraform', passEnv: [] }, pulumi: { binary: 'pulumi', passEnv: [] }, crashWaitSeconds: 120 }),
     slack: z
       .object({
         host: z.string().default('127.0.0.1').describe('Where /slack/events listens (put a TLS proxy or tunnel in front)'),

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'stack_locked'
   | 'engine_not_found'
   | 'engine_failed'
+  | 'interrupted'
   | 'config_invalid'
   | 'unauthenticated'
   | 'internal';
@@ -45,6 +46,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   stack_locked: 409,
   engine_not_found: 503,
   engine_failed: 502,
+  interrupted: 500,
   config_invalid: 500,
   unauthenticated: 401,
   internal: 500,
@@ -70,6 +72,7 @@ const NEXT_STEP: Record<ErrorCode, string> = {
   stack_locked: 'Wait for the running change on this stack to finish; yours is queued.',
   engine_not_found: 'Install the engine binary or set its path in greenlight.yaml (engines.<name>.binary).',
   engine_failed: 'Read the engine error above, fix the cause, and request the change again.',
+  interrupted: 'Check the stack (`status <stack>`, `drift <stack>`) before requesting the change again.',
   config_invalid: 'Fix the named key in greenlight.yaml or the environment and start again.',
   unauthenticated: 'Send the console token (Authorization: Bearer <token>).',
   internal: 'Try again; if it keeps failing, look at the server log for this request id.',

@@ -97,5 +97,7 @@ export interface Deployment {
   outputs: Record<string, unknown>;
   error: string | null;
   errorCode: string | null;
+  /** The engine process that applied it (its own process group), when known. */
+  enginePid: number | null;
   events: DeploymentEventRecord[];
 }

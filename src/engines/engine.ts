@@ -76,6 +76,8 @@ export interface RunOptions {
    * believes the drifted values.
    */
   refresh?: boolean;
+  /** Told the engine process's id (it leads its own process group) as soon as it starts. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface Engine {

@@ -23,6 +23,7 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
     outputs: outputsSchema.parse(JSON.parse(row.outputs)),
     error: row.error,
     errorCode: row.error_code,
+    enginePid: row.engine_pid,
     events,
   };
 }
@@ -81,6 +82,7 @@ export async function updateDeployment(
     error: string | null;
     error_code: string | null;
     progress_message_id: string;
+    engine_pid: number | null;
   }>,
 ): Promise<void> {
   // Outputs and errors are shown to the thread: an output that carries a secret is masked.

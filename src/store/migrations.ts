@@ -208,6 +208,13 @@ const requestEditors: Migration = {
   },
 };
 
+/** The engine process of an apply, so a restart can find it after a crash. */
+const deploymentEnginePid: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployments').addColumn('engine_pid', 'integer').execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -217,6 +224,7 @@ export const migrationProvider: MigrationProvider = {
       '0004_thread_aliases': threadAliases,
       '0005_teams': teams,
       '0006_request_editors': requestEditors,
+      '0007_deployment_engine_pid': deploymentEnginePid,
     };
   },
 };

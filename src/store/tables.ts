@@ -46,6 +46,8 @@ export interface DeploymentsTable {
   error: string | null;
   error_code: string | null;
   progress_message_id: string | null;
+  /** The engine process (its own process group) applying this deployment, for crash recovery. */
+  engine_pid: Generated<number | null>;
 }
 
 export interface DeploymentEventsTable {

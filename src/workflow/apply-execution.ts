@@ -91,7 +91,7 @@ export class ApplyExecution {
       }
       const result = await tracer.startActiveSpan('infra.apply', async (span) => {
         try {
-          return await this.applyPlan(request, request.plan, tracker, signal);
+          return await this.applyPlan(request, request.plan, tracker, signal, deploymentId);
         } finally {
           span.end();
         }
@@ -104,7 +104,7 @@ export class ApplyExecution {
     if (!outcome.ok && outcome.error.code === 'plan_stale') {
       // The stack changed while this request waited. Plan again; the approval carries over only
       // when the fresh plan makes exactly the changes that were approved.
-      const retried = await this.retryStale(request, tracker, signal, log).catch((error: unknown) => ({
+      const retried = await this.retryStale(request, tracker, signal, log, deploymentId).catch((error: unknown) => ({
         ok: false as const,
         error: toGreenlightError(error),
       }));
@@ -120,7 +120,13 @@ export class ApplyExecution {
     await tracker.finish();
   }
 
-  private async applyPlan(request: ChangeRequest, plan: Plan, tracker: ProgressTracker, signal: AbortSignal): Promise<ApplyResult> {
+  private async applyPlan(
+    request: ChangeRequest,
+    plan: Plan,
+    tracker: ProgressTracker,
+    signal: AbortSignal,
+    deploymentId: string,
+  ): Promise<ApplyResult> {
     if (!plan.artifact) throw new GreenlightError('plan_mismatch', 'This plan has no saved engine plan to apply.');
     const draft = await draftFor(request.capability, plan.params, request.requester, this.deps.queries);
     const stack = this.deps.stacks.forDraft(draft);
@@ -130,6 +136,11 @@ export class ApplyExecution {
       onEvent: (e) => tracker.onEvent(e),
       signal,
       ...(plan.drift ? { refresh: true } : {}),
+      // Recorded so that a restart after a crash can find this process (interrupted-apply.ts).
+      onSpawn: (pid) =>
+        void updateDeployment(this.deps.db, deploymentId, { engine_pid: pid }).catch((err: unknown) =>
+          this.deps.log.warn({ err, deploymentId }, 'could not record the engine process'),
+        ),
     });
   }
 
@@ -138,6 +149,7 @@ export class ApplyExecution {
     tracker: ProgressTracker,
     signal: AbortSignal,
     log: Logger,
+    deploymentId: string,
   ): Promise<{ ok: true; result: ApplyResult } | { ok: false; error: GreenlightError } | 'superseded'> {
     const { plan: fresh } = await this.deps.planner.plan(
       await planRequestFor(request, `${request.id}-r${request.revision}-refresh`, this.deps.queries, true),
@@ -158,7 +170,7 @@ export class ApplyExecution {
     );
     if (!same) return 'superseded';
     log.info('stale plan refreshed with identical changes');
-    return { ok: true, result: await this.applyPlan(request, fresh, tracker, signal) };
+    return { ok: true, result: await this.applyPlan(request, fresh, tracker, signal, deploymentId) };
   }
 
   private async finishSuperseded(request: ChangeRequest, deploymentId: string, stack: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
 import { findRequest } from '../store/requests.ts';
 import { ApplyExecution } from './apply-execution.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
+import { explainInterrupted } from './interrupted-apply.ts';
 import type { RevisionDeps } from './revisions.ts';
 import type { StackRegistry } from './stacks.ts';
 import { transition } from './transitions.ts';
@@ -31,6 +32,8 @@ export interface ApplyRunnerDeps extends RevisionDeps {
   policy: ApprovalPolicy;
   log: Logger;
   metrics: Metrics;
+  /** After a crash, how long a leftover engine process may run on before it is stopped (default 2 min). */
+  engineWaitMs?: number;
 }
 
 /** Same request revision and plan → same id: a retried approval cannot start a second apply. */
@@ -129,18 +132,9 @@ export class ApplyRunner {
 
   /** After a restart: applies that were cut off are failed (never silently re-run), queues resume. */
   async recover(): Promise<void> {
-    const at = this.at();
-    for (const d of await deploymentsInStatus(this.deps.db, ['applying'])) {
-      const reason = 'Greenlight stopped during this apply. Check the stack (`status <stack>`) and request the change again.';
-      await this.deps.db.transaction().execute(async (trx) => {
-        await updateDeployment(trx, d.id, { status: 'failed', finished_at: at, error: reason });
-        await transition(trx, { id: d.requestId, revision: d.revision }, ['applying'], 'failed', SYSTEM, at, {
-          deploymentId: d.id,
-          reason,
-        });
-        await unlockStack(trx, d.stack, d.id);
-      });
-      await this.deps.publisher.refreshPlanCard(d.requestId, d.revision);
+    for (const { id } of await deploymentsInStatus(this.deps.db, ['applying'])) {
+      const d = await findDeployment(this.deps.db, { id });
+      if (d) await explainInterrupted(this.deps, d, { waitMs: this.deps.engineWaitMs ?? 120_000 });
     }
     const stacks = new Set((await deploymentsInStatus(this.deps.db, ['queued'])).map((d) => d.stack));
     await Promise.all([...stacks].map((s) => this.kick(s)));

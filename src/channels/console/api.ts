@@ -108,6 +108,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
             startedAt: deployment.startedAt,
             finishedAt: deployment.finishedAt,
             error: deployment.error,
+            errorCode: deployment.errorCode,
             outputs: deployment.outputs,
             events: deployment.events,
           }

@@ -17,11 +17,21 @@ export interface TerraformRun {
 export function runTerraform(
   binary: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; signal?: AbortSignal; onLine?: (line: string) => void },
+  options: { env: NodeJS.ProcessEnv; signal?: AbortSignal; onLine?: (line: string) => void; onSpawn?: (pid: number) => void },
 ): Promise<TerraformRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a signal to Greenlight's group does not cut it off mid-write, an abort
+    // reaches it and its provisioners together, and after a crash it can be found and stopped.
+    const child = spawn(binary, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
     const out: string[] = [];
     let stderr = '';
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -33,8 +43,8 @@ export function runTerraform(
     });
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
-      child.kill('SIGINT');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      signalGroup('SIGINT');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
       killTimer.unref();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -43,6 +43,7 @@ export class TerraformEngine implements Engine {
       env: this.env(target),
       signal: options.signal,
       onLine: options.onLine,
+      ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     });
     if (run.exitCode !== 0) throw this.failure(args[0] ?? '', run);
     return run;
