@@ -11,7 +11,6 @@ import {
   progressMessageOf,
   queuedOn,
   tryLockStack,
-  unlockStack,
   updateDeployment,
 } from '../store/deployments.ts';
 import { findRequest } from '../store/requests.ts';

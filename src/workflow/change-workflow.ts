@@ -6,7 +6,6 @@ import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { appendAudit } from '../store/audit-log.ts';
 import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
 import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';

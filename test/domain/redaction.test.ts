@@ -24,7 +24,7 @@ describe('secret redaction', () => {
   it('masks learned values, key=value pairs, token formats, URL passwords and random strings; leaves hashes and ids', () => {
     const r = new Redactor();
     r.learn('hunter2-yaml');
-    const hash = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'deadbeef';
+    const hash = `${'a'.repeat(8) + '0123456789abcdef'.repeat(3)}deadbeef`;
     const text = [
       'config: release=v1, db_password=typed-in-chat-1, replicas=3',
       'the yaml one is hunter2-yaml',
