@@ -165,7 +165,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : null;
   if (teams) publisher.register(teams.port);
-  const server = buildConsoleServer(config, { db, workflow, conversation, port: consolePort, log, metrics });
+  const server = buildConsoleServer(config, {
+    db,
+    workflow,
+    conversation,
+    port: consolePort,
+    log,
+    metrics,
+    people: policy.people,
+    cookieSecret: auditKey,
+    baseUrl: () => baseUrl,
+  });
   let sweeper: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
 

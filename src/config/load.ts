@@ -56,6 +56,8 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
   }
   if (env.GREENLIGHT_HOST) consoleSection.host = env.GREENLIGHT_HOST;
   if (env.GREENLIGHT_CONSOLE_TOKEN) consoleSection.token = env.GREENLIGHT_CONSOLE_TOKEN;
+  if (env.GREENLIGHT_OIDC_CLIENT_SECRET && consoleSection.oidc && typeof consoleSection.oidc === 'object')
+    consoleSection.oidc = { ...consoleSection.oidc, clientSecret: env.GREENLIGHT_OIDC_CLIENT_SECRET };
   out.console = consoleSection;
   if (env.GREENLIGHT_DATA_DIR) out.dataDir = env.GREENLIGHT_DATA_DIR;
   if (env.GREENLIGHT_AUDIT_KEY) out.audit = { ...((out.audit as object | undefined) ?? {}), key: env.GREENLIGHT_AUDIT_KEY };
@@ -158,7 +160,8 @@ export function parseConfig(raw: unknown, options: { source: string; baseDir: st
   for (const [env, rule] of Object.entries(parsed.approvals)) {
     for (const entry of rule.approvers ?? []) {
       const group = entry.startsWith('group:') ? entry.slice('group:'.length) : null;
-      if (group !== null && !(group in parsed.groups)) {
+      // With console sign-in, groups may come from the IdP's ID token instead of this file.
+      if (group !== null && !(group in parsed.groups) && !parsed.console.oidc) {
         throw new GreenlightError(
           'config_invalid',
           `Invalid configuration in ${options.source}:\n  approvals.${env}.approvers: names group "${group}", which is not under groups.\nAdd groups.${group}: [user ids] or remove the entry.`,

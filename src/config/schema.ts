@@ -65,6 +65,20 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(3000),
         token: z.string().min(16, 'use at least 16 characters').optional(),
         publicUrl: z.string().url().optional(),
+        /** Sign-in with OpenID Connect; without it the console is the loopback-only local mode (self-declared names). */
+        oidc: z
+          .object({
+            issuer: z.string().url().describe('The IdP issuer URL (Entra ID, Okta, Google, Keycloak …)'),
+            clientId: z.string().min(1),
+            /** From GREENLIGHT_OIDC_CLIENT_SECRET; keep it out of the file. */
+            clientSecret: z.string().min(1).optional(),
+            scopes: z.string().default('openid profile email'),
+            usernameClaim: z.string().default('email').describe('ID token claim that names the person (oidc:<value>)'),
+            groupsClaim: z.string().default('groups').describe('ID token claim listing groups, matched by group:<name> approver entries'),
+            sessionHours: z.number().positive().max(720).default(12),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 3000 }),

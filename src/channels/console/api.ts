@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { describeIssues, GreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
@@ -11,7 +11,7 @@ import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
 import type { Conversation } from '../../workflow/conversation.ts';
 import type { PostedMessage } from '../../workflow/ports.ts';
 import { type ConsolePort, type MessageView, toView } from './console-port.ts';
-import { actionBody, chatBody, consolePrincipal, formBody, idParam } from './schemas.ts';
+import { actionBody, chatBody, formBody, idParam } from './schemas.ts';
 
 // The console's JSON API (documented in README "Console API").
 
@@ -29,9 +29,12 @@ export interface ApiDeps {
   port: ConsolePort;
 }
 
+/** Who is asking: the signed-in person, or in local mode the name the body gives. */
+export type Identify = (req: FastifyRequest, bodyUser: string | undefined) => string;
+
 const messageView = (m: PostedMessage) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card });
 
-export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps): void {
+export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps, identify: Identify): void {
   // Every JSON answer (a request's plan and parameters, threads, errors) leaves with its secrets masked.
   app.addHook('preSerialization', async (_req, _reply, payload) => secrets.value(payload));
   app.post('/api/chat', async (req) => {
@@ -40,7 +43,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
       throw new GreenlightError('not_found', `There is no thread ${body.thread}. Leave "thread" out to start a new one.`);
     }
     const threadId = body.thread ?? randomUUID();
-    const user = consolePrincipal(body.user);
+    const user = identify(req, body.user);
     await port.postAs(
       threadId,
       user,
@@ -61,11 +64,11 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   app.post('/api/actions', async (req) => {
     const body = parse(actionBody, req.body);
     if (body.action === 'choose') {
-      const posted = await conversation.choose(consolePrincipal(body.user), body.clarificationId, body.choice);
+      const posted = await conversation.choose(identify(req, body.user), body.clarificationId, body.choice);
       return { messages: posted.map(messageView) };
     }
     const card = await workflow.act({
-      user: consolePrincipal(body.user),
+      user: identify(req, body.user),
       requestId: body.requestId,
       action: body.action,
       ...(body.revision !== undefined ? { revision: body.revision } : {}),
@@ -78,7 +81,7 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   // A submitted clarification form: the values complete the original request.
   app.post('/api/forms', async (req) => {
     const body = parse(formBody, req.body);
-    const posted = await conversation.submitForm(consolePrincipal(body.user), body.formId, body.values);
+    const posted = await conversation.submitForm(identify(req, body.user), body.formId, body.values);
     return { messages: posted.map(messageView) };
   });
 

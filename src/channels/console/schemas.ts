@@ -10,7 +10,7 @@ const userName = z
 
 export const chatBody = z
   .object({
-    user: userName,
+    user: userName.optional(),
     text: z.string().trim().min(1, 'text is empty').max(4000, 'text is longer than 4000 characters'),
     thread: z
       .string()
@@ -21,7 +21,7 @@ export const chatBody = z
 
 const requestAction = z
   .object({
-    user: userName,
+    user: userName.optional(),
     requestId: z.string().regex(/^cr-[0-9a-f]{10}$/, 'request ids look like cr-0123456789'),
     action: z.enum(['approve', 'reject', 'replan']),
     revision: z.number().int().positive().optional(),
@@ -36,7 +36,7 @@ const requestAction = z
 
 const chooseAction = z
   .object({
-    user: userName,
+    user: userName.optional(),
     action: z.literal('choose'),
     clarificationId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'question ids look like cl-0123456789'),
     choice: z.string().regex(/^[a-z_]{2,40}$/),
@@ -52,7 +52,7 @@ export const actionBody = z.discriminatedUnion('action', [
 
 export const formBody = z
   .object({
-    user: userName,
+    user: userName.optional(),
     formId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'form ids look like cl-0123456789'),
     values: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.string().max(2000)),
   })

@@ -5,9 +5,13 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../../config/schema.ts';
 import { GreenlightError } from '../../domain/errors.ts';
+import type { People } from '../../domain/people.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import { type ApiDeps, registerApi } from './api.ts';
+import { type ApiDeps, type Identify, registerApi } from './api.ts';
+import { ConsoleSignIn } from './oidc.ts';
+import { consolePrincipal } from './schemas.ts';
+import { CookieSealer } from './sessions.ts';
 
 // The console's HTTP server: the page, its JSON API, /metrics and /healthz. Bound to loopback by
 // default; bound anywhere else, every route but /healthz needs the console token.
@@ -53,7 +57,17 @@ function allowedHost(config: Config): (host: string | undefined) => boolean {
   };
 }
 
-export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger; metrics: Metrics }): FastifyInstance {
+export interface ConsoleServerDeps extends ApiDeps {
+  log: Logger;
+  metrics: Metrics;
+  people: People;
+  /** Signs the console's cookies (derived from the audit key: never in the database). */
+  cookieSecret: Buffer;
+  /** The console's base URL once it listens (the public URL when one is set). */
+  baseUrl: () => string;
+}
+
+export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ channel: 'console' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -73,9 +87,32 @@ export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger
     }
   });
 
+  const oidc = config.console.oidc;
+  const signIn = oidc
+    ? new ConsoleSignIn({
+        settings: oidc,
+        sealer: new CookieSealer(deps.cookieSecret),
+        people: deps.people,
+        log: deps.log,
+        baseUrl: deps.baseUrl,
+      })
+    : undefined;
+  if (signIn) {
+    signIn.register(app);
+    // Signed in or nothing: the page sends people to their IdP, the API answers 401.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url === '/healthz' || req.url === '/metrics' || req.url.startsWith('/auth/') || (ASSETS[req.url] && req.url !== '/')) return;
+      if (signIn.session(req)) return;
+      if (req.url === '/' || req.url.startsWith('/?')) return reply.redirect(`/auth/login?returnTo=${encodeURIComponent(req.url)}`);
+      throw new GreenlightError('unauthenticated', `Sign in first: open ${deps.baseUrl()}/ and sign in with ${oidc?.issuer}.`);
+    });
+  }
+
   if (token) {
     app.addHook('onRequest', async (req, reply) => {
       if (req.url === '/healthz') return;
+      // With sign-in on, the session is the browser's credential; the token still guards /metrics.
+      if (signIn && req.url !== '/metrics') return;
       const isPage = req.url.startsWith('/?') || req.url === '/';
       const given = presentedToken(req.headers, req.query, isPage);
       if (!tokenMatches(token, given)) throw new GreenlightError('unauthenticated', 'This console needs its token.');
@@ -113,6 +150,25 @@ export function buildConsoleServer(config: Config, deps: ApiDeps & { log: Logger
   }
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
-  registerApi(app, deps);
+  // Identity: the session's person when sign-in is on (a different name in the body is refused);
+  // otherwise the loopback-only local mode, where the name is self-declared (`console:<name>`).
+  const identify: Identify = (req, bodyUser) => {
+    if (signIn) {
+      const session = signIn.session(req);
+      if (!session) throw new GreenlightError('unauthenticated', 'Sign in first.');
+      if (bodyUser && bodyUser !== session.name)
+        throw new GreenlightError('permission_denied', `You are signed in as ${session.name}; you cannot act as ${bodyUser}.`);
+      return session.principal;
+    }
+    if (!bodyUser) throw new GreenlightError('bad_request', 'Invalid request: body.user is required (local mode: who is acting).');
+    return consolePrincipal(bodyUser);
+  };
+  app.get('/api/me', async (req) => {
+    const session = signIn?.session(req);
+    return session
+      ? { mode: 'signed-in', principal: session.principal, name: session.name, groups: session.groups }
+      : { mode: 'local', note: 'Local mode: names are self-declared and never count where approvals need a signed-in person.' };
+  });
+  registerApi(app, deps, identify);
   return app;
 }

@@ -18,6 +18,21 @@ function syncUrl() {
   history.replaceState(null, '', `?${p}`);
 }
 
+// Signed in (OpenID Connect): the server knows who this is and the name box is fixed. Local mode:
+// the name is self-declared, said so on the page, and never counts where sign-in is required.
+const me = await api('GET', '/api/me').catch(() => ({ mode: 'local' }));
+const signedIn = me.mode === 'signed-in';
+if (signedIn) {
+  userInput.value = me.name;
+  userInput.disabled = true;
+  $('#who-label').firstChild.textContent = 'Signed in as ';
+}
+$('#mode').textContent = signedIn ? '' : 'local mode: self-declared names';
+$('#mode').hidden = signedIn;
+function who() {
+  return signedIn ? {} : { user: userInput.value };
+}
+
 function notice(text) {
   const el = $('#notice');
   el.textContent = text;
@@ -101,7 +116,7 @@ $('#composer').addEventListener('submit', async (e) => {
   notice('');
   try {
     const res = await api('POST', '/api/chat', {
-      user: userInput.value,
+      ...who(),
       text,
       ...(state.thread ? { thread: state.thread } : {}),
     });
@@ -126,9 +141,9 @@ $('#messages').addEventListener('click', async (e) => {
   try {
     const body =
       button.dataset.action === 'choose'
-        ? { user: userInput.value, action: 'choose', clarificationId: button.dataset.clarification, choice: button.dataset.choice }
+        ? { ...who(), action: 'choose', clarificationId: button.dataset.clarification, choice: button.dataset.choice }
         : {
-            user: userInput.value,
+            ...who(),
             requestId: button.dataset.request,
             action: button.dataset.action,
             revision: Number(button.dataset.revision),
@@ -161,7 +176,7 @@ $('#messages').addEventListener('submit', async (e) => {
   }
   form.querySelector('button[type=submit]').disabled = true;
   try {
-    await api('POST', '/api/forms', { user: userInput.value, formId: form.dataset.form, values });
+    await api('POST', '/api/forms', { ...who(), formId: form.dataset.form, values });
   } catch (err) {
     notice(err.message);
     form.querySelector('button[type=submit]').disabled = false;
