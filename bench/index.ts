@@ -66,7 +66,7 @@ const url = await app.start();
 
 interface ChatReply {
   thread: string;
-  messages: { requestId: string; card: { kind: string } }[];
+  messages: { requestId: string; card: { kind: string; actions?: { value?: { planHash?: string } }[] } }[];
 }
 
 async function post(path: string, body: unknown): Promise<ChatReply> {
@@ -124,9 +124,10 @@ const viaTerraform: number[] = [];
 for (let i = 0; i < APPLY_PAIRS; i++) {
   const chat = await post('/api/chat', { user: 'alice', text: 'set sandbox/dev replicas=3' });
   const requestId = chat.messages[0]?.requestId;
+  const planHash = chat.messages[0]?.card?.actions?.[0]?.value?.planHash;
   const done = waitForResult(chat.thread);
   const started = performance.now();
-  await post('/api/actions', { user: 'bob', requestId, action: 'approve' });
+  await post('/api/actions', { user: 'bob', requestId, action: 'approve', revision: 1, planHash });
   await done;
   viaGreenlight.push(performance.now() - started);
   const status = (await (await fetch(`${url}/api/requests/${requestId}`)).json()) as { status: string };

@@ -89,14 +89,23 @@ export async function benchTeamsInvoke(requests: number, refreshesPerRequest: nu
   const refresh: number[] = [];
   for (let r = 0; r < refreshesPerRequest; r++)
     for (const plan of plans) refresh.push((await click(r % 2 ? BOB : CAROL, plan, 'refresh')).elapsed);
+  // Approve sends what the approver's own view carries: the revision and the plan hash shown.
+  const approveData = new Map<string, Record<string, unknown>>();
+  for (const plan of plans) {
+    const view = JSON.parse((await click(BOB, plan, 'refresh')).card) as { actions?: { verb: string; data: Record<string, unknown> }[] };
+    const data = view.actions?.find((a) => a.verb === 'approve')?.data;
+    if (!data) throw new Error('the approver view has no Approve');
+    approveData.set(plan.messageId, data);
+  }
   const vote: number[] = [];
   for (const plan of plans) {
-    const { elapsed, card } = await click(BOB, plan, 'approve');
+    const { elapsed, card } = await click(BOB, { ...plan, data: approveData.get(plan.messageId) ?? plan.data }, 'approve');
     if (!card.includes('You approved')) throw new Error(`approve did not answer with the approved card: ${card.slice(0, 200)}`);
     vote.push(elapsed);
   }
   const decisive: number[] = [];
-  for (const plan of plans.slice(0, Math.min(10, plans.length))) decisive.push((await click(CAROL, plan, 'approve')).elapsed);
+  for (const plan of plans.slice(0, Math.min(10, plans.length)))
+    decisive.push((await click(CAROL, { ...plan, data: approveData.get(plan.messageId) ?? plan.data }, 'approve')).elapsed);
 
   await app.stop();
   await connector.close();
