@@ -1,4 +1,5 @@
 import type { DriftItem } from '../src/domain/plan.ts';
+import { isSecretKey, secrets } from '../src/domain/redaction.ts';
 import type { Approval, ChangeRequest, Plan, ResourceChange, ResourceOperation } from '../src/domain/types.ts';
 import { formatUsd, formatValue, truncate } from './format.ts';
 import type { Card, CardAction, CardBlock, ChangeRow, Tone } from './model.ts';
@@ -158,12 +159,10 @@ export interface PlanCardContext {
   planUrl?: string;
 }
 
-/** Config keys whose values never reach a chat message. */
-const SECRET_KEY = /secret|password|passwd|token|api[_-]?key|private[_-]?key|credential/i;
-
+/** A stack's config as `key=value` text; a secret-keyed value shows as its fingerprint (src/domain/redaction.ts). */
 export function configText(config: Record<string, string>): string {
   return Object.entries(config)
-    .map(([k, v]) => `${k}=${SECRET_KEY.test(k) ? '••••••' : v}`)
+    .map(([k, v]) => `${k}=${isSecretKey(k) ? secrets.fingerprint(v) : v}`)
     .join(', ');
 }
 

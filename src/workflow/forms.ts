@@ -70,6 +70,8 @@ export function paramNames(schema: z.ZodType): string[] {
 export function valuesFromForm(schema: z.ZodType, values: Record<string, string>): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
   const out: Record<string, unknown> = {};
+  // A secret typed into a form (a field named like one, or `db_password=…`) is masked from now on.
+  secrets.learnSecretsIn(values);
   for (const [name, raw] of Object.entries(values)) {
     const value = raw.trim();
     if (value === '' || secrets.isFingerprint(value)) continue;

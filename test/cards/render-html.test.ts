@@ -81,7 +81,9 @@ describe('plan card', () => {
   });
 
   it('masks secret-looking config values', () => {
-    expect(configText({ db_password: 'hunter2', api_key: 'k', region: 'eu' })).toBe('db_password=••••••, api_key=••••••, region=eu');
+    expect(configText({ db_password: 'hunter2', api_key: 'k', region: 'eu' })).toMatch(
+      /^db_password=••••\(sha256:[0-9a-f]{4}\), api_key=••••\(sha256:[0-9a-f]{4}\), region=eu$/,
+    );
     const r = request();
     r.plan.config = { admin_token: 's3cr3t' };
     expect(renderHtml(planCard(r, ctx))).not.toContain('s3cr3t');
