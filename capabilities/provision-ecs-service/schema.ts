@@ -20,7 +20,8 @@ export const provisionEcsServiceParams = z
       .string()
       .regex(/^[a-z][a-z0-9-]{1,30}$/, 'service is a lower-case name like checkout or reports-api')
       .describe('Service name (lower-case); names every resource'),
-    team: team('the service'),
+    // A service is usually named for what its team owns ("checkout"): the team defaults to it.
+    team: team('the service (default: the service name)').optional(),
     environment,
     region: z
       .enum(AWS_REGIONS, { message: `region must be an AWS region code such as us-east-1 (${AWS_REGIONS.join(', ')})` })
@@ -57,7 +58,8 @@ export const provisionEcsServiceParams = z
     const allowed = FARGATE_SIZES[p.cpu];
     if (allowed && !allowed.includes(p.memory))
       ctx.addIssue({ code: 'custom', path: ['memory'], message: `memory for cpu=${p.cpu} must be one of ${allowed.join(', ')} MiB` });
-  });
+  })
+  .transform((p) => ({ ...p, team: p.team ?? p.service }));
 
 export type ProvisionEcsServiceParams = z.infer<typeof provisionEcsServiceParams>;
 

@@ -100,7 +100,10 @@ export class Router {
       alternatives: c.ranking,
       decidedBy: c.decidedBy,
     };
-    if (grammar.kind === 'invalid') result.grammarError = grammar.message;
+    // Only a complete, valid command belongs to the grammar. A message that starts like one but
+    // does not parse ("deploy a fargate service called checkout…") is free text: the classifier
+    // decides, and the grammar's complaint is kept only as a hint when both mean the same thing.
+    if (grammar.kind === 'invalid' && grammar.capability === c.intent) result.grammarError = grammar.message;
     return result;
   }
 

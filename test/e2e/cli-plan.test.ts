@@ -72,6 +72,35 @@ describe('greenlight plan', () => {
     for (const text of [resource, cost, detail, 'Risk: ', 'Made by program analysis']) expect(stdout).toContain(text);
   });
 
+  it('requests that start like a command but are free text are planned, not refused by the grammar', async () => {
+    // Each was refused outright last round ("`deploy` takes exactly one stack", "I cannot provision …").
+    const cases: [string, string, RegExp][] = [
+      [
+        'deploy a fargate service called checkout in staging us-east-2 with 3 tasks running ghcr.io/acme/checkout:1.2',
+        'provision_ecs_service',
+        /service=checkout environment=staging region=us-east-2 image=ghcr.io\/acme\/checkout:1.2 desired_count=3/,
+      ],
+      [
+        'provision azure openai with a gpt-4o deployment for team support in dev eastus',
+        'provision_openai',
+        /team=support environment=dev region=eastus model=gpt-4o/,
+      ],
+      [
+        'provision a premium databricks workspace with a gpu cluster for team vision in prod westus2',
+        'provision_databricks',
+        /team=vision environment=prod region=westus2 sku=premium .*gpu=true/,
+      ],
+    ];
+    for (const [request, capability, params] of cases) {
+      const { code, stdout } = await plan(request);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toContain(`Capability: ${capability}`);
+      expect(stdout).toMatch(params);
+      expect(stdout).toMatch(/Monthly cost: \$[\d,]+\.\d\d/);
+      expect(stdout).toMatch(/Risk: (low|medium|high|critical) \(\d+\)/);
+    }
+  });
+
   it('guardrails: port 22 open to the internet in prod is blocked with its rule id', async () => {
     const { code, stdout } = await plan('open port 22 to 0.0.0.0/0 in prod team=web');
     expect(code).toBe(0);
