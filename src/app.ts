@@ -79,7 +79,7 @@ function buildRouter(config: Config, stacks: StackRegistry, log: Logger): Router
       )
     : null;
   log.info({ llm: enabled ? { model: llm.model, baseUrl: llm.baseUrl ?? 'api.openai.com' } : 'off' }, 'router ready');
-  return new Router(intents, () => stacks.list().map((s) => s.name), llmRouter, log);
+  return new Router(intents, () => stacks.list().map((s) => s.name), llmRouter, log, config.router.classifier);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

@@ -148,7 +148,9 @@ export const configSchema = z
     router: z
       .object({
         /** Below this offline confidence the bot asks "did you mean …?". */
-        confidenceThreshold: z.number().min(0).max(1).default(0.3),
+        confidenceThreshold: z.number().min(0).max(1).default(0.4),
+        /** The offline classifier: logistic regression over normalised words (default) or the earlier naive Bayes. */
+        classifier: z.enum(['logistic', 'bayes']).default('logistic'),
         llm: z
           .object({
             /** Any OpenAI-compatible endpoint; with it (or OPENAI_API_KEY) the LLM router is on. */
@@ -163,7 +165,7 @@ export const configSchema = z
           .default({ model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' }),
       })
       .strict()
-      .default({ confidenceThreshold: 0.3, llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
+      .default({ confidenceThreshold: 0.4, classifier: 'logistic', llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */
     people: z

@@ -1,9 +1,10 @@
 import { secrets } from '../domain/redaction.ts';
 import type { Logger } from '../observability/logger.ts';
-import { IntentClassifier } from './classifier.ts';
+import { type Classification, IntentClassifier } from './classifier.ts';
 import { parseCommand } from './grammar.ts';
 import { INTENT_IDS, type Intent, type IntentId } from './intents.ts';
 import type { LlmRouter } from './llm-router.ts';
+import { LogisticClassifier } from './logistic.ts';
 import { cloudOf, environmentOf, extractParams, type Params, regionOf, stackOf } from './params.ts';
 
 // Text → { intent, params, confidence }: the command grammar first; then the LLM router when one
@@ -62,16 +63,19 @@ function intentParams(intent: IntentId, params: Params): Params {
   return params;
 }
 
+export type ClassifierKind = 'logistic' | 'bayes';
+
 export class Router {
-  readonly classifier: IntentClassifier;
+  readonly classifier: { classify(text: string): Classification };
 
   constructor(
     intents: Intent[],
     private readonly stacks: () => readonly string[],
     private readonly llm: LlmRouter | null,
     private readonly log: Logger,
+    kind: ClassifierKind = 'logistic',
   ) {
-    this.classifier = new IntentClassifier(intents);
+    this.classifier = kind === 'bayes' ? new IntentClassifier(intents) : new LogisticClassifier(intents);
   }
 
   get usesLlm(): boolean {
