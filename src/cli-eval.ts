@@ -21,6 +21,8 @@ export interface EvalResult {
   p50Ms: number;
   p99Ms: number;
   misses: string[];
+  /** One line per corpus line: ok or MISS, expected → predicted intent, the normalised parameters. */
+  details: string[];
 }
 
 export function readCorpus(file: string): EvalLine[] {
@@ -43,6 +45,7 @@ export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline
   let paramsTotal = 0;
   const times: number[] = [];
   const misses: string[] = [];
+  const details: string[] = [];
   for (const line of lines) {
     const started = performance.now();
     const route = mode === 'offline' ? router.routeOffline(line.text) : await router.route(line.text);
@@ -54,6 +57,10 @@ export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline
       if (isDeepStrictEqual(route.params[key], expected)) paramsRight += 1;
       else misses.push(`param   ${key}: ${JSON.stringify(expected)} → ${JSON.stringify(route.params[key])}: ${line.text}`);
     }
+    const right = route.intent === line.intent && Object.entries(line.params).every(([k, v]) => isDeepStrictEqual(route.params[k], v));
+    details.push(
+      `${right ? 'ok  ' : 'MISS'}  ${line.intent} → ${route.intent} (${route.confidence.toFixed(2)})  ${JSON.stringify(route.params)}  « ${line.text} »`,
+    );
   }
   return {
     router: mode,
@@ -63,6 +70,7 @@ export async function evaluate(router: Router, lines: EvalLine[], mode: 'offline
     p50Ms: round(percentile(times, 50)),
     p99Ms: round(percentile(times, 99)),
     misses,
+    details,
   };
 }
 

@@ -74,16 +74,20 @@ program
   .description('Measure the router on a labelled JSONL corpus ({"text","intent","params"} per line)')
   .argument('<file>', 'e.g. intents/dev-corpus.jsonl')
   .option('--json', 'end with one JSON line of the figures')
-  .action(async (file: string, opts: { json?: boolean }) => {
+  .option('--details', 'print every line: expected → predicted intent and the normalised parameters (stacks from GREENLIGHT_CONFIG)')
+  .action(async (file: string, opts: { json?: boolean; details?: boolean }) => {
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const app = await createApp(config, { expirySweepMs: 0 });
     try {
       const lines = readCorpus(file);
       const results = [await evaluate(app.router, lines, 'offline')];
       if (app.router.usesLlm) results.push(await evaluate(app.router, lines, 'llm'));
-      for (const r of results) console.log(formatResult(r));
+      for (const r of results) {
+        if (opts.details) console.log(r.details.join('\n'));
+        console.log(formatResult(r));
+      }
       if (opts.json) {
-        const [offline, llm] = results.map(({ misses: _m, router: _r, ...figures }) => figures);
+        const [offline, llm] = results.map(({ misses: _m, details: _d, router: _r, ...figures }) => figures);
         console.log(JSON.stringify(llm ? { ...offline, llm } : offline));
       }
     } finally {
