@@ -218,6 +218,38 @@ export function stackOf(text: string, stacks: readonly string[]): string | undef
   return environments.length === 1 ? environments[0] : undefined;
 }
 
+const NOT_A_STACK_NAME = new Set([
+  'the',
+  'a',
+  'an',
+  'this',
+  'that',
+  'old',
+  'new',
+  'whole',
+  'my',
+  'our',
+  'your',
+  'which',
+  'every',
+  'each',
+  'all',
+  'pulumi',
+  'terraform',
+]);
+
+/** A stack the text names that is not configured: `billing/staging`, "the billing stack in staging", `billing-staging`. */
+export function unconfiguredStackOf(text: string): string | undefined {
+  const t = text.toLowerCase();
+  const literal = /\b([a-z0-9][a-z0-9._-]*\/(?:dev|staging|prod))\b/.exec(t)?.[1];
+  if (literal) return literal;
+  const suffixed = /\b([a-z][a-z0-9-]*?)-(dev|staging|prod)\b/.exec(t);
+  if (suffixed?.[1] && suffixed[2]) return `${suffixed[1]}/${suffixed[2]}`;
+  const named = [...t.matchAll(/\b([a-z][a-z0-9-]*)\s+stack\b/g)].map((m) => m[1] ?? '').find((w) => !NOT_A_STACK_NAME.has(w));
+  const env = environmentOf(t);
+  return named && env ? `${named}/${env}` : undefined;
+}
+
 /** Config changes: key=value pairs, "<key> to <value>", "N replicas", "scale … to N". */
 export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, string> {
   const t = text.toLowerCase();
@@ -314,9 +346,15 @@ export function extractParams(intent: IntentId, text: string, stacks: readonly s
     case 'destroy_stack':
     case 'rollback_stack':
     case 'drift_scan':
-    case 'stack_status':
-      set('stack', stackOf(text, stacks));
+    case 'stack_status': {
+      // A stack Greenlight does not know is still the stack meant: it is answered with "I don't
+      // know the stack … — did you mean …?" rather than a form asking which stack.
+      const stack = stackOf(text, stacks) ?? unconfiguredStackOf(text);
+      set('stack', stack);
+      // The environment a request implies: its stack's, else the one the text names.
+      set('environment', (stack && environmentOf(stack.split('/')[1] ?? '')) || environmentOf(text));
       break;
+    }
     default:
       break;
   }

@@ -26,13 +26,12 @@ export class StackRegistry {
     const stack = this.config.stacks[name];
     if (stack) return stack;
     const names = this.list().map((s) => s.name);
-    const close = names.filter((n) => n.startsWith(name.split('/')[0] ?? '') || n.endsWith(name.split('/')[1] ?? '\0'));
-    const hint = close.length
-      ? ` Did you mean ${close.join(' or ')}?`
-      : names.length
-        ? ` Configured stacks: ${names.join(', ')}.`
-        : ' No stacks are configured.';
-    throw new GreenlightError('unknown_stack', `There is no stack "${name}".${hint}`);
+    const [project = '', env = ''] = name.split('/');
+    // Closest first: the same project, then the same environment, then the rest.
+    const closeness = (n: string) => (n.startsWith(`${project}/`) ? 2 : 0) + (n.endsWith(`/${env}`) ? 1 : 0);
+    const close = [...names].sort((a, b) => closeness(b) - closeness(a)).slice(0, 3);
+    const hint = close.length ? ` Did you mean ${close.join(', ')}?` : ' No stacks are configured.';
+    throw new GreenlightError('unknown_stack', `I don't know the stack "${name}".${hint}`);
   }
 
   /**

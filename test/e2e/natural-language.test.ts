@@ -18,6 +18,15 @@ describe('natural-language requests in the console', () => {
   });
   afterAll(async () => t?.close());
 
+  it('a stack Greenlight does not know is understood as one and answered with the closest configured stacks', async () => {
+    const res = await t.chat('alice', 'destroy the old billing stack in staging');
+    expect(res.requestId).toBeNull();
+    expect(res.card.blocks[0]).toMatchObject({ type: 'error', code: 'unknown_stack' });
+    expect(res.card.blocks[0].message).toBe(
+      'I don\'t know the stack "billing/staging". Did you mean sandbox-pulumi/dev, sandbox/dev, sandbox/prod?',
+    );
+  });
+
   it('a request missing its region gets a form; submitting it gives the plan card', async () => {
     const { res, form, field } = await formOf(t, 'spin up a databricks workspace for the data team in dev');
     expect(res.card.blocks[0].text).toContain('region');

@@ -5,6 +5,7 @@ import { evaluate, readCorpus } from '../../src/cli-eval.ts';
 import { loadIntents } from '../../src/router/intents.ts';
 import { LogisticClassifier } from '../../src/router/logistic.ts';
 import { normalise } from '../../src/router/normalise.ts';
+import { extractParams, unconfiguredStackOf } from '../../src/router/params.ts';
 import { Router } from '../../src/router/router.ts';
 
 const intents = loadIntents();
@@ -20,6 +21,19 @@ describe('normalisation', () => {
     expect(normalise('pulumi up sandbox-pulumi/dev')).toEqual(['deploy', 'stackname']);
     expect(normalise('open ssh from 10.0.0.0/8 in East US 2')).toEqual(['open', 'protocol', 'from', 'cidr', 'in', 'regionname']);
     expect(normalise('image ghcr.io/acme/web:4 with 3 tasks')).toEqual(['image', 'imageref', 'with', 'num', 'task']);
+  });
+});
+
+describe('stacks and environments in prose', () => {
+  it('names an unconfigured stack, and the environment every stack request implies', () => {
+    expect(extractParams('destroy_stack', 'destroy the old billing stack in staging', stacks)).toEqual({
+      stack: 'billing/staging',
+      environment: 'staging',
+    });
+    expect(extractParams('deploy_stack', 'ship the api-prod stack', stacks)).toEqual({ stack: 'api/prod', environment: 'prod' });
+    expect(extractParams('deploy_stack', 'deploy sandbox/prod', stacks)).toEqual({ stack: 'sandbox/prod', environment: 'prod' });
+    expect(extractParams('drift_scan', 'check for drift in prod', stacks)).toEqual({ environment: 'prod' });
+    expect(unconfiguredStackOf('tear down the whole stack')).toBeUndefined();
   });
 });
 
