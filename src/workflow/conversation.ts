@@ -4,7 +4,7 @@ import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { PrincipalId } from '../domain/types.ts';
+import type { Environment, PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { IntentId } from '../router/intents.ts';
@@ -16,6 +16,7 @@ import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
+import { sweepDrift } from './drift-sweep.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, paramNames, valuesFromForm } from './forms.ts';
 import { memoryAnswer } from './memory-answers.ts';
@@ -132,6 +133,9 @@ export class Conversation {
       ];
     }
     params = capabilityParams(intent, params);
+    // "check for drift in prod": every stack of that environment, not a form asking for one.
+    const environment = params.environment as Environment | undefined;
+    if (intent === 'drift_scan' && !params.stack && environment) return sweepDrift(this.deps, input, cap, environment);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
     // Defaults from memory fill only what the schema takes and the request left out, and only
     // for changes: on a query (stacks, history, costs) an environment is a filter, and one taken

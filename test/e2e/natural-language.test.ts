@@ -18,6 +18,18 @@ describe('natural-language requests in the console', () => {
   });
   afterAll(async () => t?.close());
 
+  it('"check for drift in prod" scans every prod stack: one card per stack and a summary', async () => {
+    const res = await t.post('/api/chat', { user: 'alice', text: 'check for drift in prod' });
+    expect(res.status).toBe(200);
+    const cards = res.body.messages.map((m: any) => m.card);
+    const summary = cards.at(-1);
+    expect(summary.title).toBe('Drift in prod: 1 stack(s) scanned, 1 drifted');
+    expect(summary.blocks[0].text).toMatch(/sandbox\/prod: not as applied — plan cr-[0-9a-f]{10} puts it back/);
+    // Never applied here: its remediation plan creates everything, to approve like any plan.
+    expect(cards[0]).toMatchObject({ kind: 'plan' });
+    expect(cards[0].title).toContain('sandbox/prod');
+  });
+
   it('a stack Greenlight does not know is understood as one and answered with the closest configured stacks', async () => {
     const res = await t.chat('alice', 'destroy the old billing stack in staging');
     expect(res.requestId).toBeNull();

@@ -1,0 +1,50 @@
+import type { Capability } from '../../capabilities/types.ts';
+import { errorCard } from '../../cards/info-cards.ts';
+import type { Card } from '../../cards/model.ts';
+import { toGreenlightError } from '../domain/errors.ts';
+import type { Environment } from '../domain/types.ts';
+import type { InboundText } from './change-workflow.ts';
+import type { ConversationDeps } from './conversation.ts';
+import type { PostedMessage } from './ports.ts';
+
+// "check for drift in prod": a drift scan of every configured stack of one environment, one after
+// the other (each is two engine plans). Each stack answers as a single scan would — "No drift" or
+// its remediation plan card, to approve like any other — and a summary card lists them all.
+
+export async function sweepDrift(
+  deps: ConversationDeps,
+  input: InboundText,
+  drift: Capability,
+  environment: Environment,
+): Promise<PostedMessage[]> {
+  const stacks = deps.stacks.list().filter((s) => s.environment === environment);
+  const posted: PostedMessage[] = [];
+  const lines: string[] = [];
+  for (const stack of stacks) {
+    try {
+      const answers = await deps.workflow.execute(input, drift, { stack: stack.name }, [
+        `Part of the drift scan of every ${environment} stack.`,
+      ]);
+      posted.push(...answers);
+      const plan = answers.find((a) => a.requestId);
+      lines.push(
+        plan ? `${stack.name}: not as applied — plan ${plan.requestId} puts it back, awaiting approval` : `${stack.name}: no drift`,
+      );
+    } catch (error) {
+      const failure = toGreenlightError(error);
+      lines.push(`${stack.name}: not scanned — ${failure.message}`);
+      posted.push(await deps.publisher.post(input.thread, errorCard(failure), null));
+    }
+  }
+  const drifted = lines.filter((l) => l.includes('not as applied')).length;
+  const summary: Card = {
+    kind: 'info',
+    title: `Drift in ${environment}: ${stacks.length} stack(s) scanned, ${drifted} drifted`,
+    tone: drifted ? 'warning' : stacks.length ? 'success' : 'neutral',
+    blocks: [{ type: 'text', text: stacks.length ? lines.map((l) => `• ${l}`).join('\n') : `No configured stack is in ${environment}.` }],
+    actions: [],
+    context: ['Each drifted stack has its own remediation plan card in this thread.'],
+  };
+  posted.push(await deps.publisher.post(input.thread, summary, null));
+  return posted;
+}
