@@ -1,33 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CAPABILITY_IDS } from '../../capabilities/types.ts';
 import { describeIssues } from '../domain/errors.ts';
 
-// The intent catalog: one YAML file per intent under intents/. The examples train the offline
-// classifier and few-shot the LLM router; intents/dev-corpus.jsonl is for measuring only.
+// The intent catalog. Each capability folder owns its language: capabilities/<id>/intent.yaml
+// (description, parameter hints, examples). The one intent without a capability, `general`
+// (small talk, questions that ask nothing of the bot), lives in intents/general.yaml. The examples
+// train the offline classifier and few-shot the LLM router; the corpora in intents/ are for
+// measuring only.
 
-export const INTENT_IDS = [
-  'provision_databricks',
-  'provision_ecs_service',
-  'provision_storage',
-  'provision_k8s_namespace',
-  'provision_openai',
-  'open_firewall_port',
-  'update_stack_config',
-  'preview_stack',
-  'deploy_stack',
-  'destroy_stack',
-  'rollback_stack',
-  'drift_scan',
-  'list_stacks',
-  'stack_status',
-  'deployment_history',
-  'cost_report',
-  'help',
-  'general',
-] as const;
+/** Every capability is an intent; `general` is the one intent that is not a capability. */
+export const INTENT_IDS = [...CAPABILITY_IDS, 'general'] as const;
 export type IntentId = (typeof INTENT_IDS)[number];
 
 const intentSchema = z
@@ -41,18 +27,22 @@ const intentSchema = z
   .strict();
 export type Intent = z.infer<typeof intentSchema>;
 
-export const INTENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../intents');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const INTENTS_DIR = join(ROOT, 'intents');
 
-export function loadIntents(dir = INTENTS_DIR): Intent[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
-  const intents = files.map((file) => {
-    const parsed = intentSchema.safeParse(parseYaml(readFileSync(join(dir, file), 'utf8')));
-    if (!parsed.success) throw new Error(`intents/${file}: ${describeIssues(parsed.error.issues, 'file')}`);
-    if (`${parsed.data.id}.yaml` !== file)
-      throw new Error(`intents/${file} declares id ${parsed.data.id}; the file must be named after its id`);
+/** Where an intent's file lives: its capability's folder, or intents/ for `general`. */
+export function intentFile(id: IntentId): string {
+  return id === 'general' ? join(INTENTS_DIR, 'general.yaml') : join(ROOT, 'capabilities', id.replace(/_/g, '-'), 'intent.yaml');
+}
+
+export function loadIntents(): Intent[] {
+  return INTENT_IDS.map((id) => {
+    const file = intentFile(id);
+    const shown = file.slice(ROOT.length + 1);
+    if (!existsSync(file)) throw new Error(`${shown} is missing: every capability folder has an intent.yaml`);
+    const parsed = intentSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${shown}: ${describeIssues(parsed.error.issues, 'file')}`);
+    if (parsed.data.id !== id) throw new Error(`${shown} declares id ${parsed.data.id}; it belongs to ${id}`);
     return parsed.data;
   });
-  const missing = INTENT_IDS.filter((id) => !intents.some((i) => i.id === id));
-  if (missing.length) throw new Error(`intents/ lacks a file for: ${missing.join(', ')}`);
-  return intents;
 }
