@@ -74,6 +74,8 @@ interface CapabilityBase<S extends z.ZodType> {
   /** Other names for it after `provision` (e.g. `databricks`), and short parameter names. */
   aliases?: string[];
   paramAliases?: Record<string, string>;
+  /** Reads this capability's parameters out of free text (`extract.ts`, or a shared extractor). */
+  extract?: (text: string, stacks: readonly string[]) => Record<string, unknown>;
 }
 
 export interface PlanningCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {

@@ -1,8 +1,10 @@
 import type { QueryCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { costReportParams } from './schema.ts';
 
 export const costReport: QueryCapability<typeof costReportParams> = {
   id: 'cost_report',
+  extract,
   kind: 'query',
   title: 'Cost report',
   summary: 'Monthly cost of what Greenlight has deployed, per team, environment or stack, against the budgets',

@@ -1,8 +1,10 @@
+import { stackRequestParams } from '../../src/router/params.ts';
 import type { PlanningCapability } from '../types.ts';
 import { deployStackParams } from './schema.ts';
 
 export const deployStack: PlanningCapability<typeof deployStackParams> = {
   id: 'deploy_stack',
+  extract: stackRequestParams,
   kind: 'operate',
   title: 'Deploy a stack',
   summary: 'Plan and, once approved, apply the stack with its current config',

@@ -1,8 +1,10 @@
 import type { QueryCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { deploymentHistoryParams } from './schema.ts';
 
 export const deploymentHistory: QueryCapability<typeof deploymentHistoryParams> = {
   id: 'deployment_history',
+  extract,
   kind: 'query',
   title: 'History',
   summary: 'List recent change requests and what became of them',

@@ -1,8 +1,10 @@
+import { stackRequestParams } from '../../src/router/params.ts';
 import type { PlanningCapability } from '../types.ts';
 import { destroyStackParams } from './schema.ts';
 
 export const destroyStack: PlanningCapability<typeof destroyStackParams> = {
   id: 'destroy_stack',
+  extract: stackRequestParams,
   kind: 'operate',
   title: 'Destroy a stack',
   summary: 'Plan the deletion of every resource in the stack; applied only once approved',

@@ -1,10 +1,12 @@
 import { GreenlightError } from '../../src/domain/errors.ts';
+import { stackRequestParams } from '../../src/router/params.ts';
 import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
 import { driftScanParams } from './schema.ts';
 
 export const driftScan: PlanningCapability<typeof driftScanParams> = {
   id: 'drift_scan',
+  extract: stackRequestParams,
   kind: 'operate',
   title: 'Drift scan',
   summary: 'Compare the real resources and the state with what Greenlight applied; offer the plan that puts them back',

@@ -1,9 +1,11 @@
 import { tableCard } from '../../cards/info-cards.ts';
 import type { QueryCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { listStacksParams } from './schema.ts';
 
 export const listStacks: QueryCapability<typeof listStacksParams> = {
   id: 'list_stacks',
+  extract,
   kind: 'query',
   title: 'List stacks',
   summary: 'List the stacks, their environment, engine and whether a change is running; with an environment, also what runs there',

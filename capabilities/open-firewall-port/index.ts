@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { namesFor, openFirewallPortParams } from './schema.ts';
 
 export const openFirewallPort: PlanningCapability<typeof openFirewallPortParams> = {
   id: 'open_firewall_port',
+  extract,
   kind: 'provision',
   title: 'Firewall rule',
   summary: "An inbound allow rule (port, protocol, source CIDR) in the team's Azure network security group or an AWS security group",

@@ -1,4 +1,5 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { provisionDatabricksParams } from './schema.ts';
 
 /** Hours a cluster runs a month when the request does not say (dev and staging: working hours). */
@@ -10,6 +11,7 @@ const DEFAULT_HOURS = {
 
 export const provisionDatabricks: PlanningCapability<typeof provisionDatabricksParams> = {
   id: 'provision_databricks',
+  extract,
   kind: 'provision',
   title: 'Azure Databricks workspace',
   summary: 'Resource group + Azure Databricks workspace (premium) + an autoscaling cluster, named and tagged for a team',

@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { provisionEcsServiceParams } from './schema.ts';
 
 export const provisionEcsService: PlanningCapability<typeof provisionEcsServiceParams> = {
   id: 'provision_ecs_service',
+  extract,
   kind: 'provision',
   title: 'ECS Fargate service',
   summary: 'A container service on AWS ECS Fargate: VPC (public + private subnets in two zones), ALB, NAT, logs, tagged for a team',

@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { provisionK8sNamespaceParams, settingsFor } from './schema.ts';
 
 export const provisionK8sNamespace: PlanningCapability<typeof provisionK8sNamespaceParams> = {
   id: 'provision_k8s_namespace',
+  extract,
   kind: 'provision',
   title: 'Kubernetes namespace',
   summary: "A team namespace: quota, container defaults, the team's group bound to edit, default-deny ingress",

@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { provisionOpenAiParams } from './schema.ts';
 
 export const provisionOpenAi: PlanningCapability<typeof provisionOpenAiParams> = {
   id: 'provision_openai',
+  extract,
   kind: 'provision',
   title: 'Azure OpenAI',
   summary: 'An Azure OpenAI account (Entra ID sign-in only) with one pinned model deployment and its capacity',

@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { provisionStorageParams } from './schema.ts';
 
 export const provisionStorage: PlanningCapability<typeof provisionStorageParams> = {
   id: 'provision_storage',
+  extract,
   kind: 'provision',
   title: 'Storage (Azure, S3, GCS)',
   summary: 'Private, versioned, encrypted storage with a lifecycle rule: Azure Storage account + container, S3 bucket or GCS bucket',

@@ -1,8 +1,10 @@
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { updateStackConfigParams } from './schema.ts';
 
 export const updateStackConfig: PlanningCapability<typeof updateStackConfigParams> = {
   id: 'update_stack_config',
+  extract,
   kind: 'operate',
   title: 'Change stack config',
   summary: 'Set config values on a stack, plan the result and apply it once approved',

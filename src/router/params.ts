@@ -1,5 +1,4 @@
 import { AZURE_REGIONS } from '../../capabilities/provision-databricks/schema.ts';
-import type { IntentId } from './intents.ts';
 
 // Parameters out of free text, normalised to what capabilities take: environment → dev | staging
 // | prod, region → the cloud's code, team → a slug, ports and counts → integers, stack → a
@@ -267,96 +266,28 @@ export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, st
   return values;
 }
 
-const flagTrue = (text: string, re: RegExp) => (re.test(text.toLowerCase()) ? true : undefined);
+export const flagTrue = (text: string, re: RegExp) => (re.test(text.toLowerCase()) ? true : undefined);
 
-/** The parameters an intent takes, as far as the text says them. */
-export function extractParams(intent: IntentId, text: string, stacks: readonly string[]): Params {
+/** An output map and a setter that skips what the text did not say: every extract hook starts here. */
+export function paramCollector(): { out: Params; set: (key: string, value: unknown) => void } {
   const out: Params = {};
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined) out[key] = value;
+  return {
+    out,
+    set: (key, value) => {
+      if (value !== undefined) out[key] = value;
+    },
   };
-  switch (intent) {
-    case 'provision_databricks': {
-      set('team', teamOf(text));
-      set('environment', environmentOf(text));
-      set('region', regionOf(text, 'azure'));
-      set('size', /\b(small|medium|large)\b/i.exec(text)?.[1]?.toLowerCase());
-      set('gpu', flagTrue(text, /\bgpus?\b/));
-      const max = /\bup to\s+(\d+)\s+workers?\b/i.exec(text) ?? /\bmax(?:imum)?\s+(\d+)\s+workers?\b/i.exec(text);
-      set('max_workers', max?.[1] ? Number(max[1]) : undefined);
-      break;
-    }
-    case 'provision_ecs_service': {
-      set('service', serviceOf(text));
-      set('environment', environmentOf(text));
-      set('region', regionOf(text, 'aws'));
-      const count = /\b(\d+)\s+(?:tasks?|replicas?|instances?|containers?)\b/i.exec(text);
-      set('desired_count', count?.[1] ? Number(count[1]) : undefined);
-      set('image', /\b([a-z0-9][a-z0-9./-]*:[a-z0-9][a-z0-9._-]*)\b/i.exec(text.replace(/https?:\/\/\S+/g, ''))?.[1]);
-      break;
-    }
-    case 'provision_storage': {
-      const cloud = cloudOf(text);
-      set('cloud', cloud);
-      set('team', teamOf(text));
-      set('environment', environmentOf(text));
-      // A region of another cloud is kept, so the schema can refuse it with the right list.
-      set('region', regionOf(text, cloud) ?? regionOf(text));
-      set('public', flagTrue(text, /\bpublic(ly)?\b/));
-      break;
-    }
-    case 'provision_k8s_namespace':
-      set('team', teamOf(text));
-      set('environment', environmentOf(text));
-      set('namespace', /\bnamespace\s+(?:called|named)\s+([a-z][a-z0-9-]{1,40})\b/i.exec(text)?.[1]?.toLowerCase());
-      break;
-    case 'cost_report':
-      set('team', teamOf(text));
-      set('environment', environmentOf(text));
-      set('by', /\b(?:by|per)\s+(team|environment|stack)s?\b/i.exec(text)?.[1]?.toLowerCase());
-      break;
-    case 'provision_openai':
-      set('team', teamOf(text));
-      set('environment', environmentOf(text));
-      set('region', regionOf(text, 'azure'));
-      set('model', modelOf(text));
-      break;
-    case 'open_firewall_port':
-      set('port', portOf(text));
-      set('protocol', protocolOf(text));
-      set('source', sourceOf(text));
-      set('environment', environmentOf(text));
-      break;
-    case 'update_stack_config': {
-      set('stack', stackOf(text, stacks));
-      const values = valuesOf(text);
-      if (Object.keys(values).length) out.values = values;
-      break;
-    }
-    case 'deployment_history':
-      set('stack', stackOf(text, stacks));
-      set('since', sinceOf(text));
-      if (!out.stack) set('environment', environmentOf(text));
-      break;
-    case 'list_stacks':
-      set('environment', environmentOf(text));
-      break;
-    case 'preview_stack':
-    case 'deploy_stack':
-    case 'destroy_stack':
-    case 'rollback_stack':
-    case 'drift_scan':
-    case 'stack_status': {
-      // A stack Greenlight does not know is still the stack meant: it is answered with "I don't
-      // know the stack … — did you mean …?" rather than a form asking which stack.
-      const stack = stackOf(text, stacks) ?? unconfiguredStackOf(text);
-      set('stack', stack);
-      // The environment a request implies: its stack's, else the one the text names.
-      set('environment', (stack && environmentOf(stack.split('/')[1] ?? '')) || environmentOf(text));
-      break;
-    }
-    default:
-      break;
-  }
+}
+
+/**
+ * The extract hook of the capabilities that act on one stack (preview, deploy, destroy, rollback,
+ * drift, status): the stack, configured or not — an unknown one is answered "I don't know the
+ * stack … — did you mean …?" rather than with a form — and the environment it implies.
+ */
+export function stackRequestParams(text: string, stacks: readonly string[]): Params {
+  const { out, set } = paramCollector();
+  const stack = stackOf(text, stacks) ?? unconfiguredStackOf(text);
+  set('stack', stack);
+  set('environment', (stack && environmentOf(stack.split('/')[1] ?? '')) || environmentOf(text));
   return out;
 }

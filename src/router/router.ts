@@ -1,11 +1,12 @@
 import { secrets } from '../domain/redaction.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Classification, IntentClassifier } from './classifier.ts';
+import { extractParams } from './extract.ts';
 import { parseCommand } from './grammar.ts';
 import { INTENT_IDS, type Intent, type IntentId } from './intents.ts';
 import type { LlmRouter } from './llm-router.ts';
 import { LogisticClassifier } from './logistic.ts';
-import { cloudOf, environmentOf, extractParams, type Params, regionOf, stackOf } from './params.ts';
+import { cloudOf, environmentOf, type Params, regionOf, stackOf } from './params.ts';
 
 // Text → { intent, params, confidence }: the command grammar first; then the LLM router when one
 // is configured, falling back to the offline classifier on any error, timeout or invalid output.

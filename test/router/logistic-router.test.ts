@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { evaluate, readCorpus } from '../../src/cli-eval.ts';
+import { extractParams } from '../../src/router/extract.ts';
 import { loadIntents } from '../../src/router/intents.ts';
 import { LogisticClassifier } from '../../src/router/logistic.ts';
 import { normalise } from '../../src/router/normalise.ts';
-import { extractParams, unconfiguredStackOf } from '../../src/router/params.ts';
+import { unconfiguredStackOf } from '../../src/router/params.ts';
 import { Router } from '../../src/router/router.ts';
 
 const intents = loadIntents();

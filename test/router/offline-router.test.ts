@@ -7,9 +7,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { evaluate, readCorpus } from '../../src/cli-eval.ts';
 import { IntentClassifier } from '../../src/router/classifier.ts';
+import { extractParams } from '../../src/router/extract.ts';
 import { INTENT_IDS, loadIntents } from '../../src/router/intents.ts';
 import { parseMemoryCommand, wantsLastRequest } from '../../src/router/memory-commands.ts';
-import { environmentOf, extractParams, regionOf, stackOf, teamOf, valuesOf } from '../../src/router/params.ts';
+import { environmentOf, regionOf, stackOf, teamOf, valuesOf } from '../../src/router/params.ts';
 import { Router } from '../../src/router/router.ts';
 
 const stacks = ['sandbox/dev', 'sandbox/prod', 'sandbox-pulumi/dev'];
