@@ -1,9 +1,11 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
+import { capabilities } from '../../capabilities/index.ts';
+import type { Capability } from '../../capabilities/types.ts';
 import { INTENT_IDS, type Intent, type IntentId } from './intents.ts';
 
 // The LangChain router: ChatOpenAI with structured output over a zod schema of the intents and
-// the parameters capabilities take, few-shot from intents/. Any OpenAI-compatible endpoint via
+// the parameters capabilities take (derived from their zod schemas), few-shot from their intent.yaml. Any OpenAI-compatible endpoint via
 // its base URL. It only proposes an intent and parameters: nothing it says can approve or apply.
 
 export interface LlmRouterOptions {
@@ -16,25 +18,38 @@ export interface LlmRouterOptions {
   fetch?: typeof fetch;
 }
 
-/** Every field nullable rather than optional: strict JSON-schema mode requires all keys. */
-const paramsSchema = z.object({
-  stack: z.string().nullable().describe('configured stack, e.g. sandbox/prod'),
-  team: z.string().nullable().describe('team name'),
-  environment: z.string().nullable().describe('dev, staging or prod'),
-  region: z.string().nullable().describe('cloud region as written'),
-  port: z.number().nullable(),
-  protocol: z.string().nullable(),
-  source: z.string().nullable().describe('source CIDR'),
-  service: z.string().nullable(),
-  image: z.string().nullable(),
-  desired_count: z.number().nullable(),
-  cloud: z.string().nullable().describe('aws, azure or gcp'),
-  model: z.string().nullable(),
-  size: z.string().nullable(),
-  gpu: z.boolean().nullable(),
-  since: z.string().nullable().describe('how far back, e.g. 7d'),
-  values: z.record(z.string(), z.string()).nullable().describe('config key → value for update_stack_config'),
-});
+type JsonProperty = { type?: string | string[]; description?: string; anyOf?: JsonProperty[] };
+
+/**
+ * The parameters the model may return: every parameter any capability's zod schema takes, typed
+ * and described as there (so a new capability's parameters reach the prompt with no edit here).
+ * Every field is nullable rather than optional: strict JSON-schema mode requires all keys. The
+ * capability's own schema still validates whatever comes back.
+ */
+function paramsSchemaOf(caps: readonly Capability[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const cap of caps) {
+    const json = z.toJSONSchema(cap.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonProperty> };
+    for (const [key, prop] of Object.entries(json.properties ?? {})) {
+      if (shape[key]) continue;
+      const types = [prop.type, ...(prop.anyOf ?? []).map((p) => p.type)].flat().filter(Boolean);
+      const field: z.ZodType = types.includes('object')
+        ? z.record(z.string(), z.string())
+        : types.includes('boolean')
+          ? z.boolean()
+          : types.length > 0 && types.every((t) => t === 'number' || t === 'integer')
+            ? z.number()
+            : z.string();
+      shape[key] = prop.description ? field.nullable().describe(prop.description) : field.nullable();
+    }
+  }
+  // The intent-level names the router speaks where a capability takes a combined one (stack_status's target).
+  shape.stack ??= z.string().nullable();
+  shape.request = z.string().nullable().describe('a request id such as cr-0123456789');
+  return z.object(shape);
+}
+
+const paramsSchema = paramsSchemaOf(capabilities);
 
 export const llmRouteSchema = z.object({
   intent: z.enum(INTENT_IDS),

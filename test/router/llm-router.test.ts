@@ -1,31 +1,15 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadIntents } from '../../src/router/intents.ts';
-import { LlmRouter } from '../../src/router/llm-router.ts';
+import { LlmRouter, llmRouteSchema } from '../../src/router/llm-router.ts';
 import { Router } from '../../src/router/router.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../fakes/openai-server.ts';
 
 // The real ChatOpenAI (LangChain) against a local OpenAI-compatible server.
 
 const stacks = ['sandbox/dev', 'sandbox/prod'];
-const nulls = {
-  stack: null,
-  team: null,
-  environment: null,
-  region: null,
-  port: null,
-  protocol: null,
-  source: null,
-  service: null,
-  image: null,
-  desired_count: null,
-  cloud: null,
-  model: null,
-  size: null,
-  gpu: null,
-  since: null,
-  values: null,
-};
+/** Every parameter the schema asks for, null: what a model returns for a message that states none. */
+const nulls = Object.fromEntries(Object.keys(llmRouteSchema.shape.params.shape).map((k) => [k, null]));
 
 describe('LLM router (ChatOpenAI withStructuredOutput → local OpenAI-compatible server)', () => {
   let server: FakeOpenAi;
@@ -65,6 +49,12 @@ describe('LLM router (ChatOpenAI withStructuredOutput → local OpenAI-compatibl
     expect(request.model).toBe('gpt-4o-mini');
     expect(request.response_format?.type).toBe('json_schema');
     expect(Object.keys(request.response_format?.json_schema.schema.properties ?? {})).toEqual(['intent', 'confidence', 'params']);
+    // The parameters come from the capabilities' own zod schemas, descriptions included.
+    const params = (request.response_format?.json_schema.schema.properties.params ?? {}) as {
+      properties: Record<string, { description?: string }>;
+    };
+    expect(params.properties.health_check_path?.description).toBe('HTTP path the load balancer checks');
+    expect(Object.keys(params.properties)).toEqual(expect.arrayContaining(['team', 'region', 'desired_count', 'namespace', 'values']));
     expect(request.messages[0]?.content).toContain('provision_databricks:');
     expect(request.messages[0]?.content).toContain('You never approve');
   });
