@@ -124,7 +124,11 @@ const NOT_A_NAME = new Set([
 ]);
 
 const slug = (s: string | undefined) => {
-  const v = s?.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  const v = s
+    ?.toLowerCase()
+    .trim()
+    .replace(/\s+/g, '-')
+    .replace(/[^a-z0-9-]/g, '');
   return v && /^[a-z][a-z0-9-]{0,30}$/.test(v) && !NOT_A_NAME.has(v) ? v : undefined;
 };
 
@@ -135,6 +139,10 @@ export function teamOf(text: string): string | undefined {
     /\bthe\s+([a-z][a-z0-9-]*)\s+team\b/g,
     /\bteam\s*[=:]?\s*([a-z][a-z0-9-]*)/g,
     /\b([a-z][a-z0-9-]*)\s+team\b/g,
+    // Teams in prose: "the ML folks", "our analytics crew", "the search squad", "data-eng's jobs".
+    /\b(?:the|our|for)\s+([a-z][a-z0-9-]*)\s+(?:folks|crew|squad|people|guys|group|org)\b/g,
+    /\b([a-z][a-z0-9]*-[a-z0-9-]+)'s\b/g,
+    /\bfor\s+(data science|data engineering|machine learning)\b/g,
     /\bfor\s+([a-z][a-z0-9-]*)\s+(?:in|,)\s/g,
   ];
   for (const re of patterns) {

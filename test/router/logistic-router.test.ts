@@ -6,7 +6,7 @@ import { extractParams } from '../../src/router/extract.ts';
 import { loadIntents } from '../../src/router/intents.ts';
 import { LogisticClassifier } from '../../src/router/logistic.ts';
 import { normalise } from '../../src/router/normalise.ts';
-import { unconfiguredStackOf } from '../../src/router/params.ts';
+import { teamOf, unconfiguredStackOf } from '../../src/router/params.ts';
 import { Router } from '../../src/router/router.ts';
 
 const intents = loadIntents();
@@ -35,6 +35,18 @@ describe('stacks and environments in prose', () => {
     expect(extractParams('deploy_stack', 'deploy sandbox/prod', stacks)).toEqual({ stack: 'sandbox/prod', environment: 'prod' });
     expect(extractParams('drift_scan', 'check for drift in prod', stacks)).toEqual({ environment: 'prod' });
     expect(unconfiguredStackOf('tear down the whole stack')).toBeUndefined();
+  });
+
+  it('reads teams written in prose', () => {
+    for (const [text, team] of [
+      ['databricks for the ML folks in dev', 'ml'],
+      ['our analytics crew needs databricks', 'analytics'],
+      ["a namespace for data-eng's jobs", 'data-eng'],
+      ['the search squad wants a namespace', 'search'],
+      ['azure openai for data science in dev', 'data-science'],
+      ["the fraud team's databricks", 'fraud'],
+    ] as const)
+      expect(teamOf(text), text).toBe(team);
   });
 });
 
