@@ -56,7 +56,7 @@ describe.skipIf(!hasTerraform)('a crash mid-apply is explained after the restart
     });
   }
 
-  it('kill -9 during a terraform apply: the restart waits for the engine, reads the state and tells the thread', async () => {
+  it('kill -9 during a terraform apply: the restart accounts for the engine, reads the state and tells the thread', async () => {
     writeFileSync(
       join(dir, 'greenlight.yaml'),
       [
@@ -113,7 +113,10 @@ describe.skipIf(!hasTerraform)('a crash mid-apply is explained after the restart
     expect(after.status).toBe('failed');
     expect(after.deployment.errorCode).toBe('interrupted');
     console.info(`thread told: ${after.deployment.error}`);
-    expect(after.deployment.error).toContain(`Engine process: pid ${pid}, finished while we waited`);
+    // The engine outlived Greenlight (asserted above); whether it was still running when the
+    // restart looked depends on timing: its stdout was Greenlight's pipe, so it usually dies of
+    // SIGPIPE on its next write. Either way it is accounted for, by pid.
+    expect(after.deployment.error).toMatch(new RegExp(`Engine process: pid ${pid}, (finished while we waited|already gone)`));
     expect(after.deployment.error).toMatch(/State serial \d+: \d+ of \d+ planned changes are reflected in it/);
     expect(after.deployment.error).toContain('The outcome is uncertain');
     expect(alive(pid)).toBe(false);
