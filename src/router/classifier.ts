@@ -1,4 +1,5 @@
 import type { Intent, IntentId } from './intents.ts';
+import { words } from './normalise.ts';
 
 // The offline intent classifier: multinomial naive Bayes over words and word pairs, trained at
 // start from the examples in intents/. Fast (a dictionary lookup per token) and explainable: the
@@ -23,10 +24,7 @@ export function tokenize(text: string): string[] {
     .replace(/\b\d+\b/g, ' num ')
     // Hyphenated phrases ("dry-run", "out-of-band") count as their words.
     .replace(/[^a-z0-9\s]/g, ' ');
-  return normalised
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w) => (w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+  return words(normalised);
 }
 
 function features(text: string): string[] {

@@ -62,7 +62,12 @@ export function normalise(text: string): string[] {
     .replace(PROTOCOL, ' protocol ')
     .replace(/\b\d+\b/g, ' num ')
     .replace(/[^a-z0-9\s]/g, ' ');
-  return t
+  return words(t);
+}
+
+/** Whitespace-separated words, plural `s` dropped from longer ones ("stacks" and "stack" are one word). */
+export function words(text: string): string[] {
+  return text
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => (w.length > 4 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
