@@ -65,11 +65,17 @@ export class LogisticClassifier {
     return z;
   }
 
+  /** In place (training runs it ~20,000 times at start): the same arithmetic, no allocations. */
   private static softmax(z: Float64Array): Float64Array {
-    const max = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - max));
-    const sum = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / sum);
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of z) if (v > max) max = v;
+    let sum = 0;
+    for (let i = 0; i < z.length; i++) {
+      z[i] = Math.exp((z[i] as number) - max);
+      sum += z[i] as number;
+    }
+    for (let i = 0; i < z.length; i++) z[i] = (z[i] as number) / sum;
+    return z;
   }
 
   /** Stochastic gradient descent, deterministic order (the same examples give the same model). */
