@@ -3,7 +3,7 @@ import type { Card } from '../cards/model.ts';
 import type { Environment, PlanOperation, PrincipalId } from '../src/domain/types.ts';
 import type { InlineProgram } from '../src/engines/engine.ts';
 import type { CostHints } from '../src/planning/cost.ts';
-import type { QueryServices } from '../src/workflow/query-services.ts';
+import type { QueryServices } from './ports.ts';
 
 // The capability contract (seed 000 / 004): an id, words for people, a zod schema of its
 // parameters, examples, and either `plan` (state-changing) or `run` (read-only).

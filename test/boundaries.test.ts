@@ -20,6 +20,12 @@ describe('module boundaries', () => {
     }
   });
 
+  it('capabilities reach Greenlight only through their read port: they never import the workflow', () => {
+    for (const file of files(join(ROOT, 'capabilities'))) {
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/from ['"][./]*src\/workflow\//);
+    }
+  });
+
   it('only the CLI writes to the console', () => {
     for (const file of files(join(ROOT, 'src')).filter((f) => !f.endsWith('main.ts'))) {
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/console\.(log|error|warn|info)\(/);

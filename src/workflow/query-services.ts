@@ -1,58 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import type { BuiltBy } from '../../capabilities/types.ts';
+import type { AppliedVersion, CostReportFilter, HistoryFilter, QueryServices } from '../../capabilities/ports.ts';
 import { formatValue } from '../../cards/format.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
 import { factsCard, tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { configText } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
-import type { EngineKind, Environment, Plan } from '../domain/types.ts';
+import type { Environment, Plan } from '../domain/types.ts';
 import type { Policies } from '../planning/policies.ts';
 import type { Db } from '../store/database.ts';
 import { findDeployment, listDeployments, lockHolder, queuedOn } from '../store/deployments.ts';
 import { deployedStacks } from '../store/registry.ts';
 import { findRequest, listApprovals, listRequests } from '../store/requests.ts';
 import type { Planner } from './planner.ts';
-import { type CostReportFilter, costReportCard, deployedCard } from './registry-answers.ts';
+import { costReportCard, deployedCard } from './registry-answers.ts';
 import type { Stack, StackRegistry } from './stacks.ts';
 
-// Read-only answers the query capabilities are built from.
+// Read-only answers the query capabilities are built from: the workflow's side of the
+// capabilities' read port (capabilities/ports.ts).
 
-export interface QueryServices {
-  stacks(): Stack[];
-  /** Stacks a capability built (e.g. databricks-data/dev): known from the store, not the config. */
-  provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]>;
-  runningOn(stack: string): Promise<string | undefined>;
-  preview(stack: string): Promise<Plan>;
-  status(target: string): Promise<Card>;
-  history(stack?: string, filter?: HistoryFilter): Promise<Card>;
-  helpEntries(): HelpEntry[];
-  /** An earlier applied version of a stack: `to` is a request id or how many versions back. */
-  appliedVersion(stack: string, to: string): Promise<AppliedVersion>;
-  /** What Greenlight has deployed (the registry), optionally in one environment. */
-  deployed(environment?: Environment): Promise<Card>;
-  costReport(filter: CostReportFilter): Promise<Card>;
-}
-
-export interface HistoryFilter {
-  sinceDays?: number;
-  user?: string;
-  environment?: Environment;
-}
-
-export interface AppliedVersion {
-  requestId: string;
-  revision: number;
-  appliedAt: string;
-  requester: string;
-  text: string;
-  capability: string;
-  /** For a stack a capability built: what its program is built from (through rollbacks too). */
-  builtBy?: BuiltBy | undefined;
-  /** The stack config the version was applied with. */
-  config: Record<string, string>;
-  engine: EngineKind;
-}
+export type { AppliedVersion, HistoryFilter, QueryServices } from '../../capabilities/ports.ts';
 
 export class StackQueries implements QueryServices {
   constructor(

@@ -1,3 +1,4 @@
+import type { CostReportFilter } from '../../capabilities/ports.ts';
 import { formatUsd } from '../../cards/format.ts';
 import { tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
@@ -37,11 +38,7 @@ export function deployedCard(stacks: DeployedStack[], environment?: Environment)
   );
 }
 
-export interface CostReportFilter {
-  environment?: Environment | undefined;
-  team?: string | undefined;
-  by: 'team' | 'environment' | 'stack';
-}
+export type { CostReportFilter } from '../../capabilities/ports.ts';
 
 /** Monthly cost grouped as asked, with the budget each group is held to (policies). */
 export function costReportCard(stacks: DeployedStack[], policies: Policies | undefined, filter: CostReportFilter): Card {
