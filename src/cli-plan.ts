@@ -77,19 +77,11 @@ async function understand(app: App, text: string): Promise<ReturnType<typeof par
   const route = await app.router.route(text);
   const id = route.intent as CapabilityId;
   if (!(CAPABILITY_IDS as readonly string[]).includes(id) || route.confidence < app.config.router.confidenceThreshold) return parsed;
-  // "provision kafka team=data": the classifier's nearest guess is not what was asked for.
-  if (parsed.kind === 'invalid' && !namesCapability(id, text)) return parsed;
+  // The grammar's refusal stands where the router kept it ("provision kafka team=data").
+  if (parsed.kind === 'invalid' && route.grammarError) return parsed;
   const aliases = capability(id).paramAliases ?? {};
   const pairs = Object.fromEntries([...text.matchAll(/\b([a-z_]+)=(\S+)/g)].map((m) => [aliases[m[1] ?? ''] ?? m[1], m[2]]));
   return { kind: 'command', capability: id, params: { ...capabilityParams(route.intent, route.params), ...pairs } };
-}
-
-/** Whether the text names a provisioning capability by one of its aliases; other capabilities always count. */
-function namesCapability(id: CapabilityId, text: string): boolean {
-  const cap = capability(id);
-  if (cap.kind !== 'provision') return true;
-  const words = new Set(text.toLowerCase().split(/[^a-z0-9_]+/));
-  return (cap.aliases ?? []).some((alias) => words.has(alias));
 }
 
 function planText(plan: Plan): string {

@@ -1,3 +1,4 @@
+import { capabilities } from '../../capabilities/index.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Classification, IntentClassifier } from './classifier.ts';
@@ -64,6 +65,14 @@ function intentParams(intent: IntentId, params: Params): Params {
   return params;
 }
 
+/** Whether the text names a provisioning capability by one of its aliases; other intents always count. */
+function namesCapability(intent: IntentId, text: string): boolean {
+  const cap = capabilities.find((c) => c.id === intent);
+  if (cap?.kind !== 'provision') return true;
+  const words = new Set(text.toLowerCase().split(/[^a-z0-9_]+/));
+  return (cap.aliases ?? []).some((alias) => words.has(alias));
+}
+
 export type ClassifierKind = 'logistic' | 'bayes';
 
 export class Router {
@@ -107,8 +116,10 @@ export class Router {
     };
     // Only a complete, valid command belongs to the grammar. A message that starts like one but
     // does not parse ("deploy a fargate service called checkout…") is free text: the classifier
-    // decides, and the grammar's complaint is kept only as a hint when both mean the same thing.
-    if (grammar.kind === 'invalid' && grammar.capability === c.intent) result.grammarError = grammar.message;
+    // decides. The grammar's complaint stands when both mean the same thing, or when the guess is
+    // a provisioning capability the text never names ("provision kafka": not Databricks).
+    if (grammar.kind === 'invalid' && (grammar.capability === c.intent || !namesCapability(c.intent, text)))
+      result.grammarError = grammar.message;
     return result;
   }
 
