@@ -6,6 +6,7 @@ import {
   messageActivity,
   startFakeConnector,
   type TeamsUser,
+  teamsUser,
 } from '../fakes/bot-connector.ts';
 import {
   blockActionPayload,
@@ -17,6 +18,7 @@ import {
   startFakeSlack,
 } from '../fakes/slack-api.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { until } from '../helpers/until.ts';
 
 // The three ways around the approval gate found last round, tried again in every channel of one
 // running app (console API, Slack over signed HTTP with a Web API stand-in, Teams activities with
@@ -29,7 +31,6 @@ import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts
 // can take part; sign-in itself is tested in the browser.
 
 const SECRET = 'approval-gate-signing-secret';
-const teamsUser = (name: string): TeamsUser => ({ id: `29:${name}-teams-id`, aadObjectId: `aad-${name}`, name });
 const T_ALICE = teamsUser('alice');
 const T_BOB = teamsUser('bob');
 const T_MALLORY = teamsUser('mallory');
@@ -41,15 +42,6 @@ describe.skipIf(!hasTerraform)('the approval gate holds in every channel', () =>
   let connector: FakeConnector;
   let seq = 0;
 
-  async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
   const request = async (id: string) => (await t.get(`/api/requests/${id}`)).body;
 
   // Slack

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTerraform } from '../helpers/test-app.ts';
+import { until } from '../helpers/until.ts';
 
 // kill -9 in the middle of a real Terraform apply, then a restart: the engine (its own process
 // group, pid recorded) survives the crash and is accounted for; the thread is told what is known;
@@ -18,16 +19,6 @@ function alive(pid: number): boolean {
     return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
   } catch {
     return false;
-  }
-}
-
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

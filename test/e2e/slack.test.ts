@@ -11,6 +11,7 @@ import {
   startFakeSlack,
 } from '../fakes/slack-api.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { until } from '../helpers/until.ts';
 
 // Slack over real HTTP: signed requests to Bolt's receiver at /slack/events, the bot's Web API
 // calls going to a local stand-in for slack.com/api that records them. Real Terraform applies.
@@ -32,15 +33,6 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
       interactionBody(blockActionPayload({ user, actionId, value, ...(inputs ? { inputs } : {}) })),
       'application/x-www-form-urlencoded',
     );
-  async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error('timed out waiting for Slack calls');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
   const planPosts = () => slack.of('chat.postMessage').filter((c) => c.params.blocks?.[0]?.text?.text?.includes('plan r'));
   const buttonValueOf = (call: { params: Record<string, any> }, actionId: string) =>
     call.params.blocks.find((b: any) => b.type === 'actions').elements.find((e: any) => e.action_id === actionId).value as string;

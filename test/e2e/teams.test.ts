@@ -7,14 +7,16 @@ import {
   messageActivity,
   startFakeConnector,
   type TeamsUser,
+  teamsUser,
 } from '../fakes/bot-connector.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { until } from '../helpers/until.ts';
 
 // Teams over real HTTP: Bot Framework activities POSTed to /api/messages (authentication off, as
 // with no MicrosoftAppId), the bot's replies and edits going to a local stand-in for the Bot
 // Framework connector (the activities' serviceUrl). Real Terraform applies.
 
-const user = (name: string): TeamsUser => ({ id: `29:${name}-teams-id`, aadObjectId: `aad-${name}`, name });
+const user = teamsUser;
 const ALICE = user('alice');
 const BOB = user('bob');
 const CAROL = user('carol');
@@ -52,15 +54,6 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
         ...(trigger ? { trigger } : {}),
       }),
     );
-  async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = fn();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error('timed out waiting for connector calls');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
   const cardText = (card: any) => JSON.stringify(card);
   const posts = (conversationId: string) =>
     connector.calls.filter((c) => c.method === 'POST' && c.conversationId === conversationId && c.status < 300);

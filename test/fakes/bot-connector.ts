@@ -98,6 +98,9 @@ export interface TeamsUser {
 
 export const BOT = { id: '28:greenlight-bot', name: 'Greenlight' };
 
+/** A Teams user as activities carry them: Bot Framework id, Entra object id, name. */
+export const teamsUser = (name: string): TeamsUser => ({ id: `29:${name}-teams-id`, aadObjectId: `aad-${name}`, name });
+
 export function messageActivity(o: {
   serviceUrl: string;
   from: TeamsUser;
