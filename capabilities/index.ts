@@ -14,12 +14,13 @@ import { provisionOpenAi } from './provision-openai/index.ts';
 import { provisionStorage } from './provision-storage/index.ts';
 import { rollbackStack } from './rollback-stack/index.ts';
 import { stackStatus } from './stack-status/index.ts';
-import type { Capability, CapabilityId } from './types.ts';
+import type { Capability } from './types.ts';
 import { updateStackConfig } from './update-stack-config/index.ts';
 
-// The explicit registry. test/capabilities/registry.test.ts fails on a folder missing here.
+// The explicit registry, and the one list of capability ids: adding a capability is its folder and
+// one line here. test/capabilities/registry.test.ts fails on a folder missing here.
 
-export const capabilities: readonly Capability[] = [
+const registered = [
   help,
   listStacks,
   previewStack,
@@ -37,7 +38,11 @@ export const capabilities: readonly Capability[] = [
   provisionK8sNamespace,
   provisionOpenAi,
   openFirewallPort,
-] as Capability[];
+] as const;
+
+export type CapabilityId = (typeof registered)[number]['id'];
+export const capabilities: readonly Capability[] = registered as readonly Capability[];
+export const CAPABILITY_IDS: readonly CapabilityId[] = registered.map((c) => c.id);
 
 const byId = new Map(capabilities.map((c) => [c.id, c]));
 

@@ -1,5 +1,4 @@
 import type { HelpEntry } from '../cards/info-cards.ts';
-import type { Card } from '../cards/model.ts';
 import type { StackConfig } from '../src/config/schema.ts';
 import type { EngineKind, Environment, Plan } from '../src/domain/types.ts';
 import type { BuiltBy } from './types.ts';
@@ -16,12 +15,6 @@ export interface HistoryFilter {
   environment?: Environment;
 }
 
-export interface CostReportFilter {
-  environment?: Environment | undefined;
-  team?: string | undefined;
-  by: 'team' | 'environment' | 'stack';
-}
-
 export interface AppliedVersion {
   requestId: string;
   revision: number;
@@ -36,18 +29,84 @@ export interface AppliedVersion {
   engine: EngineKind;
 }
 
+/** A stack as the registry of deployed resources knows it: its last successful apply. */
+export interface DeployedStack {
+  stack: string;
+  environment: Environment;
+  capability: string;
+  team: string | null;
+  requestId: string;
+  appliedBy: string;
+  appliedAt: string;
+  monthlyUsd: number | null;
+  resources: { address: string; type: string }[];
+}
+
+/** Monthly budgets (policies): per environment, and per team and environment. */
+export interface Budgets {
+  environments: Partial<Record<Environment, number>>;
+  teams: Record<string, Partial<Record<Environment, number>>>;
+}
+
+export interface RequestSummary {
+  id: string;
+  revision: number;
+  stack: string;
+  environment: Environment;
+  text: string;
+  requester: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface RequestFacts extends RequestSummary {
+  approvals: { decision: string; approver: string }[];
+  deployment?: { status: string; error?: string | undefined; outputs: Record<string, unknown> } | undefined;
+}
+
+/** A configured stack: its config, last deployment, lock and queue, and outputs from its engine. */
+export interface ConfiguredStackFacts {
+  kind: 'configured';
+  name: string;
+  environment: Environment;
+  engine: EngineKind;
+  config: Record<string, string>;
+  last?: { status: string; when: string; requestId: string; requester?: string | undefined; approvers: string[] } | undefined;
+  running?: string | undefined;
+  queued: string[];
+  outputs: Record<string, unknown>;
+  /** Why there are no outputs, when the engine could not give them. */
+  outputsNote?: string | undefined;
+}
+
+/** A stack a capability built: what the store knows, without asking an engine. */
+export interface ProvisionedStackFacts {
+  kind: 'provisioned';
+  name: string;
+  environment: Environment;
+  builtBy: BuiltBy;
+  latest: { id: string; revision: number; status: string; requester: string };
+  lastDeployment?: { status: string; when: string } | undefined;
+  outputs: Record<string, unknown>;
+}
+
 export interface QueryServices {
   stacks(): Stack[];
   /** Stacks a capability built (e.g. databricks-data/dev): known from the store, not the config. */
   provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]>;
   runningOn(stack: string): Promise<string | undefined>;
   preview(stack: string): Promise<Plan>;
-  status(target: string): Promise<Card>;
-  history(stack?: string, filter?: HistoryFilter): Promise<Card>;
+  /** A stack's facts; unknown_stack (with the closest names) when Greenlight knows no such stack. */
+  stackFacts(name: string): Promise<ConfiguredStackFacts | ProvisionedStackFacts>;
+  /** One request's latest revision; not_found when there is none. */
+  requestFacts(id: string): Promise<RequestFacts>;
+  /** Recent requests, newest first; unknown_stack for a stack Greenlight has never known. A user
+   * without a channel prefix ("alice") matches that person on every channel. */
+  requests(filter: HistoryFilter & { stack?: string | undefined }): Promise<RequestSummary[]>;
   helpEntries(): HelpEntry[];
   /** An earlier applied version of a stack: `to` is a request id or how many versions back. */
   appliedVersion(stack: string, to: string): Promise<AppliedVersion>;
-  /** What Greenlight has deployed (the registry), optionally in one environment. */
-  deployed(environment?: Environment): Promise<Card>;
-  costReport(filter: CostReportFilter): Promise<Card>;
+  /** The registry: what Greenlight has deployed, optionally in one environment. */
+  deployedStacks(environment?: Environment): Promise<DeployedStack[]>;
+  budgets(): Budgets;
 }

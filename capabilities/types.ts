@@ -3,31 +3,14 @@ import type { Card } from '../cards/model.ts';
 import type { Environment, PlanOperation, PrincipalId } from '../src/domain/types.ts';
 import type { InlineProgram } from '../src/engines/engine.ts';
 import type { CostHints } from '../src/planning/cost.ts';
+import type { CapabilityId } from './index.ts';
 import type { QueryServices } from './ports.ts';
 
 // The capability contract (seed 000 / 004): an id, words for people, a zod schema of its
 // parameters, examples, and either `plan` (state-changing) or `run` (read-only).
 
-export const CAPABILITY_IDS = [
-  'help',
-  'list_stacks',
-  'preview_stack',
-  'deploy_stack',
-  'update_stack_config',
-  'destroy_stack',
-  'stack_status',
-  'deployment_history',
-  'drift_scan',
-  'rollback_stack',
-  'cost_report',
-  'provision_databricks',
-  'provision_ecs_service',
-  'provision_storage',
-  'provision_k8s_namespace',
-  'provision_openai',
-  'open_firewall_port',
-] as const;
-export type CapabilityId = (typeof CAPABILITY_IDS)[number];
+/** A registered capability's id: derived from the registry (capabilities/index.ts), never listed twice. */
+export type { CapabilityId } from './index.ts';
 
 export type CapabilityKind = 'provision' | 'operate' | 'query';
 
@@ -63,8 +46,8 @@ export interface CapabilityContext {
   services: QueryServices;
 }
 
-interface CapabilityBase<S extends z.ZodType> {
-  id: CapabilityId;
+interface CapabilityBase<S extends z.ZodType, Id extends string> {
+  id: Id;
   title: string;
   summary: string;
   /** How to ask for it in the command grammar, e.g. `deploy <stack>`. */
@@ -78,12 +61,12 @@ interface CapabilityBase<S extends z.ZodType> {
   extract?: (text: string, stacks: readonly string[]) => Record<string, unknown>;
 }
 
-export interface PlanningCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {
+export interface PlanningCapability<S extends z.ZodType = z.ZodType, Id extends string = CapabilityId> extends CapabilityBase<S, Id> {
   kind: 'provision' | 'operate';
   plan(params: z.output<S>, ctx: CapabilityContext): Promise<PlanDraft>;
 }
 
-export interface QueryCapability<S extends z.ZodType = z.ZodType> extends CapabilityBase<S> {
+export interface QueryCapability<S extends z.ZodType = z.ZodType, Id extends string = CapabilityId> extends CapabilityBase<S, Id> {
   kind: 'query';
   run(params: z.output<S>, ctx: CapabilityContext): Promise<Card>;
 }

@@ -118,7 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
-  const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies);
+  const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
   const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics, engineWaitMs });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });

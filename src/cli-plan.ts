@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { capability } from '../capabilities/index.ts';
-import { CAPABILITY_IDS, type CapabilityId } from '../capabilities/types.ts';
+import { CAPABILITY_IDS, type CapabilityId, capability } from '../capabilities/index.ts';
 import { errorCard, helpCard } from '../cards/info-cards.ts';
 import type { Card } from '../cards/model.ts';
 import { previewCard } from '../cards/plan-card.ts';

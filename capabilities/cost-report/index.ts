@@ -1,8 +1,9 @@
 import type { QueryCapability } from '../types.ts';
+import { costReportCard } from './card.ts';
 import { extract } from './extract.ts';
 import { costReportParams } from './schema.ts';
 
-export const costReport: QueryCapability<typeof costReportParams> = {
+export const costReport: QueryCapability<typeof costReportParams, 'cost_report'> = {
   id: 'cost_report',
   extract,
   kind: 'query',
@@ -12,6 +13,7 @@ export const costReport: QueryCapability<typeof costReportParams> = {
   params: costReportParams,
   examples: ['costs', 'costs prod by=stack', 'cost dev team=data'],
   async run(params, ctx) {
-    return ctx.services.costReport(params);
+    const stacks = (await ctx.services.deployedStacks(params.environment)).filter((s) => !params.team || s.team === params.team);
+    return costReportCard(stacks, ctx.services.budgets(), params);
   },
 };

@@ -2,7 +2,7 @@ import { stackRequestParams } from '../../src/router/params.ts';
 import type { PlanningCapability } from '../types.ts';
 import { deployStackParams } from './schema.ts';
 
-export const deployStack: PlanningCapability<typeof deployStackParams> = {
+export const deployStack: PlanningCapability<typeof deployStackParams, 'deploy_stack'> = {
   id: 'deploy_stack',
   extract: stackRequestParams,
   kind: 'operate',

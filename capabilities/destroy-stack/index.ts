@@ -2,7 +2,7 @@ import { stackRequestParams } from '../../src/router/params.ts';
 import type { PlanningCapability } from '../types.ts';
 import { destroyStackParams } from './schema.ts';
 
-export const destroyStack: PlanningCapability<typeof destroyStackParams> = {
+export const destroyStack: PlanningCapability<typeof destroyStackParams, 'destroy_stack'> = {
   id: 'destroy_stack',
   extract: stackRequestParams,
   kind: 'operate',

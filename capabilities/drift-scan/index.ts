@@ -4,7 +4,7 @@ import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
 import { driftScanParams } from './schema.ts';
 
-export const driftScan: PlanningCapability<typeof driftScanParams> = {
+export const driftScan: PlanningCapability<typeof driftScanParams, 'drift_scan'> = {
   id: 'drift_scan',
   extract: stackRequestParams,
   kind: 'operate',

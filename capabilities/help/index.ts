@@ -2,7 +2,7 @@ import { helpCard } from '../../cards/info-cards.ts';
 import type { QueryCapability } from '../types.ts';
 import { helpParams } from './schema.ts';
 
-export const help: QueryCapability<typeof helpParams> = {
+export const help: QueryCapability<typeof helpParams, 'help'> = {
   id: 'help',
   kind: 'query',
   title: 'Help',

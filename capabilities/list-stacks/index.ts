@@ -1,9 +1,10 @@
 import { tableCard } from '../../cards/info-cards.ts';
 import type { QueryCapability } from '../types.ts';
+import { deployedCard } from './deployed-card.ts';
 import { extract } from './extract.ts';
 import { listStacksParams } from './schema.ts';
 
-export const listStacks: QueryCapability<typeof listStacksParams> = {
+export const listStacks: QueryCapability<typeof listStacksParams, 'list_stacks'> = {
   id: 'list_stacks',
   extract,
   kind: 'query',
@@ -42,7 +43,7 @@ export const listStacks: QueryCapability<typeof listStacksParams> = {
     );
     if (!params.environment) return stacks;
     // "What's running in prod?": the stacks, then what Greenlight has deployed there.
-    const running = await ctx.services.deployed(params.environment);
+    const running = deployedCard(await ctx.services.deployedStacks(params.environment), params.environment);
     return { ...running, blocks: [...running.blocks, { type: 'text', text: stacks.title }, ...stacks.blocks] };
   },
 };

@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { namesFor, openFirewallPortParams } from './schema.ts';
 
-export const openFirewallPort: PlanningCapability<typeof openFirewallPortParams> = {
+export const openFirewallPort: PlanningCapability<typeof openFirewallPortParams, 'open_firewall_port'> = {
   id: 'open_firewall_port',
   extract,
   kind: 'provision',

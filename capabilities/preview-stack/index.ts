@@ -3,7 +3,7 @@ import { stackRequestParams } from '../../src/router/params.ts';
 import type { QueryCapability } from '../types.ts';
 import { previewStackParams } from './schema.ts';
 
-export const previewStack: QueryCapability<typeof previewStackParams> = {
+export const previewStack: QueryCapability<typeof previewStackParams, 'preview_stack'> = {
   id: 'preview_stack',
   extract: stackRequestParams,
   kind: 'query',

@@ -9,7 +9,7 @@ const DEFAULT_HOURS = {
   prod: { hours: 730, note: 'always on' },
 } as const;
 
-export const provisionDatabricks: PlanningCapability<typeof provisionDatabricksParams> = {
+export const provisionDatabricks: PlanningCapability<typeof provisionDatabricksParams, 'provision_databricks'> = {
   id: 'provision_databricks',
   extract,
   kind: 'provision',

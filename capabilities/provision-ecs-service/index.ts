@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { provisionEcsServiceParams } from './schema.ts';
 
-export const provisionEcsService: PlanningCapability<typeof provisionEcsServiceParams> = {
+export const provisionEcsService: PlanningCapability<typeof provisionEcsServiceParams, 'provision_ecs_service'> = {
   id: 'provision_ecs_service',
   extract,
   kind: 'provision',

@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { provisionK8sNamespaceParams, settingsFor } from './schema.ts';
 
-export const provisionK8sNamespace: PlanningCapability<typeof provisionK8sNamespaceParams> = {
+export const provisionK8sNamespace: PlanningCapability<typeof provisionK8sNamespaceParams, 'provision_k8s_namespace'> = {
   id: 'provision_k8s_namespace',
   extract,
   kind: 'provision',

@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { provisionOpenAiParams } from './schema.ts';
 
-export const provisionOpenAi: PlanningCapability<typeof provisionOpenAiParams> = {
+export const provisionOpenAi: PlanningCapability<typeof provisionOpenAiParams, 'provision_openai'> = {
   id: 'provision_openai',
   extract,
   kind: 'provision',

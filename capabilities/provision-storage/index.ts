@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { provisionStorageParams } from './schema.ts';
 
-export const provisionStorage: PlanningCapability<typeof provisionStorageParams> = {
+export const provisionStorage: PlanningCapability<typeof provisionStorageParams, 'provision_storage'> = {
   id: 'provision_storage',
   extract,
   kind: 'provision',

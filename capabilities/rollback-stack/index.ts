@@ -3,7 +3,7 @@ import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
 import { rollbackStackParams } from './schema.ts';
 
-export const rollbackStack: PlanningCapability<typeof rollbackStackParams> = {
+export const rollbackStack: PlanningCapability<typeof rollbackStackParams, 'rollback_stack'> = {
   id: 'rollback_stack',
   extract: stackRequestParams,
   kind: 'operate',

@@ -1,8 +1,9 @@
 import { stackRequestParams } from '../../src/router/params.ts';
 import type { QueryCapability } from '../types.ts';
+import { provisionedCard, requestCard, stackCard } from './cards.ts';
 import { stackStatusParams } from './schema.ts';
 
-export const stackStatus: QueryCapability<typeof stackStatusParams> = {
+export const stackStatus: QueryCapability<typeof stackStatusParams, 'stack_status'> = {
   id: 'stack_status',
   extract: stackRequestParams,
   kind: 'query',
@@ -12,6 +13,8 @@ export const stackStatus: QueryCapability<typeof stackStatusParams> = {
   params: stackStatusParams,
   examples: ['status sandbox/dev', 'status cr-1a2b3c4d5e'],
   async run(params, ctx) {
-    return ctx.services.status(params.target);
+    if (/^cr-[0-9a-f]+$/.test(params.target)) return requestCard(await ctx.services.requestFacts(params.target));
+    const facts = await ctx.services.stackFacts(params.target);
+    return facts.kind === 'configured' ? stackCard(facts) : provisionedCard(facts);
   },
 };

@@ -2,7 +2,7 @@ import type { PlanningCapability } from '../types.ts';
 import { extract } from './extract.ts';
 import { updateStackConfigParams } from './schema.ts';
 
-export const updateStackConfig: PlanningCapability<typeof updateStackConfigParams> = {
+export const updateStackConfig: PlanningCapability<typeof updateStackConfigParams, 'update_stack_config'> = {
   id: 'update_stack_config',
   extract,
   kind: 'operate',

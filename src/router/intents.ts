@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CAPABILITY_IDS } from '../../capabilities/types.ts';
+import { CAPABILITY_IDS, type CapabilityId } from '../../capabilities/index.ts';
 import { describeIssues } from '../domain/errors.ts';
 
 // The intent catalog. Each capability folder owns its language: capabilities/<id>/intent.yaml
@@ -13,8 +13,10 @@ import { describeIssues } from '../domain/errors.ts';
 // measuring only.
 
 /** Every capability is an intent; `general` is the one intent that is not a capability. */
-export const INTENT_IDS = [...CAPABILITY_IDS, 'general'] as const;
-export type IntentId = (typeof INTENT_IDS)[number];
+export type IntentId = CapabilityId | 'general';
+const [firstCapability = 'help', ...otherCapabilities] = CAPABILITY_IDS;
+/** A non-empty tuple, as z.enum wants; `general` last, as the classifier was trained. */
+export const INTENT_IDS: [IntentId, ...IntentId[]] = [firstCapability, ...otherCapabilities, 'general'];
 
 const intentSchema = z
   .object({

@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from 'kysely';
+import { type Selectable, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { planSchema } from '../domain/plan.ts';
 import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
@@ -112,6 +112,8 @@ export async function listRequests(
     stack?: string;
     statuses?: RequestStatus[];
     requester?: string;
+    /** Any of these identities, or any identity whose name after the channel prefix is `name`. */
+    requesters?: { identities: string[]; name?: string | undefined };
     environment?: Environment;
     since?: string;
     limit?: number;
@@ -122,6 +124,14 @@ export async function listRequests(
   if (filter.environment) query = query.where('environment', '=', filter.environment);
   if (filter.statuses) query = query.where('status', 'in', filter.statuses);
   if (filter.requester) query = query.where('requester', '=', filter.requester);
+  const who = filter.requesters;
+  if (who)
+    query = query.where((eb) =>
+      eb.or([
+        ...(who.identities.length ? [eb('requester', 'in', who.identities)] : []),
+        ...(who.name ? [sql<boolean>`requester like ${`%:${who.name.replace(/[%_\\]/g, '\\$&')}`} escape '\\'`] : []),
+      ]),
+    );
   if (filter.since) query = query.where('created_at', '>=', filter.since);
   const rows = await query.limit(filter.limit ?? 50).execute();
   return rows.map(toRequest);

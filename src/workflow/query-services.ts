@@ -1,25 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { AppliedVersion, CostReportFilter, HistoryFilter, QueryServices } from '../../capabilities/ports.ts';
-import { formatValue } from '../../cards/format.ts';
+import type {
+  AppliedVersion,
+  Budgets,
+  ConfiguredStackFacts,
+  DeployedStack,
+  HistoryFilter,
+  ProvisionedStackFacts,
+  QueryServices,
+  RequestFacts,
+  RequestSummary,
+} from '../../capabilities/ports.ts';
 import type { HelpEntry } from '../../cards/info-cards.ts';
-import { factsCard, tableCard } from '../../cards/info-cards.ts';
-import type { Card } from '../../cards/model.ts';
-import { configText } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
-import type { Environment, Plan } from '../domain/types.ts';
+import type { People } from '../domain/people.ts';
+import type { ChangeRequest, Environment, Plan } from '../domain/types.ts';
 import type { Policies } from '../planning/policies.ts';
 import type { Db } from '../store/database.ts';
 import { findDeployment, listDeployments, lockHolder, queuedOn } from '../store/deployments.ts';
 import { deployedStacks } from '../store/registry.ts';
 import { findRequest, listApprovals, listRequests } from '../store/requests.ts';
 import type { Planner } from './planner.ts';
-import { costReportCard, deployedCard } from './registry-answers.ts';
 import type { Stack, StackRegistry } from './stacks.ts';
 
-// Read-only answers the query capabilities are built from: the workflow's side of the
-// capabilities' read port (capabilities/ports.ts).
+// The workflow's side of the capabilities' read port (capabilities/ports.ts): facts from the
+// store and the engines. The query capabilities build their own answers from them.
 
 export type { AppliedVersion, HistoryFilter, QueryServices } from '../../capabilities/ports.ts';
+
+const summary = (r: ChangeRequest): RequestSummary => ({
+  id: r.id,
+  revision: r.revision,
+  stack: r.stack,
+  environment: r.environment,
+  text: r.text,
+  requester: r.requester,
+  status: r.status,
+  createdAt: r.createdAt,
+});
 
 export class StackQueries implements QueryServices {
   constructor(
@@ -28,6 +45,7 @@ export class StackQueries implements QueryServices {
     private readonly planner: Planner,
     readonly helpEntries: () => HelpEntry[],
     private readonly policies?: Policies,
+    private readonly people?: People,
   ) {}
 
   async appliedVersion(stack: string, to: string): Promise<AppliedVersion> {
@@ -68,15 +86,12 @@ export class StackQueries implements QueryServices {
     };
   }
 
-  async deployed(environment?: Environment): Promise<Card> {
-    return deployedCard(await deployedStacks(this.db, environment ? { environment } : {}), environment);
+  deployedStacks(environment?: Environment): Promise<DeployedStack[]> {
+    return deployedStacks(this.db, environment ? { environment } : {});
   }
 
-  async costReport(filter: CostReportFilter): Promise<Card> {
-    const stacks = (await deployedStacks(this.db, filter.environment ? { environment: filter.environment } : {})).filter(
-      (s) => !filter.team || s.team === filter.team,
-    );
-    return costReportCard(stacks, this.policies, filter);
+  budgets(): Budgets {
+    return { environments: this.policies?.budgets ?? {}, teams: this.policies?.teamBudgets ?? {} };
   }
 
   stacks(): Stack[] {
@@ -95,38 +110,6 @@ export class StackQueries implements QueryServices {
     return [...latest.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Status of a stack a capability built: what the store knows, without asking an engine. */
-  private async provisionedStatus(name: string): Promise<Card | undefined> {
-    const [request] = await listRequests(this.db, { stack: name, limit: 1 });
-    if (!request) return undefined;
-    const deployments = await listDeployments(this.db, { stack: name, limit: 20 });
-    const applied = deployments.find((d) => d.status === 'succeeded');
-    const outputs = Object.entries(applied?.outputs ?? {}).map(([k, v]) => ({ name: k, value: formatValue(v) }));
-    return factsCard(
-      'status',
-      `Status of ${name}`,
-      [
-        { label: 'Environment', value: request.environment },
-        {
-          label: 'Built by',
-          value: `${request.plan.builtBy?.capability ?? request.capability} (${Object.entries(
-            request.plan.builtBy?.params ?? request.plan.params,
-          )
-            .map(([k, v]) => `${k}=${formatValue(v)}`)
-            .join(', ')})`,
-        },
-        { label: 'Latest request', value: `${request.id} r${request.revision} · ${request.status} · ${request.requester}` },
-        {
-          label: 'Last deployment',
-          value: deployments[0]
-            ? `${deployments[0].status} · ${deployments[0].finishedAt ?? deployments[0].startedAt ?? 'queued'}`
-            : 'none yet',
-        },
-      ],
-      outputs.length ? [{ type: 'outputs', outputs }] : [{ type: 'text', text: 'No outputs recorded yet.' }],
-    );
-  }
-
   async runningOn(stack: string): Promise<string | undefined> {
     const holder = await lockHolder(this.db, stack);
     return holder ? (await findDeployment(this.db, { id: holder }, false))?.requestId : undefined;
@@ -141,115 +124,94 @@ export class StackQueries implements QueryServices {
     });
   }
 
-  async status(target: string): Promise<Card> {
-    if (/^cr-[0-9a-f]+$/.test(target)) return this.requestStatus(target);
-    return this.stackStatus(target);
-  }
-
-  private async stackStatus(name: string): Promise<Card> {
+  async stackFacts(name: string): Promise<ConfiguredStackFacts | ProvisionedStackFacts> {
     if (!this.stackRegistry.list().some((s) => s.name === name)) {
-      const provisioned = await this.provisionedStatus(name);
+      const provisioned = await this.provisionedFacts(name);
       if (provisioned) return provisioned;
     }
-    const stack = this.stackRegistry.get(name);
+    const stack = this.stackRegistry.get(name); // unknown_stack with the closest names
     const config = await this.stackRegistry.effectiveConfig(stack);
     const [last] = await listDeployments(this.db, { stack: name, limit: 1 });
-    const running = await this.runningOn(name);
-    const queued = await queuedOn(this.db, name);
-    const lastBy = last ? await this.whoChanged(last.requestId, last.revision) : '';
+    const lastRequest = last ? await findRequest(this.db, last.requestId, last.revision) : undefined;
+    const approvers = last
+      ? (await listApprovals(this.db, last.requestId))
+          .filter((a) => a.revision === last.revision && a.decision === 'approve')
+          .map((a) => a.approver)
+      : [];
     let outputs: Record<string, unknown> = {};
-    let outputsNote = '';
+    let outputsNote: string | undefined;
     try {
       outputs = await this.stackRegistry.engine(stack).outputs(this.stackRegistry.target(stack, config));
     } catch (error) {
       outputsNote = error instanceof GreenlightError ? error.message : String(error);
     }
-    const outputRows = Object.entries(outputs).map(([k, v]) => ({ name: k, value: formatValue(v) }));
-    return factsCard(
-      'status',
-      `Status of ${name}`,
-      [
-        { label: 'Environment', value: stack.environment },
-        { label: 'Engine', value: stack.engine },
-        { label: 'Config', value: configText(config) || '(none)' },
-        {
-          label: 'Last deployment',
-          value: last
-            ? `${last.status} · ${last.finishedAt ?? last.startedAt ?? 'queued'} · ${last.requestId}${lastBy}`
-            : 'never deployed through Greenlight',
-        },
-        { label: 'Applying now', value: running ?? 'nothing' },
-        { label: 'Queued', value: queued.length ? queued.map((q) => q.requestId).join(', ') : 'nothing' },
-      ],
-      outputRows.length
-        ? [{ type: 'outputs', outputs: outputRows }]
-        : [{ type: 'text', text: outputsNote ? `No outputs: ${outputsNote}` : 'No outputs yet.' }],
-    );
+    return {
+      kind: 'configured',
+      name,
+      environment: stack.environment,
+      engine: stack.engine,
+      config,
+      last: last && {
+        status: last.status,
+        when: last.finishedAt ?? last.startedAt ?? 'queued',
+        requestId: last.requestId,
+        requester: lastRequest?.requester,
+        approvers,
+      },
+      running: await this.runningOn(name),
+      queued: (await queuedOn(this.db, name)).map((q) => q.requestId),
+      outputs,
+      outputsNote,
+    };
   }
 
-  /** " (asked by …, approved by …)" for a deployment's request. */
-  private async whoChanged(requestId: string, revision: number): Promise<string> {
-    const request = await findRequest(this.db, requestId, revision);
-    if (!request) return '';
-    const approvers = (await listApprovals(this.db, requestId))
-      .filter((a) => a.revision === revision && a.decision === 'approve')
-      .map((a) => a.approver);
-    return ` (asked by ${request.requester}${approvers.length ? `, approved by ${approvers.join(', ')}` : ''})`;
+  private async provisionedFacts(name: string): Promise<ProvisionedStackFacts | undefined> {
+    const [request] = await listRequests(this.db, { stack: name, limit: 1 });
+    if (!request) return undefined;
+    const deployments = await listDeployments(this.db, { stack: name, limit: 20 });
+    const [latest] = deployments;
+    return {
+      kind: 'provisioned',
+      name,
+      environment: request.environment,
+      builtBy: request.plan.builtBy ?? { capability: request.capability, params: request.plan.params },
+      latest: { id: request.id, revision: request.revision, status: request.status, requester: request.requester },
+      lastDeployment: latest && { status: latest.status, when: latest.finishedAt ?? latest.startedAt ?? 'queued' },
+      outputs: deployments.find((d) => d.status === 'succeeded')?.outputs ?? {},
+    };
   }
 
-  private async requestStatus(id: string): Promise<Card> {
+  async requestFacts(id: string): Promise<RequestFacts> {
     const request = await findRequest(this.db, id);
     if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
     const approvals = (await listApprovals(this.db, id)).filter((a) => a.revision === request.revision);
     const deployment = await findDeployment(this.db, { requestId: id, revision: request.revision }, false);
-    const card = factsCard('status', `Request ${id} r${request.revision}`, [
-      { label: 'Status', value: request.status },
-      { label: 'Stack', value: request.stack },
-      { label: 'Requested by', value: `${request.requester} at ${request.createdAt}` },
-      { label: 'Asked', value: request.text },
-      {
-        label: 'Approvals',
-        value: approvals.map((a) => `${a.decision} by ${a.approver}`).join(', ') || 'none yet',
-      },
-      {
-        label: 'Deployment',
-        value: deployment ? `${deployment.status}${deployment.error ? ` — ${deployment.error}` : ''}` : 'not started',
-      },
-    ]);
-    if (deployment && Object.keys(deployment.outputs).length) {
-      card.blocks.push({
-        type: 'outputs',
-        outputs: Object.entries(deployment.outputs).map(([k, v]) => ({ name: k, value: formatValue(v) })),
-      });
-    }
-    return card;
+    return {
+      ...summary(request),
+      approvals: approvals.map((a) => ({ decision: a.decision, approver: a.approver })),
+      deployment: deployment && { status: deployment.status, error: deployment.error ?? undefined, outputs: deployment.outputs },
+    };
   }
 
-  async history(stack?: string, filter: HistoryFilter = {}): Promise<Card> {
+  async requests(filter: HistoryFilter & { stack?: string | undefined }): Promise<RequestSummary[]> {
+    const { stack } = filter;
     if (stack && !this.stackRegistry.list().some((s) => s.name === stack) && !(await listRequests(this.db, { stack, limit: 1 })).length)
       this.stackRegistry.get(stack); // throws unknown_stack with a hint
     const since = filter.sinceDays ? new Date(Date.now() - filter.sinceDays * 86_400_000).toISOString() : undefined;
     const requests = await listRequests(this.db, {
       limit: 20,
       ...(stack ? { stack } : {}),
-      ...(filter.user ? { requester: filter.user } : {}),
+      ...(filter.user ? { requesters: this.identitiesOf(filter.user) } : {}),
       ...(filter.environment ? { environment: filter.environment } : {}),
       ...(since ? { since } : {}),
     });
-    const scope = [
-      stack,
-      filter.environment ? `in ${filter.environment}` : '',
-      filter.user ? `by ${filter.user}` : '',
-      filter.sinceDays ? `in the last ${filter.sinceDays} day(s)` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    return tableCard(
-      'info',
-      scope ? `Requests ${scope}` : 'Recent requests',
-      ['Request', 'Stack', 'What', 'By', 'Status', 'When'],
-      requests.map((r) => [`${r.id} r${r.revision}`, r.stack, r.text, r.requester, r.status, r.createdAt]),
-      scope ? `No requests ${scope}.` : 'No requests yet. Try `deploy sandbox/dev`.',
-    );
+    return requests.map(summary);
+  }
+
+  /** `console:alice` → alice's linked identities; a bare `alice` → the person alice, or alice on any channel. */
+  private identitiesOf(user: string): { identities: string[]; name?: string } {
+    if (user.includes(':')) return { identities: this.people?.aliases(user) ?? [user] };
+    const person = this.people?.aliases(`person:${user}`) ?? [];
+    return { identities: person, name: user };
   }
 }

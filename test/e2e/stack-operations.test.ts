@@ -111,6 +111,24 @@ describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () =
     const costs = await t.chat('alice', 'costs dev by=stack');
     expect(costs.card.title).toBe('Monthly cost (dev) by stack: $0.00');
     expect(costs.card.blocks[0].rows).toEqual([['dev', 'sandbox/dev', '1', '$0.00', '—']]);
+    // Grouped by environment, the environment is one column, not two.
+    const byEnvironment = await t.chat('alice', 'costs by=environment');
+    expect(byEnvironment.card.blocks[0].columns).toEqual(['Environment', 'Stacks', 'Monthly', 'Budget']);
+    expect(byEnvironment.card.blocks[0].rows[0]).toEqual(['dev', '1', '$0.00', '$5,000.00 (0% used)']);
+  });
+
+  it('history user=alice finds console:alice (a bare name matches the person on every channel); user=console:bob finds nothing of hers', async () => {
+    const bare = await t.chat('carol', 'history user=alice');
+    const rows = bare.card.blocks[0].rows as string[][];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r[3] === 'console:alice')).toBe(true);
+    const prefixed = await t.chat('carol', 'history user=console:alice');
+    expect(prefixed.card.blocks[0].rows.length).toBe(rows.length);
+    const nobody = await t.chat('carol', 'history user=console:bob');
+    expect(JSON.stringify(nobody.card)).toContain('No requests by console:bob');
+    // A LIKE wildcard in the name is a character, not a pattern.
+    const wildcard = await t.chat('carol', 'history user=%');
+    expect(JSON.stringify(wildcard.card)).toContain('No requests by %');
   });
 
   it('destroy is high risk and needs the stack name typed: a click without it, or with another name, changes nothing', async () => {
