@@ -1,6 +1,6 @@
 import type { Classification } from './classifier.ts';
 import type { Intent, IntentId } from './intents.ts';
-import { normalise } from './normalise.ts';
+import { normalise, stackProjects } from './normalise.ts';
 
 // The offline intent classifier: multinomial logistic regression over the normalised words, word
 // pairs and character trigrams of each word (so a typo still shares most of its trigrams), trained
@@ -11,8 +11,8 @@ const EPOCHS = 40;
 const LEARNING_RATE = 0.5;
 const L2 = 1e-4;
 
-function features(text: string): string[] {
-  const words = normalise(text);
+function features(text: string, projects: readonly string[]): string[] {
+  const words = normalise(text, projects);
   const out = new Set<string>();
   for (const [i, w] of words.entries()) {
     out.add(`w:${w}`);
@@ -31,13 +31,16 @@ export class LogisticClassifier {
   /** weights[class][feature], plus a bias per class. */
   private readonly weights: Float64Array[];
   private readonly bias: Float64Array;
+  /** Stack projects the examples name ("sandbox"): read as stack names, like configured ones. */
+  private readonly projects: string[];
 
   constructor(intents: Intent[]) {
     this.intents = intents.map((i) => i.id);
+    this.projects = stackProjects(intents.flatMap((i) => i.examples));
     const samples: { x: number[]; y: number }[] = [];
     for (const [y, intent] of intents.entries()) {
       for (const example of [intent.description, ...intent.examples]) {
-        const x = features(example).map((f) => {
+        const x = features(example, this.projects).map((f) => {
           let id = this.index.get(f);
           if (id === undefined) {
             id = this.index.size;
@@ -97,8 +100,9 @@ export class LogisticClassifier {
     }
   }
 
-  classify(text: string): Classification {
-    const x = features(text)
+  /** `projects`: the configured stacks' projects, read as stack names. */
+  classify(text: string, projects: readonly string[] = []): Classification {
+    const x = features(text, projects.length ? [...new Set([...this.projects, ...projects])] : this.projects)
       .map((f) => this.index.get(f))
       .filter((f): f is number => f !== undefined);
     if (x.length === 0) return { intent: 'general', confidence: 0, ranking: [{ intent: 'general', confidence: 0 }], decidedBy: [] };

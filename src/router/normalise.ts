@@ -6,11 +6,12 @@
 /** Multi-word phrases first (longest wins), then single words. Each maps to a canonical verb. */
 const PHRASES: [RegExp, string][] = [
   // destroy
-  [/\b(tear|take|shut|bring)\s+(it\s+|that\s+|this\s+)?down\b/g, ' destroy '],
+  // The object may sit between verb and particle: "take the dev sandbox down".
+  [/\b(tear|take|shut|bring)\s+(?:[\w/-]+\s+){0,3}?down\b/g, ' destroy '],
   [/\b(decommission|decom|retire|sunset|nuke|kill|obliterate|wipe out|get rid of|delete|remove)\b/g, ' destroy '],
   [/\bpulumi destroy\b|\bterraform destroy\b/g, ' destroy '],
   // rollback
-  [/\b(roll|rolls|rolling|rolled)\s+(it\s+|this\s+|that\s+)?back\b/g, ' rollback '],
+  [/\b(roll|rolls|rolling|rolled)\s+(?:[\w/-]+\s+){0,3}?back\b/g, ' rollback '],
   [/\b(revert|reverting|undo|back out|back it out|go back|restore)\b/g, ' rollback '],
   [/\b(yesterday'?s|previous|last good|earlier|prior|last known good)\s+(version|release|config|state|deploy(ment)?)\b/g, ' rollback '],
   // deploy (apply a configured stack as it is)
@@ -46,15 +47,37 @@ function stripChatMarkup(text: string): string {
     .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/gu, ' ');
 }
 
-/** The canonical token stream the classifier reads. */
-export function normalise(text: string): string[] {
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The project part of every `project/env` stack named in some texts (the examples' stack names). */
+export function stackProjects(texts: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const t of texts)
+    for (const m of t.toLowerCase().matchAll(/\b([a-z][a-z0-9._-]*)\/(?:dev|staging|prod)\b/g)) out.add(m[1] as string);
+  return [...out];
+}
+
+/**
+ * The canonical token stream the classifier reads. `projects` are stack projects (configured, and
+ * those the examples name): "payments in prod" reads as "stackname envname" like "sandbox/dev".
+ */
+export function normalise(text: string, projects: readonly string[] = []): string[] {
   let t = stripChatMarkup(text).toLowerCase();
   t = t
     .replace(/\b[a-z0-9.-]+(\/[a-z0-9._-]+)+:[a-z0-9._-]+\b/g, ' imageref ')
     .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g, ' cidr ')
     .replace(/\bcr-[0-9a-f]+\b/g, ' requestid ')
     .replace(/\b[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*\b/g, ' stackname ')
-    .replace(/\b[a-z0-9]+-(prod|staging|dev)\b/g, ' stackname ');
+    .replace(/\b[a-z0-9]+-(prod|staging|dev)\b/g, ' stackname ')
+    // "the old billing stack": whatever names a stack is a stack name, known or not.
+    .replace(
+      /\b(the|a|our|that|this)\s+(old|new|legacy|whole|entire)?\s*(?!(?:prod|production|staging|stage|dev|live)\b)[a-z][a-z0-9-]*\s+stack\b/g,
+      ' $1 stackname stack',
+    );
+  if (projects.length) {
+    const names = [...projects].sort((a, b) => b.length - a.length).map(escape);
+    t = t.replace(new RegExp(`(?<![\\w/-])(${names.join('|')})(?![\\w/-])`, 'g'), ' stackname ');
+  }
   for (const [pattern, canonical] of PHRASES) t = t.replace(pattern, canonical);
   t = t
     .replace(REGION, ' regionname ')

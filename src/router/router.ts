@@ -76,7 +76,7 @@ function namesCapability(intent: IntentId, text: string): boolean {
 export type ClassifierKind = 'logistic' | 'bayes';
 
 export class Router {
-  readonly classifier: { classify(text: string): Classification };
+  readonly classifier: { classify(text: string, projects?: readonly string[]): Classification };
 
   constructor(
     intents: Intent[],
@@ -105,7 +105,10 @@ export class Router {
         decidedBy: [],
       };
     }
-    const c = this.classifier.classify(text);
+    const c = this.classifier.classify(
+      text,
+      this.stacks().map((s) => s.split('/')[0] as string),
+    );
     const result: RouteResult = {
       intent: c.intent,
       params: extractParams(c.intent, text, this.stacks()),
