@@ -58,11 +58,14 @@ export function capabilityParams(intent: IntentId, params: Params): Params {
 
 /** The grammar speaks capability parameters; routing results speak intent parameters. */
 function intentParams(intent: IntentId, params: Params): Params {
+  let out = params;
   if (intent === 'stack_status' && typeof params.target === 'string') {
     const { target, ...rest } = params;
-    return { ...rest, [/^cr-[0-9a-f]+$/.test(target) ? 'request' : 'stack']: target };
+    out = { ...rest, [/^cr-[0-9a-f]+$/.test(target) ? 'request' : 'stack']: target };
   }
-  return params;
+  // A stack implies its environment, on every path (the classifier's extractors say it too).
+  const environment = typeof out.stack === 'string' ? environmentOf(out.stack.split('/')[1] ?? '') : undefined;
+  return environment && out.environment === undefined ? { ...out, environment } : out;
 }
 
 /** Whether the text names a provisioning capability by one of its aliases; other intents always count. */
