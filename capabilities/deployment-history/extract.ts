@@ -5,6 +5,6 @@ export function extract(text: string, stacks: readonly string[]): Params {
   const { out, set } = paramCollector();
   set('stack', stackOf(text, stacks));
   set('since', sinceOf(text));
-  if (!out.stack) set('environment', environmentOf(text));
+  set('environment', typeof out.stack === 'string' ? environmentOf(out.stack.split('/')[1] ?? '') : environmentOf(text));
   return out;
 }

@@ -1,11 +1,11 @@
-import { stackRequestParams } from '../../src/router/params.ts';
 import { rebuildDraft } from '../rebuild.ts';
 import type { PlanningCapability } from '../types.ts';
+import { extract } from './extract.ts';
 import { rollbackStackParams } from './schema.ts';
 
 export const rollbackStack: PlanningCapability<typeof rollbackStackParams, 'rollback_stack'> = {
   id: 'rollback_stack',
-  extract: stackRequestParams,
+  extract,
   kind: 'operate',
   title: 'Roll back a stack',
   summary: 'Plan a return to an earlier applied version by re-applying its config (or its program); applied once approved',

@@ -1,11 +1,11 @@
-import { stackRequestParams } from '../../src/router/params.ts';
 import type { QueryCapability } from '../types.ts';
 import { provisionedCard, requestCard, stackCard } from './cards.ts';
+import { extract } from './extract.ts';
 import { stackStatusParams } from './schema.ts';
 
 export const stackStatus: QueryCapability<typeof stackStatusParams, 'stack_status'> = {
   id: 'stack_status',
-  extract: stackRequestParams,
+  extract,
   kind: 'query',
   title: 'Status',
   summary: 'Show a stack (outputs, last change, what is running or queued) or one request',

@@ -27,6 +27,15 @@ const PHRASES: [RegExp, string][] = [
   // drift
   [/\bout[\s-]of[\s-]band\b|\b(changed|edited|tweaked|modified)\s+(by hand|manually|in the console)\b|\bclick-?ops\b/g, ' drift '],
   [/\b(drifted|drifting|diverged|divergence)\b/g, ' drift '],
+  // Product nicknames: one word per thing to provision.
+  [/\bdbx\b|\bdata ?bricks\b/g, ' databricks '],
+  [/\baoai\b|\bopen ai\b|\bazure openai\b/g, ' openai '],
+  [/\bk8s\b|\bkube\b/g, ' kubernetes '],
+  // Questions about a subject rather than requests to the bot ("what does rollback mean?").
+  [
+    /\bin general\b|\bconceptually\b|\bbroadly( speaking)?\b|\bjust curious\b|\bcurious\b|\bin theory\b|\bdifference between\b|\bcompared? (to|with)\b|\bworth it\b|\bpros and cons\b|\bwhat does \S+ mean\b|\bmean(s|ing)? in\b|\bexplain( to me)? (what|how|why|the)\b|\bwhy do (people|we|teams)\b|\bbest practices?\b/g,
+    ' askabout ',
+  ],
   // list / status / history / cost
   [/\bwhat'?s\s+(running|deployed|live|up)\b|\bwhat\s+is\s+(running|deployed)\b/g, ' running '],
   [/\b(spend|spending|bill|billing|burn)\b/g, ' cost '],

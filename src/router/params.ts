@@ -47,21 +47,95 @@ function azureRegion(text: string): string | undefined {
   return undefined;
 }
 
+/** Places people name instead of a region code, per cloud (the cloud's own region for that city or state). */
+const PLACES: Record<Cloud, Record<string, string>> = {
+  aws: {
+    virginia: 'us-east-1',
+    'n virginia': 'us-east-1',
+    'northern virginia': 'us-east-1',
+    ohio: 'us-east-2',
+    california: 'us-west-1',
+    'n california': 'us-west-1',
+    oregon: 'us-west-2',
+    canada: 'ca-central-1',
+    montreal: 'ca-central-1',
+    ireland: 'eu-west-1',
+    dublin: 'eu-west-1',
+    london: 'eu-west-2',
+    paris: 'eu-west-3',
+    frankfurt: 'eu-central-1',
+    stockholm: 'eu-north-1',
+    milan: 'eu-south-1',
+    mumbai: 'ap-south-1',
+    singapore: 'ap-southeast-1',
+    sydney: 'ap-southeast-2',
+    tokyo: 'ap-northeast-1',
+    seoul: 'ap-northeast-2',
+    'sao paulo': 'sa-east-1',
+  },
+  gcp: {
+    iowa: 'us-central1',
+    'south carolina': 'us-east1',
+    virginia: 'us-east4',
+    oregon: 'us-west1',
+    'los angeles': 'us-west2',
+    montreal: 'northamerica-northeast1',
+    belgium: 'europe-west1',
+    london: 'europe-west2',
+    frankfurt: 'europe-west3',
+    netherlands: 'europe-west4',
+    finland: 'europe-north1',
+    taiwan: 'asia-east1',
+    tokyo: 'asia-northeast1',
+    singapore: 'asia-southeast1',
+    sydney: 'australia-southeast1',
+    'sao paulo': 'southamerica-east1',
+  },
+  azure: {
+    virginia: 'eastus',
+    iowa: 'centralus',
+    texas: 'southcentralus',
+    washington: 'westus2',
+    ireland: 'northeurope',
+    dublin: 'northeurope',
+    netherlands: 'westeurope',
+    amsterdam: 'westeurope',
+    london: 'uksouth',
+    paris: 'francecentral',
+    frankfurt: 'germanywestcentral',
+    zurich: 'switzerlandnorth',
+    oslo: 'norwayeast',
+    stockholm: 'swedencentral',
+    sweden: 'swedencentral',
+    tokyo: 'japaneast',
+    seoul: 'koreacentral',
+    sydney: 'australiaeast',
+    singapore: 'southeastasia',
+    'hong kong': 'eastasia',
+  },
+};
+
+function placeRegion(text: string, cloud: Cloud): string | undefined {
+  const t = ` ${words(text.replace(/\./g, '')).join(' ')} `;
+  const places = Object.entries(PLACES[cloud]).sort((a, b) => b[0].length - a[0].length);
+  return places.find(([place]) => t.includes(` ${place} `))?.[1];
+}
+
 function awsRegion(text: string): string | undefined {
   const t = text.toLowerCase();
   const code = AWS_CODE.exec(t) ?? AWS_PHRASE.exec(t);
-  return code ? `${code[1]}-${code[2]}-${code[3]}` : undefined;
+  return code ? `${code[1]}-${code[2]}-${code[3]}` : placeRegion(text, 'aws');
 }
 
 function gcpRegion(text: string): string | undefined {
-  return GCP_CODE.exec(text.toLowerCase())?.[0];
+  return GCP_CODE.exec(text.toLowerCase())?.[0] ?? placeRegion(text, 'gcp');
 }
 
 export function regionOf(text: string, cloud?: Cloud): string | undefined {
   if (cloud === 'aws') return awsRegion(text);
   if (cloud === 'gcp') return gcpRegion(text) ?? awsRegion(text);
-  if (cloud === 'azure') return azureRegion(text);
-  return awsRegion(text) ?? gcpRegion(text) ?? azureRegion(text);
+  if (cloud === 'azure') return azureRegion(text) ?? placeRegion(text, 'azure');
+  return AWS_CODE.exec(text.toLowerCase())?.[0] ?? GCP_CODE.exec(text.toLowerCase())?.[0] ?? azureRegion(text);
 }
 
 export function cloudOf(text: string): Cloud | undefined {
@@ -175,9 +249,33 @@ const CIDR = /\b(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?\b/g;
 export function sourceOf(text: string): string | undefined {
   const m = /\b(\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2})\b/.exec(text);
   if (m) return m[1];
-  if (/\b(anywhere|the internet|everyone|any ip|all ips)\b/i.test(text)) return '0.0.0.0/0';
+  if (/\b(anywhere|the internet|everyone|the world|any ip|all ips|public(?:ly)?)\b/i.test(text)) return '0.0.0.0/0';
   return undefined;
 }
+
+/** The port a protocol name means when no number is given ("open ssh", "allow postgres"). */
+const PROTOCOL_PORTS: Record<string, number> = {
+  ssh: 22,
+  smtp: 25,
+  dns: 53,
+  http: 80,
+  https: 443,
+  tls: 443,
+  ldap: 389,
+  ldaps: 636,
+  mssql: 1433,
+  'sql server': 1433,
+  mysql: 3306,
+  mariadb: 3306,
+  rdp: 3389,
+  postgres: 5432,
+  postgresql: 5432,
+  redis: 6379,
+  mongo: 27017,
+  mongodb: 27017,
+  kafka: 9092,
+  elasticsearch: 9200,
+};
 
 export function portOf(text: string): number | undefined {
   const t = text.toLowerCase().replace(CIDR, ' ');
@@ -189,12 +287,22 @@ export function portOf(text: string): number | undefined {
     /\b(?:open|allow|unblock|expose|let|permit|whitelist|opened|open up)\s+(?:up\s+)?(\d{1,5})\b/.exec(t) ??
     /\b(\d{2,5})\b/.exec(t);
   const port = m ? Number(m[1]) : Number.NaN;
-  return port >= 1 && port <= 65535 ? port : undefined;
+  if (port >= 1 && port <= 65535) return port;
+  const named =
+    /\b(sql server|https|http|ssh|smtp|dns|tls|ldaps?|mssql|mysql|mariadb|rdp|postgres(?:ql)?|redis|mongo(?:db)?|kafka|elasticsearch)\b/.exec(
+      t,
+    )?.[1];
+  return named ? PROTOCOL_PORTS[named] : undefined;
 }
 
 export function protocolOf(text: string): 'tcp' | 'udp' | undefined {
   const m = /\b(tcp|udp)\b/i.exec(text);
   return m ? (m[1]?.toLowerCase() as 'tcp' | 'udp') : undefined;
+}
+
+/** A change request id named in the text (`cr-` and hex). */
+export function requestIdOf(text: string): string | undefined {
+  return /\bcr-[0-9a-f]{6,}\b/i.exec(text)?.[0]?.toLowerCase();
 }
 
 export function sinceOf(text: string): string | undefined {

@@ -71,6 +71,45 @@ describe('parameter normalisation', () => {
     expect(regionOf('us east 2', 'aws')).toBe('us-east-2');
     expect(regionOf('eu-west-1', 'aws')).toBe('eu-west-1');
     expect(regionOf('europe-west1', 'gcp')).toBe('europe-west1');
+    // Places in prose, each cloud's own region for them.
+    expect(regionOf('in Oregon', 'aws')).toBe('us-west-2');
+    expect(regionOf('Frankfurt, prod', 'aws')).toBe('eu-central-1');
+    expect(regionOf('Frankfurt, prod', 'azure')).toBe('germanywestcentral');
+    expect(regionOf('N. Virginia', 'aws')).toBe('us-east-1');
+    expect(regionOf('in Iowa', 'gcp')).toBe('us-central1');
+    expect(regionOf('in Oregon')).toBeUndefined(); // no cloud said: a place is not a region yet
+  });
+
+  it('protocols give their port when no number is said; a number always wins', () => {
+    for (const [text, port] of [
+      ['open ssh from 10.0.0.0/8', 22],
+      ['allow https from anywhere', 443],
+      ['let rdp in', 3389],
+      ['permit postgresql from 10.1.0.0/16', 5432],
+      ['open redis', 6379],
+      ['allow mysql', 3306],
+      ['open http on 8080', 8080],
+    ] as const)
+      expect(extractParams('open_firewall_port', text, stacks).port, text).toBe(port);
+    expect(extractParams('open_firewall_port', 'open https to the world', stacks).source).toBe('0.0.0.0/0');
+  });
+
+  it('request ids, versions back, and the environment a stack implies', () => {
+    expect(extractParams('stack_status', "where's my request cr-5e6f7a8b9c at", stacks)).toEqual({ request: 'cr-5e6f7a8b9c' });
+    expect(extractParams('rollback_stack', 'roll sandbox/dev back to cr-77aa66bb55', stacks)).toMatchObject({
+      stack: 'sandbox/dev',
+      to: 'cr-77aa66bb55',
+    });
+    expect(extractParams('rollback_stack', 'take sandbox prod back two versions ago', stacks)).toMatchObject({ to: '2' });
+    expect(extractParams('update_stack_config', 'bump sandbox prod to 12 replicas', stacks)).toEqual({
+      stack: 'sandbox/prod',
+      environment: 'prod',
+      values: { replicas: '12' },
+    });
+    expect(extractParams('deployment_history', 'audit log for sandbox/prod', stacks)).toEqual({
+      stack: 'sandbox/prod',
+      environment: 'prod',
+    });
   });
 
   it('teams, stacks, config values, ports', () => {
