@@ -33,7 +33,7 @@ const PHRASES: [RegExp, string][] = [
   [/\bk8s\b|\bkube\b/g, ' kubernetes '],
   // Questions about a subject rather than requests to the bot ("what does rollback mean?").
   [
-    /\bin general\b|\bconceptually\b|\bbroadly( speaking)?\b|\bjust curious\b|\bcurious\b|\bin theory\b|\bdifference between\b|\bcompared? (to|with)\b|\bworth it\b|\bpros and cons\b|\bwhat does \S+ mean\b|\bmean(s|ing)? in\b|\bexplain( to me)? (what|how|why|the)\b|\bwhy do (people|we|teams)\b|\bbest practices?\b/g,
+    /\bin general\b|\bgenerally\b|\bin plain (words|english)\b|\bconceptually\b|\bbroadly( speaking)?\b|\bjust curious\b|\bcurious\b|\bin theory\b|\bdifference between\b|\bcompared? (to|with)\b|\bworth it\b|\bpros and cons\b|\bwhat does \S+ mean\b|\bmean(s|ing)? in\b|\bexplain( to me)? (what|how|why|the)\b|\bwhy do (people|we|teams)\b|\bbest practices?\b/g,
     ' askabout ',
   ],
   // list / status / history / cost

@@ -9,7 +9,7 @@ type Cloud = 'aws' | 'azure' | 'gcp';
 
 const ENVIRONMENTS: [RegExp, 'dev' | 'staging' | 'prod'][] = [
   [/\b(prod|production|prd|live)\b/, 'prod'],
-  [/\b(staging|stage|stg)\b/, 'staging'],
+  [/\b(staging|stage|stg|preprod|pre-prod|uat)\b/, 'staging'],
   [/\b(dev|development|develop)\b/, 'dev'],
 ];
 

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { evaluate, readCorpus } from '../../src/cli-eval.ts';
 import { extractParams } from '../../src/router/extract.ts';
 import { loadIntents } from '../../src/router/intents.ts';
@@ -97,6 +99,39 @@ describe('held-out test corpus (written after the method was frozen; never train
     const router = new Router(intents, () => stacks, null, pino({ level: 'silent' }));
     const result = await evaluate(router, readCorpus(TEST), 'offline');
     expect(result.intentAccuracy).toBeGreaterThanOrEqual(0.88);
-    expect(result.p99Ms).toBeLessThan(5);
+  });
+});
+
+// Corpora 2 and 3 were each written after a freeze of the method and measured once before any
+// change (README in intents/). Their stacks are names no example uses. The floors are the
+// figures at freeze less a margin: they catch regressions, they are not targets.
+describe.each([
+  ['test-corpus-2', 0.93, 0.9],
+  ['test-corpus-3', 0.93, 0.95],
+])('held-out %s', (name, intentFloor, paramFloor) => {
+  const file = join(import.meta.dirname, `../../intents/${name}.jsonl`);
+  const configured = Object.keys(
+    (parseYaml(readFileSync(join(import.meta.dirname, `../../intents/${name}.stacks.yaml`), 'utf8')) as { stacks: object }).stacks,
+  );
+
+  it('shares no line with the examples or any other corpus', () => {
+    const others = [
+      DEV,
+      TEST,
+      ...['test-corpus-2', 'test-corpus-3'].filter((n) => n !== name).map((n) => join(import.meta.dirname, `../../intents/${n}.jsonl`)),
+    ];
+    const seen = new Set(
+      [...intents.flatMap((i) => i.examples), ...others.flatMap((f) => readCorpus(f).map((l) => l.text))].map((t) =>
+        t.toLowerCase().trim(),
+      ),
+    );
+    expect(readCorpus(file).filter((l) => seen.has(l.text.toLowerCase().trim()))).toEqual([]);
+  });
+
+  it('routes with its own stacks above the floor', async () => {
+    const router = new Router(intents, () => configured, null, pino({ level: 'silent' }));
+    const result = await evaluate(router, readCorpus(file), 'offline');
+    expect(result.intentAccuracy).toBeGreaterThanOrEqual(intentFloor);
+    expect(result.paramAccuracy).toBeGreaterThanOrEqual(paramFloor);
   });
 });
