@@ -41,6 +41,22 @@ export async function planCommand(app: App, text: string, user = userInfo().user
   if (parsed.kind === 'invalid') return fail(new GreenlightError('bad_request', parsed.message));
   try {
     const cap = capability(parsed.capability);
+    // "check for drift in prod": a sweep posts a card per stack, which is chat's job; say which.
+    const environment = parsed.params.environment;
+    if (cap.id === 'drift_scan' && !parsed.params.stack && typeof environment === 'string') {
+      const names = app.stacks
+        .list()
+        .filter((s) => s.environment === environment)
+        .map((s) => s.name);
+      return fail(
+        new GreenlightError(
+          'bad_request',
+          names.length
+            ? `A drift scan of every ${environment} stack runs in chat ("check for drift in ${environment}"). Here, one stack at a time: ${names.map((n) => `\`greenlight plan "drift ${n}"\``).join(', ')}.`
+            : `No stacks are configured in ${environment}, so there is nothing to scan for drift.`,
+        ),
+      );
+    }
     const result = cap.params.safeParse(parsed.params);
     if (!result.success) {
       const problems = describeIssues(result.error.issues);

@@ -122,10 +122,11 @@ export class Router {
     };
     // Only a complete, valid command belongs to the grammar. A message that starts like one but
     // does not parse ("deploy a fargate service called checkout…") is free text: the classifier
-    // decides. The grammar's complaint stands when both mean the same thing, or when the guess is
-    // a provisioning capability the text never names ("provision kafka": not Databricks).
-    if (grammar.kind === 'invalid' && (grammar.capability === c.intent || !namesCapability(c.intent, text)))
-      result.grammarError = grammar.message;
+    // decides. The grammar's complaint stands when both mean the same thing and the text says
+    // nothing more the capability takes ("deploy" alone), or when the guess is a provisioning
+    // capability the text never names ("provision kafka": not Databricks).
+    const nothingMore = grammar.kind === 'invalid' && grammar.capability === c.intent && Object.keys(result.params).length === 0;
+    if (grammar.kind === 'invalid' && (nothingMore || !namesCapability(c.intent, text))) result.grammarError = grammar.message;
     return result;
   }
 

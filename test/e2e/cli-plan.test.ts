@@ -147,6 +147,14 @@ describe('greenlight plan', () => {
     const unknown = await plan('provision kafka team=data');
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('I cannot provision "kafka"');
+    // Free text naming a stack nobody configured: understood, and answered with the closest ones.
+    const billing = await plan('destroy the old billing stack in staging');
+    expect(billing.code).toBe(2);
+    expect(billing.stdout).toContain('I don\'t know the stack "billing/staging". Did you mean');
+    // A whole-environment drift scan is chat's job; the CLI says so and lists the stacks to scan.
+    const sweep = await plan('check for drift in prod');
+    expect(sweep.code).toBe(2);
+    expect(sweep.stdout).toContain('`greenlight plan "drift sandbox/prod"`');
   });
 
   it.skipIf(!hasTerraform)('works for the Terraform stacks too', async () => {
