@@ -31,6 +31,7 @@ const PHRASES: [RegExp, string][] = [
   [/\bdbx\b|\bdata ?bricks\b/g, ' databricks '],
   [/\baoai\b|\bopen ai\b|\bazure openai\b/g, ' openai '],
   [/\bk8s\b|\bkube\b/g, ' kubernetes '],
+  [/\bns\b/g, ' namespace '],
   // Questions about a subject rather than requests to the bot ("what does rollback mean?").
   [
     /\bin general\b|\bgenerally\b|\bin plain (words|english)\b|\bconceptually\b|\bbroadly( speaking)?\b|\bjust curious\b|\bcurious\b|\bin theory\b|\bdifference between\b|\bcompared? (to|with)\b|\bworth it\b|\bpros and cons\b|\bwhat does \S+ mean\b|\bmean(s|ing)? in\b|\bexplain( to me)? (what|how|why|the)\b|\bwhy do (people|we|teams)\b|\bbest practices?\b/g,
