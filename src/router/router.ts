@@ -122,12 +122,21 @@ export class Router {
     };
     // Only a complete, valid command belongs to the grammar. A message that starts like one but
     // does not parse ("deploy a fargate service called checkout…") is free text: the classifier
-    // decides. The grammar's complaint stands when both mean the same thing and the text says
-    // nothing more the capability takes ("deploy" alone), or when the guess is a provisioning
-    // capability the text never names ("provision kafka": not Databricks).
-    const nothingMore = grammar.kind === 'invalid' && grammar.capability === c.intent && Object.keys(result.params).length === 0;
-    if (grammar.kind === 'invalid' && (nothingMore || !namesCapability(c.intent, text))) result.grammarError = grammar.message;
+    // decides. The grammar's complaint stands when both mean the same thing and the router cannot
+    // complete the request either ("set sandbox/dev replicas": which value?), or when the guess is
+    // a provisioning capability the text never names ("provision kafka": not Databricks). When the
+    // router understands it all ("destroy the old billing stack in staging"), it is answered.
+    if (grammar.kind === 'invalid') {
+      const incomplete = grammar.capability === c.intent && !this.complete(c.intent, result.params);
+      if (incomplete || !namesCapability(c.intent, text)) result.grammarError = grammar.message;
+    }
     return result;
+  }
+
+  /** Whether these parameters satisfy the capability's schema as they stand. */
+  private complete(intent: IntentId, params: Params): boolean {
+    const cap = capabilities.find((c) => c.id === intent);
+    return cap ? cap.params.safeParse(capabilityParams(intent, params)).success : false;
   }
 
   async route(text: string): Promise<RouteResult> {
