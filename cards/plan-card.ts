@@ -57,12 +57,19 @@ export function costBlock(plan: Plan): CardBlock {
   if (cost.monthlyUsd === null) {
     return { type: 'cost', summary: 'Monthly cost: not estimated', lines: [], assumptions: cost.assumptions };
   }
+  // "$0.00 (no change)" on a plan that creates or destroys things reads as "nothing happens":
+  // say that what it touches is free instead.
+  const createsOrDestroys = plan.changes.some((c) => ['create', 'delete', 'replace'].includes(c.operation));
   const delta =
     cost.deltaUsd === null
       ? ''
       : cost.deltaUsd === 0
-        ? ' (no change)'
-        : ` (${cost.deltaUsd > 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
+        ? createsOrDestroys && cost.monthlyUsd === 0
+          ? ' a month (these resources are free)'
+          : createsOrDestroys
+            ? ' a month (the resources it adds or removes are free)'
+            : ' a month (no change)'
+        : ` a month (${cost.deltaUsd > 0 ? '+' : '−'}${formatUsd(Math.abs(cost.deltaUsd))} vs today)`;
   // Lines worth reading: those that cost something or could not be priced.
   const lines = cost.breakdown.filter((l) => l.monthlyUsd !== 0);
   return {
@@ -125,6 +132,23 @@ export function noDriftCard(plan: Plan): Card {
   };
 }
 
+/** A drift scan of a stack whose state holds nothing: never deployed (or destroyed). */
+export function notDeployedCard(plan: Plan): Card {
+  return {
+    kind: 'info',
+    title: `${plan.stack} is not deployed`,
+    tone: 'neutral',
+    blocks: [
+      {
+        type: 'text',
+        text: `${plan.stack} has no resources in its state: it has not been deployed yet (or was destroyed), so nothing can have drifted. Deploying it would create ${plan.changes.length} resource(s). Say \`deploy ${plan.stack}\` to plan that.`,
+      },
+    ],
+    actions: [],
+    context: [`Scanned at ${plan.createdAt}`],
+  };
+}
+
 function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]): CardBlock[] {
   const blocks: CardBlock[] = [
     ...(plan.drift ? driftBlocks(plan.drift) : []),
@@ -166,6 +190,10 @@ export function configText(config: Record<string, string>): string {
     .join(', ');
 }
 
+/** What a card made without an engine says first: it can be read, not applied. */
+export const REVIEW_ONLY =
+  '⚠️ Review only: this plan cannot be applied here. The Pulumi CLI is not installed on this machine, so the resources were listed by analysing the program, not by an engine preview. Install the Pulumi CLI (https://www.pulumi.com/docs/install/) and ask again to get a plan that can be approved.';
+
 export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   const { plan } = request;
   const approvals = ctx.approvals.filter((a) => a.decision === 'approve' && a.revision === request.revision);
@@ -179,10 +207,13 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   ]);
   const blocked = plan.findings.some((f) => f.severity === 'block');
   const destroy = plan.operation === 'destroy';
+  // Made by program analysis (no engine here): a plan to review, never one to approve.
+  const reviewOnly = plan.madeBy === 'program analysis';
+  if (reviewOnly && request.status === 'awaiting_approval') blocks.unshift({ type: 'text', text: REVIEW_ONLY });
   const actions: CardAction[] = [];
   if (request.status === 'awaiting_approval') {
     const value = { requestId: request.id, revision: request.revision, planHash: plan.hash };
-    if (!blocked) {
+    if (!blocked && !reviewOnly) {
       actions.push({
         id: 'approve',
         label: 'Approve',

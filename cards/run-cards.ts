@@ -32,18 +32,33 @@ export function queuedCard(request: ChangeRequest, position: number, blockedBy: 
   };
 }
 
-export function progressCard(request: ChangeRequest, state: ProgressState, now: number): Card {
+/** How an apply ended, for the last edit of its progress card. */
+export type ApplyEnd = 'succeeded' | 'failed' | 'superseded' | 'interrupted';
+
+const ENDED: Record<ApplyEnd, { title: string; tone: Card['tone']; status: string }> = {
+  succeeded: { title: 'Applied', tone: 'success', status: 'succeeded' },
+  failed: { title: 'Apply failed on', tone: 'danger', status: 'failed' },
+  superseded: { title: 'Re-planned, not applied:', tone: 'neutral', status: 're-planned' },
+  interrupted: { title: 'Apply interrupted on', tone: 'danger', status: 'interrupted' },
+};
+
+/** The live progress of an apply; with `end`, its final state (the badge never stays "applying"). */
+export function progressCard(request: ChangeRequest, state: ProgressState, now: number, end?: ApplyEnd): Card {
   const items = [...state.resources.entries()].map(([address, r]) => ({
     address,
     status: r.status,
     elapsedSeconds: r.elapsedSeconds,
   }));
   const done = items.filter((i) => i.status === 'done').length;
+  const destroy = request.plan.operation === 'destroy';
+  const ended = end && ENDED[end];
   return {
     kind: 'progress',
-    title: `Applying ${request.stack}`,
-    tone: 'info',
-    status: 'applying',
+    title: ended
+      ? `${end === 'succeeded' && destroy ? 'Destroyed' : ended.title} ${request.stack}`
+      : `${destroy ? 'Destroying' : 'Applying'} ${request.stack}`,
+    tone: ended?.tone ?? 'info',
+    status: ended?.status ?? (destroy ? 'destroying' : 'applying'),
     blocks: [
       {
         type: 'text',
@@ -65,7 +80,13 @@ export function resultCard(request: ChangeRequest, deployment: Deployment): Card
   const failedResources = deployment.events.filter((e) => e.type === 'resource_failed').map((e) => e.address ?? '');
   const blocks: Card['blocks'] = [];
   if (ok) {
-    blocks.push({ type: 'text', text: `Applied to ${request.stack} in ${formatDuration(seconds)}.` });
+    blocks.push({
+      type: 'text',
+      text:
+        request.plan.operation === 'destroy'
+          ? `Destroyed every resource of ${request.stack} in ${formatDuration(seconds)}.`
+          : `Applied to ${request.stack} in ${formatDuration(seconds)}.`,
+    });
     blocks.push({
       type: 'outputs',
       outputs: Object.entries(deployment.outputs).map(([name, v]) => ({ name, value: formatValue(v) })),
@@ -83,7 +104,9 @@ export function resultCard(request: ChangeRequest, deployment: Deployment): Card
   }
   return {
     kind: 'result',
-    title: ok ? `Applied ${request.stack}` : `Apply of ${request.stack} failed`,
+    title: ok
+      ? `${request.plan.operation === 'destroy' ? 'Destroyed' : 'Applied'} ${request.stack}`
+      : `${request.plan.operation === 'destroy' ? 'Destroy' : 'Apply'} of ${request.stack} failed`,
     tone: ok ? 'success' : 'danger',
     status: ok ? 'succeeded' : deployment.status,
     blocks,

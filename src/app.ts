@@ -205,8 +205,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       app.url = url;
       if (!config.console.publicUrl) baseUrl = url;
       const sweepMs = options.expirySweepMs ?? 60_000;
+      // Sweeps at least every sweepMs, and wakes just after the next plan's expiry, so a card
+      // loses Approve when its plan expires rather than up to a sweep later.
+      const sweep = async () => {
+        await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
+        if (sweeper === undefined) return; // stopped meanwhile
+        const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
+        sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));
+        sweeper.unref();
+      };
       if (sweepMs > 0) {
-        sweeper = setInterval(() => void workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed')), sweepMs);
+        sweeper = setTimeout(() => void sweep(), Math.min(sweepMs, 1000));
         sweeper.unref();
       }
       if (config.audit.checkpointMinutes > 0) {
@@ -225,7 +234,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return url;
     },
     async stop() {
-      if (sweeper) clearInterval(sweeper);
+      if (sweeper) clearTimeout(sweeper);
+      sweeper = undefined;
       if (checkpoints) clearInterval(checkpoints);
       await runner.shutdown();
       await slack?.stop();

@@ -93,10 +93,8 @@ async function understand(app: App, text: string): Promise<ReturnType<typeof par
   const id = route.intent as CapabilityId;
   if (!(CAPABILITY_IDS as readonly string[]).includes(id) || route.confidence < app.config.router.confidenceThreshold) return parsed;
   // The grammar's refusal stands where the router kept it ("provision kafka team=data").
-  if (parsed.kind === 'invalid' && route.grammarError) return parsed;
-  const aliases = capability(id).paramAliases ?? {};
-  const pairs = Object.fromEntries([...text.matchAll(/\b([a-z_]+)=(\S+)/g)].map((m) => [aliases[m[1] ?? ''] ?? m[1], m[2]]));
-  return { kind: 'command', capability: id, params: { ...capabilityParams(route.intent, route.params), ...pairs } };
+  if (parsed.kind === 'invalid' && (route.grammarError || route.refusal)) return parsed;
+  return { kind: 'command', capability: id, params: capabilityParams(route.intent, route.params) };
 }
 
 function planText(plan: Plan): string {

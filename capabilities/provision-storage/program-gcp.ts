@@ -26,6 +26,14 @@ export function gcsProgram(p: ProvisionStorageParams, owner: string) {
       labels,
       forceDestroy: false,
     });
+    // Public means readable by anyone: prevention off alone only allows a later grant, so grant it.
+    if (p.public) {
+      new storage.BucketIAMMember(`${names.bucket}-public-read`, {
+        bucket: bucket.name,
+        role: 'roles/storage.objectViewer',
+        member: 'allUsers',
+      });
+    }
     return { bucket: bucket.name, url: bucket.url };
   };
 }

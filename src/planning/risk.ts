@@ -40,6 +40,9 @@ export function publicExposure(inputs: unknown): string | null {
   if (/"(acl)":"public-read(-write)?"/i.test(text)) return 'public-read ACL';
   if (/"(blockPublicAcls|blockPublicPolicy|restrictPublicBuckets|ignorePublicAcls)":false/i.test(text))
     return 'public access block disabled';
+  // GCP: a grant to everyone, or a bucket whose public access prevention is off.
+  if (/"members?":(\[[^\]]*)?"(allUsers|allAuthenticatedUsers)"/.test(text)) return 'granted to allUsers';
+  if (/"publicAccessPrevention":"inherited"/i.test(text)) return 'public access prevention off';
   return null;
 }
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AZURE_REGIONS } from '../../capabilities/provision-databricks/schema.ts';
 
 // Parameters out of free text, normalised to what capabilities take: environment → dev | staging
@@ -405,5 +406,24 @@ export function stackRequestParams(text: string, stacks: readonly string[]): Par
   const stack = stackOf(text, stacks) ?? unconfiguredStackOf(text);
   set('stack', stack);
   set('environment', (stack && environmentOf(stack.split('/')[1] ?? '')) || environmentOf(text));
+  return out;
+}
+
+/** The top-level parameter names a capability's schema takes. */
+export function paramNames(schema: z.ZodType): string[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+  return Object.keys(json.properties ?? {});
+}
+
+/**
+ * `key=value` pairs typed in free text, under the names the schema takes (`env=` is `environment`
+ * where the capability says so). What the user typed always wins over what was read around it.
+ */
+export function explicitPairs(text: string, names: readonly string[], aliases: Record<string, string> = {}): Params {
+  const out: Params = {};
+  for (const m of text.matchAll(/(?:^|\s)([a-z_]+)=(\S+)/gi)) {
+    const key = aliases[(m[1] ?? '').toLowerCase()] ?? (m[1] ?? '').toLowerCase();
+    if (names.includes(key)) out[key] = m[2];
+  }
   return out;
 }

@@ -7,7 +7,7 @@ import { parseCommand } from './grammar.ts';
 import { INTENT_IDS, type Intent, type IntentId } from './intents.ts';
 import type { LlmRouter } from './llm-router.ts';
 import { LogisticClassifier } from './logistic.ts';
-import { cloudOf, environmentOf, type Params, regionOf, stackOf } from './params.ts';
+import { cloudOf, environmentOf, explicitPairs, type Params, paramNames, regionOf, stackOf } from './params.ts';
 
 // Text → { intent, params, confidence }: the command grammar first; then the LLM router when one
 // is configured, falling back to the offline classifier on any error, timeout or invalid output.
@@ -23,6 +23,8 @@ export interface RouteResult {
   decidedBy: string[];
   /** The grammar knew the command word but not the rest ("set sandbox/dev replicas"). */
   grammarError?: string;
+  /** The text asks for something no capability does ("provision redis"): answer this and stop. */
+  refusal?: string;
   /** Why the LLM router was not used for this message, when it was configured. */
   fallbackReason?: string;
 }
@@ -76,6 +78,14 @@ function namesCapability(intent: IntentId, text: string): boolean {
   return (cap.aliases ?? []).some((alias) => words.has(alias));
 }
 
+/** Free text's parameters with the user's own `key=value` pairs on top (normalised alike). */
+function withExplicitPairs(intent: IntentId, text: string, params: Params, stacks: readonly string[]): Params {
+  const cap = capabilities.find((c) => c.id === intent);
+  if (!cap) return params;
+  const typed = explicitPairs(text, paramNames(cap.params), cap.paramAliases);
+  return Object.keys(typed).length ? { ...params, ...normaliseParams(intent, typed, stacks) } : params;
+}
+
 export type ClassifierKind = 'logistic' | 'bayes';
 
 export class Router {
@@ -114,7 +124,7 @@ export class Router {
     );
     const result: RouteResult = {
       intent: c.intent,
-      params: extractParams(c.intent, text, this.stacks()),
+      params: withExplicitPairs(c.intent, text, extractParams(c.intent, text, this.stacks()), this.stacks()),
       confidence: c.confidence,
       source: 'classifier',
       alternatives: c.ranking,
@@ -128,7 +138,8 @@ export class Router {
     // router understands it all ("destroy the old billing stack in staging"), it is answered.
     if (grammar.kind === 'invalid') {
       const incomplete = grammar.capability === c.intent && !this.complete(c.intent, result.params);
-      if (incomplete || !namesCapability(c.intent, text)) result.grammarError = grammar.message;
+      if (incomplete) result.grammarError = grammar.message;
+      if (!namesCapability(c.intent, text)) result.refusal = grammar.message;
     }
     return result;
   }
@@ -141,14 +152,14 @@ export class Router {
 
   async route(text: string): Promise<RouteResult> {
     const offline = this.routeOffline(text);
-    if (!this.llm || offline.source === 'grammar') return offline;
+    if (!this.llm || offline.source === 'grammar' || offline.refusal) return offline;
     try {
       // The model is outside: it reads the message with its secrets replaced (the parameters a
       // secret belongs to are extracted locally below, from the real text).
       const llm = await this.llm.route(secrets.text(text), this.stacks());
       // Fill what the model left out with what the rules found in the text.
       const extracted = extractParams(llm.intent, text, this.stacks());
-      const params = { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) };
+      const params = withExplicitPairs(llm.intent, text, { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) }, this.stacks());
       return {
         intent: llm.intent,
         params,
@@ -157,6 +168,7 @@ export class Router {
         alternatives: [],
         decidedBy: [],
         ...(offline.grammarError ? { grammarError: offline.grammarError } : {}),
+        ...(offline.refusal ? { refusal: offline.refusal } : {}),
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -108,7 +108,12 @@ export class ApplyExecution {
         ok: false as const,
         error: toGreenlightError(error),
       }));
-      if (retried === 'superseded') return this.finishSuperseded(request, deploymentId, request.stack);
+      if (retried === 'superseded') {
+        await this.finishSuperseded(request, deploymentId, request.stack);
+        await tracker.finish();
+        if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, tracker.state, Date.now(), 'superseded'));
+        return;
+      }
       outcome = retried;
       await tracker.settle();
     }
@@ -118,6 +123,9 @@ export class ApplyExecution {
     log.info({ seconds, ok: outcome.ok }, 'apply finished');
     // The progress card's last edit still keeps to the channel's interval; the result is out.
     await tracker.finish();
+    // Then its final state, so that the badge never stays "applying".
+    const end = outcome.ok ? 'succeeded' : 'failed';
+    if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, tracker.state, Date.now(), end));
   }
 
   private async applyPlan(

@@ -1,6 +1,6 @@
 import type { Capability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
-import { noDriftCard } from '../../cards/plan-card.ts';
+import { noDriftCard, notDeployedCard } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
@@ -70,6 +70,14 @@ export class ChangeWorkflow {
     const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
     if (plan.drift) {
       for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
+      // Nothing in its state yet: there is nothing to drift; say so and how to deploy it. (Resources
+      // deleted by hand are drift the refresh reports, and are planned back like any other.)
+      const refreshed = plan.drift.some((d) => d.source === 'refresh');
+      if (!refreshed && plan.changes.length > 0 && plan.changes.every((c) => c.operation === 'create')) {
+        discardArtifact(plan);
+        this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
+        return [await this.deps.publisher.post(input.thread, notDeployedCard(plan), null)];
+      }
       // Nothing drifted and nothing to put back: an answer, not a request to approve.
       if (plan.drift.length === 0 && !hasEffectiveChanges(plan)) {
         discardArtifact(plan);
@@ -150,6 +158,12 @@ export class ChangeWorkflow {
       throw await refuseWith(
         'plan_mismatch',
         `The plan you saw (${input.planHash.slice(0, 12)}) is not the current plan (${request.plan.hash.slice(0, 12)}).`,
+      );
+    }
+    if (input.action === 'approve' && request.plan.madeBy === 'program analysis') {
+      throw await refuseWith(
+        'engine_not_found',
+        `${request.id} was planned without an engine (the Pulumi CLI is not installed here): it can be reviewed, not applied. Install the Pulumi CLI and ask again.`,
       );
     }
     const decision =
@@ -280,12 +294,20 @@ export class ChangeWorkflow {
   }
 
   /** Marks plans past their expiry as expired (their cards lose the Approve button). */
+  /** When the next waiting plan expires (ms since the epoch), as of the last sweep. */
+  nextExpiry: number | undefined;
+
   async expireStale(): Promise<number> {
     const now = this.deps.now();
     const waiting = await listRequests(this.deps.db, { statuses: ['awaiting_approval'], limit: 500 });
     let count = 0;
+    this.nextExpiry = undefined;
     for (const request of waiting) {
-      if (Date.parse(request.plan.expiresAt) > now.getTime()) continue;
+      const expiresAt = Date.parse(request.plan.expiresAt);
+      if (expiresAt > now.getTime()) {
+        this.nextExpiry = Math.min(this.nextExpiry ?? expiresAt, expiresAt);
+        continue;
+      }
       const at = now.toISOString();
       const moved = await this.deps.db.transaction().execute((trx) =>
         transition(trx, request, ['awaiting_approval'], 'expired', 'greenlight', at, {

@@ -13,6 +13,8 @@ import { parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.
 import type { Params } from '../router/params.ts';
 import { capabilityParams, type RouteResult, type Router } from '../router/router.ts';
 import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
+import { latestRequestInThread } from '../store/requests.ts';
+import { threadNames } from '../store/threads.ts';
 import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
@@ -78,6 +80,8 @@ export class Conversation {
         { intent: route.intent, confidence: route.confidence, source: route.source, decidedBy: route.decidedBy },
         'routed',
       );
+      // "provision redis": no capability provisions it; say so, never plan the nearest one.
+      if (route.refusal) throw new GreenlightError('bad_request', route.refusal);
       if (route.source !== 'grammar' && route.intent !== 'general' && route.confidence < this.deps.confidenceThreshold) {
         return [await this.didYouMean(input, route)];
       }
@@ -138,6 +142,11 @@ export class Conversation {
     const environment = params.environment as Environment | undefined;
     if (intent === 'drift_scan' && !params.stack && environment) return sweepDrift(this.deps, input, cap, environment);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
+    const context = await this.contextStack(input, cap, params, profile.lastRequest?.stack);
+    if (context) {
+      params[intent === 'stack_status' ? 'target' : 'stack'] = context.stack;
+      notes.push(context.note);
+    }
     // Defaults from memory fill only what the schema takes and the request left out, and only
     // for changes: on a query (stacks, history, costs) an environment is a filter, and one taken
     // from memory would silently hide the rest.
@@ -151,19 +160,32 @@ export class Conversation {
         filled.push(`${key}=${value}`);
       }
     }
+    // A remembered value this capability cannot take (an Azure region on an AWS request) is left
+    // out, and said, rather than failing the request on something the user did not type.
+    const refused: string[] = [];
+    for (const issue of filled.length ? (cap.params.safeParse(params).error?.issues ?? []) : []) {
+      const key = String(issue.path[0] ?? '');
+      const at = filled.findIndex((f) => f.startsWith(`${key}=`));
+      if (at < 0) continue;
+      refused.push(`${filled[at]} (${issue.message})`);
+      filled.splice(at, 1);
+      delete params[key];
+    }
     if (filled.length) notes.push(`Filled from your memory: ${filled.join(', ')} (say "forget my defaults" to stop).`);
+    if (refused.length) notes.push(`Not taken from your memory, not valid here: ${refused.join('; ')}.`);
     const parsed = cap.params.safeParse(params);
     if (!parsed.success) {
       const missingOnly = parsed.error.issues.every((i) => i.path.length > 0 && params[String(i.path[0])] === undefined);
       const intro =
         route?.grammarError ??
         (missingOnly
-          ? `To ${cap.title.toLowerCase()} I still need: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`
+          ? `${cap.title}: I still need ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`
           : undefined);
       // A form for a weak guess would be presumptuous: ask which request was meant first.
       const weakGuess = route?.source === 'classifier' && (route.confidence ?? 1) < FORM_CONFIDENCE && !route.grammarError;
       if (weakGuess && route.alternatives && route.decidedBy) return [await this.didYouMean(input, route as RouteResult)];
-      if (missingOnly || route?.grammarError) return [await this.form(input, cap, params, intro ?? describeIssues(parsed.error.issues))];
+      if (missingOnly || route?.grammarError)
+        return [await this.form(input, cap, params, intro ?? describeIssues(parsed.error.issues), notes)];
       throw new GreenlightError('bad_request', `${describeIssues(parsed.error.issues)}. Usage: \`${cap.usage}\``);
     }
     try {
@@ -171,6 +193,29 @@ export class Conversation {
     } catch (error) {
       return [await this.fail(input, error, cap.id)];
     }
+  }
+
+  /**
+   * "make it 4 replicas" names no stack: in a plan's thread it is that plan's stack; elsewhere,
+   * "it" / "that" / "the same" is the stack of the user's last request. The result is a new
+   * request under the full approval rules; the card says where the stack came from.
+   */
+  private async contextStack(
+    input: InboundText,
+    cap: Capability,
+    params: Params,
+    lastStack: string | undefined,
+  ): Promise<{ stack: string; note: string } | undefined> {
+    const key = cap.id === 'stack_status' ? 'target' : 'stack';
+    if (params[key] !== undefined || cap.kind === 'provision') return undefined;
+    // Only where the stack is required: "history" in a thread still means all history.
+    const needsStack = cap.params.safeParse(params).error?.issues.some((i) => i.path[0] === key && params[key] === undefined);
+    if (!needsStack) return undefined;
+    const inThread = await latestRequestInThread(this.deps.db, await threadNames(this.deps.db, input.thread.id));
+    if (inThread) return { stack: inThread.stack, note: `Stack ${inThread.stack}: the one this thread is about.` };
+    if (lastStack && /\b(it|its|that|this|the same|same one|there)\b/i.test(input.text))
+      return { stack: lastStack, note: `Stack ${lastStack}: the one of your last request.` };
+    return undefined;
   }
 
   /** "same as last time but in staging": the last request, with what this message says on top. */
@@ -181,18 +226,21 @@ export class Conversation {
     const intent = last.capability as IntentId;
     // A secret of the last request was kept as a fingerprint: ask for it again rather than reuse that.
     const kept = Object.fromEntries(Object.entries(last.params).filter(([, v]) => !(typeof v === 'string' && secrets.isFingerprint(v))));
-    const params = {
-      ...kept,
-      ...extractParams(
-        intent,
-        input.text,
-        this.deps.stacks.list().map((s) => s.name),
-      ),
-    };
+    const said = extractParams(
+      intent,
+      input.text,
+      this.deps.stacks.list().map((s) => s.name),
+    );
+    const params = { ...kept, ...said };
+    // "but in staging" on a stack request means that project's staging stack, not the old stack
+    // with a new label: the stack moves with the environment (and is refused if not configured).
+    if (typeof kept.stack === 'string' && !said.stack && typeof said.environment === 'string') {
+      params.stack = `${kept.stack.split('/')[0]}/${said.environment}`;
+    }
     return this.proceed(input, intent, params, { source: 'grammar', notes: [`Based on your last request: "${last.text}".`] });
   }
 
-  private async form(input: InboundText, cap: Capability, params: Params, intro: string): Promise<PostedMessage> {
+  private async form(input: InboundText, cap: Capability, params: Params, intro: string, notes: string[] = []): Promise<PostedMessage> {
     const saved = await saveClarification(this.deps.db, {
       kind: 'form',
       user: input.user,
@@ -212,7 +260,7 @@ export class Conversation {
         { type: 'form', id: saved.id, fields: formFields(cap.params, params), submitLabel: cap.kind === 'query' ? 'Show' : 'Plan it' },
       ],
       actions: [],
-      context: ['Nothing changes until a plan is approved.'],
+      context: [...notes, 'Nothing changes until a plan is approved.'],
     };
     this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'clarification' });
     return this.post(input, card);

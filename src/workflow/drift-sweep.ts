@@ -27,8 +27,13 @@ export async function sweepDrift(
       ]);
       posted.push(...answers);
       const plan = answers.find((a) => a.requestId);
+      const notDeployed = answers.some((a) => a.card.title === `${stack.name} is not deployed`);
       lines.push(
-        plan ? `${stack.name}: not as applied — plan ${plan.requestId} puts it back, awaiting approval` : `${stack.name}: no drift`,
+        plan
+          ? `${stack.name}: not as applied — plan ${plan.requestId} puts it back, awaiting approval`
+          : notDeployed
+            ? `${stack.name}: not deployed yet — nothing to compare`
+            : `${stack.name}: no drift`,
       );
     } catch (error) {
       const failure = toGreenlightError(error);

@@ -1,3 +1,4 @@
+import { paramNames } from '../router/params.ts';
 import { z } from 'zod';
 import type { FormField } from '../../cards/model.ts';
 import { isSecretKey, secrets } from '../domain/redaction.ts';
@@ -61,11 +62,6 @@ export function formFields(schema: z.ZodType, params: Record<string, unknown>): 
 }
 
 /** The parameter names a capability's schema takes. */
-export function paramNames(schema: z.ZodType): string[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
-  return Object.keys(json.properties ?? {});
-}
-
 /** Form values (strings) back into parameters: empty means "not given", key=value text → a map. */
 export function valuesFromForm(schema: z.ZodType, values: Record<string, string>): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { type?: string }> };
@@ -87,3 +83,5 @@ export function valuesFromForm(schema: z.ZodType, values: Record<string, string>
   }
   return out;
 }
+
+export { paramNames };

@@ -6,6 +6,7 @@ import { provisionStorageParams } from '../../capabilities/provision-storage/sch
 import type { ResourceChange } from '../../src/domain/types.ts';
 import { estimateCost } from '../../src/planning/cost.ts';
 import { evaluatePolicies, policiesSchema } from '../../src/planning/policies.ts';
+import { publicExposure } from '../../src/planning/risk.ts';
 import { analyseProgram } from '../../src/planning/program-analysis.ts';
 
 // The storage and firewall programs under pulumi.runtime.setMocks: what they register, with
@@ -107,6 +108,23 @@ describe('provision_storage program', () => {
         cloud.cloud,
       ).toMatchObject({ severity: 'block' });
     }
+  });
+
+  it('a public bucket earns public-exposure risk points on every cloud (GCS: the allUsers grant too); a private one none', async () => {
+    for (const cloud of [
+      { cloud: 'aws', region: 'us-east-1' },
+      { cloud: 'gcp', region: 'us-central1' },
+      { cloud: 'azure', region: 'eastus' },
+    ]) {
+      const exposedIn = async (isPublic: string) => {
+        const { changes } = await resources({ ...cloud, team: 'web', environment: 'dev', public: isPublic });
+        return changes.filter((c) => publicExposure(c.inputs) !== null).map((c) => c.type);
+      };
+      expect((await exposedIn('yes')).length, cloud.cloud).toBeGreaterThan(0);
+      expect(await exposedIn('no'), cloud.cloud).toEqual([]);
+    }
+    const { changes } = await resources({ cloud: 'gcp', region: 'us-central1', team: 'web', environment: 'dev', public: 'yes' });
+    expect(changes.find((c) => c.type === 'gcp:storage/bucketIAMMember:BucketIAMMember')?.inputs).toMatchObject({ member: 'allUsers' });
   });
 
   it('GCS: uniform access, public access prevention, versioning, Nearline then delete; priced per GB', async () => {
