@@ -42,6 +42,15 @@ export interface DeployedStack {
   resources: { address: string; type: string }[];
 }
 
+/** A stack a capability planned; `applied` once any apply of it succeeded. */
+export interface ProvisionedStack {
+  name: string;
+  environment: string;
+  capability: string;
+  status: string;
+  applied: boolean;
+}
+
 /** Monthly budgets (policies): per environment, and per team and environment. */
 export interface Budgets {
   environments: Partial<Record<Environment, number>>;
@@ -92,8 +101,8 @@ export interface ProvisionedStackFacts {
 
 export interface QueryServices {
   stacks(): Stack[];
-  /** Stacks a capability built (e.g. databricks-data/dev): known from the store, not the config. */
-  provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]>;
+  /** Stacks a capability planned or built (e.g. databricks-data/dev): known from the store, not the config. */
+  provisionedStacks(): Promise<ProvisionedStack[]>;
   runningOn(stack: string): Promise<string | undefined>;
   preview(stack: string): Promise<Plan>;
   /** A stack's facts; unknown_stack (with the closest names) when Greenlight knows no such stack. */

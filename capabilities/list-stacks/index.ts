@@ -24,7 +24,10 @@ export const listStacks: QueryCapability<typeof listStacksParams, 'list_stacks'>
           return [s.name, s.environment, s.engine, running ? `applying ${running}` : 'idle', s.description];
         }),
     );
-    for (const p of (await ctx.services.provisionedStacks()).filter(inEnvironment)) {
+    // Stacks a capability only planned (never applied) are not stacks yet: named apart, below.
+    const provisioned = (await ctx.services.provisionedStacks()).filter(inEnvironment);
+    const plannedOnly = provisioned.filter((p) => !p.applied).map((p) => `${p.name} (${p.status.replace('_', ' ')})`);
+    for (const p of provisioned.filter((p) => p.applied)) {
       const running = await ctx.services.runningOn(p.name);
       rows.push([
         p.name,
@@ -40,6 +43,7 @@ export const listStacks: QueryCapability<typeof listStacksParams, 'list_stacks'>
       ['Stack', 'Environment', 'Engine', 'Now', 'Description'],
       rows,
       params.environment ? `No stacks in ${params.environment}.` : 'No stacks are configured. Add one under `stacks:` in greenlight.yaml.',
+      plannedOnly.length ? [`Planned, never applied (${plannedOnly.length}): ${plannedOnly.join(', ')}`] : [],
     );
     if (!params.environment) return stacks;
     // "What's running in prod?": the stacks, then what Greenlight has deployed there.

@@ -57,7 +57,7 @@ function stripChatMarkup(text: string): string {
     .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/gu, ' ');
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The project part of every `project/env` stack named in some texts (the examples' stack names). */
 export function stackProjects(texts: readonly string[]): string[] {
@@ -85,7 +85,7 @@ export function normalise(text: string, projects: readonly string[] = []): strin
       ' $1 stackname stack',
     );
   if (projects.length) {
-    const names = [...projects].sort((a, b) => b.length - a.length).map(escape);
+    const names = [...projects].sort((a, b) => b.length - a.length).map(escapeRegExp);
     t = t.replace(new RegExp(`(?<![\\w/-])(${names.join('|')})(?![\\w/-])`, 'g'), ' stackname ');
   }
   for (const [pattern, canonical] of PHRASES) t = t.replace(pattern, canonical);

@@ -159,7 +159,12 @@ export class Router {
       const llm = await this.llm.route(secrets.text(text), this.stacks());
       // Fill what the model left out with what the rules found in the text.
       const extracted = extractParams(llm.intent, text, this.stacks());
-      const params = withExplicitPairs(llm.intent, text, { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) }, this.stacks());
+      const params = withExplicitPairs(
+        llm.intent,
+        text,
+        { ...extracted, ...normaliseParams(llm.intent, llm.params, this.stacks()) },
+        this.stacks(),
+      );
       return {
         intent: llm.intent,
         params,

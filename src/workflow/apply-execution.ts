@@ -111,7 +111,8 @@ export class ApplyExecution {
       if (retried === 'superseded') {
         await this.finishSuperseded(request, deploymentId, request.stack);
         await tracker.finish();
-        if (messageId) await this.deps.publisher.update(request.thread, messageId, progressCard(request, tracker.state, Date.now(), 'superseded'));
+        if (messageId)
+          await this.deps.publisher.update(request.thread, messageId, progressCard(request, tracker.state, Date.now(), 'superseded'));
         return;
       }
       outcome = retried;

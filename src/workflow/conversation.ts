@@ -13,10 +13,10 @@ import { parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.
 import type { Params } from '../router/params.ts';
 import { capabilityParams, type RouteResult, type Router } from '../router/router.ts';
 import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
-import { latestRequestInThread } from '../store/requests.ts';
-import { threadNames } from '../store/threads.ts';
 import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
+import { latestRequestInThread } from '../store/requests.ts';
+import { threadNames } from '../store/threads.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
 import { sweepDrift } from './drift-sweep.ts';
@@ -178,9 +178,7 @@ export class Conversation {
       const missingOnly = parsed.error.issues.every((i) => i.path.length > 0 && params[String(i.path[0])] === undefined);
       const intro =
         route?.grammarError ??
-        (missingOnly
-          ? `${cap.title}: I still need ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`
-          : undefined);
+        (missingOnly ? `${cap.title}: I still need ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.` : undefined);
       // A form for a weak guess would be presumptuous: ask which request was meant first.
       const weakGuess = route?.source === 'classifier' && (route.confidence ?? 1) < FORM_CONFIDENCE && !route.grammarError;
       if (weakGuess && route.alternatives && route.decidedBy) return [await this.didYouMean(input, route as RouteResult)];

@@ -1,7 +1,7 @@
-import { paramNames } from '../router/params.ts';
 import { z } from 'zod';
 import type { FormField } from '../../cards/model.ts';
 import { isSecretKey, secrets } from '../domain/redaction.ts';
+import { paramNames } from '../router/params.ts';
 
 // A clarification form generated from a capability's zod schema: the same `.describe()` texts,
 // enums become selects, booleans checkboxes, numbers number inputs. Pre-filled with what the

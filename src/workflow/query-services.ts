@@ -5,6 +5,7 @@ import type {
   ConfiguredStackFacts,
   DeployedStack,
   HistoryFilter,
+  ProvisionedStack,
   ProvisionedStackFacts,
   QueryServices,
   RequestFacts,
@@ -98,14 +99,22 @@ export class StackQueries implements QueryServices {
     return this.stackRegistry.list();
   }
 
-  async provisionedStacks(): Promise<{ name: string; environment: string; capability: string; status: string }[]> {
+  async provisionedStacks(): Promise<ProvisionedStack[]> {
     const configured = new Set(this.stackRegistry.list().map((s) => s.name));
-    const latest = new Map<string, { name: string; environment: string; capability: string; status: string }>();
-    for (const r of await listRequests(this.db, { limit: 500 })) {
+    const latest = new Map<string, ProvisionedStack>();
+    const requests = await listRequests(this.db, { limit: 500 });
+    const applied = new Set(requests.filter((r) => r.status === 'succeeded').map((r) => r.stack));
+    for (const r of requests) {
       // A rollback or drift scan of such a stack is its latest request too; builtBy names the builder.
       const builder = r.plan.builtBy?.capability ?? (r.capability.startsWith('provision_') ? r.capability : undefined);
       if (configured.has(r.stack) || latest.has(r.stack) || !builder) continue;
-      latest.set(r.stack, { name: r.stack, environment: r.environment, capability: builder, status: r.status });
+      latest.set(r.stack, {
+        name: r.stack,
+        environment: r.environment,
+        capability: builder,
+        status: r.status,
+        applied: applied.has(r.stack),
+      });
     }
     return [...latest.values()].sort((a, b) => a.name.localeCompare(b.name));
   }

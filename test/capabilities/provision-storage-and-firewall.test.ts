@@ -6,8 +6,8 @@ import { provisionStorageParams } from '../../capabilities/provision-storage/sch
 import type { ResourceChange } from '../../src/domain/types.ts';
 import { estimateCost } from '../../src/planning/cost.ts';
 import { evaluatePolicies, policiesSchema } from '../../src/planning/policies.ts';
-import { publicExposure } from '../../src/planning/risk.ts';
 import { analyseProgram } from '../../src/planning/program-analysis.ts';
+import { publicExposure } from '../../src/planning/risk.ts';
 
 // The storage and firewall programs under pulumi.runtime.setMocks: what they register, with
 // which inputs. No CLI, no cloud.

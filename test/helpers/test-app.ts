@@ -31,7 +31,7 @@ export interface TestApp {
 
 export async function startTestApp(
   input: ConfigInput = {},
-  options: { dataDir?: string; engines?: AppOptions['engines'] } = {},
+  options: { dataDir?: string; engines?: AppOptions['engines']; expirySweepMs?: number } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenlight-test-'));
   const config = parseConfig(
@@ -49,7 +49,7 @@ export async function startTestApp(
   const app = await createApp(config, {
     now: () => new Date(Date.now() + clock.offsetMs),
     logger: pino({ level: 'silent' }),
-    expirySweepMs: 0,
+    expirySweepMs: options.expirySweepMs ?? 0,
     ...(options.engines ? { engines: options.engines } : {}),
   });
   const url = await app.start();
