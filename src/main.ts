@@ -1,19 +1,10 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
-import { createApp } from './app.ts';
-import { evaluate, formatResult, readCorpus } from './cli-eval.ts';
-import { planCommand } from './cli-plan.ts';
-import { loadConfig } from './config/load.ts';
 import { GreenlightError } from './domain/errors.ts';
-import { secrets } from './domain/redaction.ts';
-import { writeCheckpoint } from './store/audit-checkpoint.ts';
-import { loadAuditKey } from './store/audit-key.ts';
-import { verifyAudit } from './store/audit-log.ts';
-import { openDatabase } from './store/database.ts';
-import { deployedStacks, registryText } from './store/registry.ts';
 
-// The `greenlight` CLI. This is the one place that writes to the console directly.
+// The `greenlight` CLI. This is the one place that writes to the console directly. Each command
+// loads what it needs when it runs, so `greenlight --help` does not load the bot, the engines or
+// the chat SDKs.
 
 function fail(error: unknown): never {
   if (error instanceof GreenlightError) {
@@ -36,6 +27,7 @@ program
   .action(async () => {
     // Everything the bot and its engines write (state, plans, logs of a local-exec) is private.
     process.umask(0o077);
+    const [{ createApp }, { loadConfig }] = await Promise.all([import('./app.ts'), import('./config/load.ts')]);
     const app = await createApp(loadConfig());
     const url = await app.start();
     console.log(`Greenlight console: ${url}  (data in ${app.config.dataDir})`);
@@ -59,6 +51,12 @@ program
   .option('--user <user>', 'who asks (used for tags and approvals)')
   .option('--json', 'print the plan as JSON')
   .action(async (request: string, opts: { user?: string; json?: boolean }) => {
+    const [{ createApp }, { loadConfig }, { planCommand }, { secrets }] = await Promise.all([
+      import('./app.ts'),
+      import('./config/load.ts'),
+      import('./cli-plan.ts'),
+      import('./domain/redaction.ts'),
+    ]);
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const app = await createApp(config, { expirySweepMs: 0 });
     secrets.learnSecretsIn(request);
@@ -76,6 +74,11 @@ program
   .option('--json', 'end with one JSON line of the figures')
   .option('--details', 'print every line: expected → predicted intent and the normalised parameters (stacks from GREENLIGHT_CONFIG)')
   .action(async (file: string, opts: { json?: boolean; details?: boolean }) => {
+    const [{ createApp }, { loadConfig }, { evaluate, formatResult, readCorpus }] = await Promise.all([
+      import('./app.ts'),
+      import('./config/load.ts'),
+      import('./cli-eval.ts'),
+    ]);
     const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
     const app = await createApp(config, { expirySweepMs: 0 });
     try {
@@ -95,6 +98,15 @@ program
     }
   });
 
+async function auditTools() {
+  const [{ loadConfig }, { loadAuditKey }, { openDatabase }] = await Promise.all([
+    import('./config/load.ts'),
+    import('./store/audit-key.ts'),
+    import('./store/database.ts'),
+  ]);
+  return { loadConfig, loadAuditKey, openDatabase };
+}
+
 const audit = program.command('audit').description('Audit log tools');
 audit
   .command('verify')
@@ -103,6 +115,8 @@ audit
   )
   .action(async () => {
     try {
+      const { loadConfig, loadAuditKey, openDatabase } = await auditTools();
+      const { verifyAudit } = await import('./store/audit-log.ts');
       const config = loadConfig();
       const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
       const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
@@ -129,6 +143,8 @@ audit
   .description('Write a signed checkpoint of the audit log head outside the database (audit.checkpointDir)')
   .action(async () => {
     try {
+      const { loadConfig, loadAuditKey, openDatabase } = await auditTools();
+      const { writeCheckpoint } = await import('./store/audit-checkpoint.ts');
       const config = loadConfig();
       const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
       const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
@@ -146,13 +162,20 @@ program
   .option('--env <environment>', 'only dev, staging or prod')
   .option('--json', 'print the registry as JSON')
   .action(async (opts: { env?: string; json?: boolean }) => {
-    const parsed = z.enum(['dev', 'staging', 'prod']).optional().safeParse(opts.env);
-    if (!parsed.success) throw new GreenlightError('bad_request', `--env must be dev, staging or prod, not "${opts.env}".`);
+    const environments = ['dev', 'staging', 'prod'] as const;
+    const env = environments.find((e) => e === opts.env);
+    if (opts.env !== undefined && !env) throw new GreenlightError('bad_request', `--env must be dev, staging or prod, not "${opts.env}".`);
+    const [{ loadConfig }, { openDatabase }, { deployedStacks, registryText }, { secrets }] = await Promise.all([
+      import('./config/load.ts'),
+      import('./store/database.ts'),
+      import('./store/registry.ts'),
+      import('./domain/redaction.ts'),
+    ]);
     const config = loadConfig();
     const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
-    const stacks = await deployedStacks(db, parsed.data ? { environment: parsed.data } : {});
+    const stacks = await deployedStacks(db, env ? { environment: env } : {});
     await db.destroy();
-    console.log(opts.json ? JSON.stringify(secrets.value(stacks), null, 2) : secrets.text(registryText(stacks, parsed.data)));
+    console.log(opts.json ? JSON.stringify(secrets.value(stacks), null, 2) : secrets.text(registryText(stacks, env)));
   });
 
 program.parseAsync(process.argv).catch(fail);

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { GreenlightError } from '../domain/errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { type Config, type ConfigInput, configSchema } from './schema.ts';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The example stacks registered when `includeExampleStacks` is true (the default). */
 export function exampleStacks(dataDir: string): Config['stacks'] {

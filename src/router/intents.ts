@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CAPABILITY_IDS, type CapabilityId } from '../../capabilities/index.ts';
 import { describeIssues } from '../domain/errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 
 // The intent catalog. Each capability folder owns its language: capabilities/<id>/intent.yaml
 // (description, parameter hints, examples). The one intent without a capability, `general`
@@ -29,7 +30,7 @@ const intentSchema = z
   .strict();
 export type Intent = z.infer<typeof intentSchema>;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = PROJECT_ROOT;
 export const INTENTS_DIR = join(ROOT, 'intents');
 
 /** Where an intent's file lives: its capability's folder, or intents/ for `general`. */

@@ -10,7 +10,7 @@ import { FakePulumiCli, type FakeResource } from '../fakes/fake-pulumi-cli.ts';
 import { startTestApp } from '../helpers/test-app.ts';
 
 describe('provision databricks in the console', () => {
-  it('on this machine (no Pulumi CLI): a plan card by program analysis; Approve → engine_not_found, request failed, nothing else harmed', async () => {
+  it('on this machine (no Pulumi CLI): a review-only plan card by program analysis; no Approve, a forged one refused, nothing else harmed', async () => {
     const t = await startTestApp({ engines: { pulumi: { binary: '/nonexistent/bin/pulumi' } } });
     try {
       const { requestId, card, thread } = await t.chat('alice', 'provision databricks team=data env=dev region=eastus');
@@ -21,7 +21,7 @@ describe('provision databricks in the console', () => {
         'databricks:index/cluster:Cluster::data-dev-shared',
       ]);
       const cost = card.blocks.find((b: any) => b.type === 'cost');
-      expect(cost.summary).toBe('Monthly cost: $987.91 (+$987.91 vs today)');
+      expect(cost.summary).toBe('Monthly cost: $987.91 a month (+$987.91 vs today)');
       expect(cost.lines.map((l: any) => l.value)).toEqual(['$282.26', '$705.65']);
       expect(cost.assumptions.join(' ')).toContain('cluster runs 220 h a month');
       const risk = card.blocks.find((b: any) => b.type === 'risk');
@@ -29,16 +29,18 @@ describe('provision databricks in the console', () => {
       expect(card.context.join('\n')).toContain('made by program analysis');
       expect(card.context.join('\n')).toContain('No engine preview');
 
-      expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
-      const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
-      expect(done.status).toBe('failed');
-      const result = await t.waitForMessage(thread, (m) => m.card.kind === 'result');
-      expect(result.card.blocks[0]).toMatchObject({ type: 'error', code: 'engine_not_found' });
-      expect(result.card.blocks[0].next).toContain('engines.<name>.binary');
-      // The rest of the bot keeps working, Terraform stacks included.
+      // Review only: the card offers no Approve, and one forged anyway is refused up front.
+      expect(card.actions.map((a: any) => a.id)).toEqual(['reject', 'modify']);
+      const approve = await t.act('bob', requestId!, 'approve');
+      expect(approve.body.error.code).toBe('engine_not_found');
+      expect(approve.body.error.message).toContain('Install the Pulumi CLI');
+      expect((await t.get(`/api/requests/${requestId}`)).body.status).toBe('awaiting_approval');
+      expect((await t.get(`/api/threads/${thread}`)).body.messages.some((m: any) => m.card.kind === 'progress')).toBe(false);
+      // The rest of the bot keeps working, Terraform stacks included; the never-applied plan is
+      // not listed as a stack.
       const stacks = await t.chat('alice', 'stacks');
-      const row = stacks.card.blocks[0].rows.find((r: string[]) => r[0] === 'databricks-data/dev');
-      expect(row).toEqual(['databricks-data/dev', 'dev', 'pulumi', 'failed', 'built by provision_databricks']);
+      expect(stacks.card.blocks[0].rows.some((r: string[]) => r[0] === 'databricks-data/dev')).toBe(false);
+      expect(stacks.card.context.join(' ')).toContain('databricks-data/dev (awaiting approval)');
       const next = await t.chat('alice', 'deploy sandbox/dev');
       expect(next.card.kind).toBe('plan');
     } finally {
@@ -70,7 +72,7 @@ describe('provision databricks in the console', () => {
       try {
         const { requestId, card, thread } = await t.chat('alice', 'provision databricks team=data env=dev region=eastus');
         expect(card.context.join('\n')).toContain('made by engine preview');
-        expect(card.blocks.find((b: any) => b.type === 'cost').summary).toBe('Monthly cost: $987.91 (+$987.91 vs today)');
+        expect(card.blocks.find((b: any) => b.type === 'cost').summary).toBe('Monthly cost: $987.91 a month (+$987.91 vs today)');
         const request = (await t.get(`/api/requests/${requestId}`)).body;
         expect(request.plan.artifact.path).toMatch(/\.plan$/);
         expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);

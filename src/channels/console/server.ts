@@ -1,3 +1,4 @@
+import { PROJECT_ROOT } from '../../paths.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +17,8 @@ import { CookieSealer } from './sessions.ts';
 // The console's HTTP server: the page, its JSON API, /metrics and /healthz. Bound to loopback by
 // default; bound anywhere else, every route but /healthz needs the console token.
 
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
+// The page's assets are read from the sources (the build compiles TypeScript only).
+const PUBLIC_DIR = join(PROJECT_ROOT, 'src/channels/console/public');
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
