@@ -12,6 +12,7 @@ import { loadIntents } from '../src/router/intents.ts';
 import { Router } from '../src/router/router.ts';
 import { benchCatalogAnalysis, benchProgramAnalysis } from './program-analysis.ts';
 import { startBareBolt } from './slack-ack.ts';
+import { benchStartup } from './startup.ts';
 import { median, ms, percentile } from './stats.ts';
 import { benchTeamsInvoke } from './teams-invoke.ts';
 import { TimedEngine } from './timed-engine.ts';
@@ -34,6 +35,9 @@ const corpusRouter = new Router(
 const corpus = readCorpus('intents/dev-corpus.jsonl');
 await evaluate(corpusRouter, corpus, 'offline'); // warm-up
 const routing = await evaluate(corpusRouter, corpus, 'offline');
+
+// --- 00. the CLI and the process as a user meets them (own processes, compiled build) --------
+const startup = await benchStartup(Number(process.env.BENCH_CLI_RUNS ?? 7), Number(process.env.BENCH_OPEN_PLANS ?? 1000));
 
 // --- 0. program analysis (before anything else loads the Azure / Databricks SDKs) ----------
 const analysis = await benchProgramAnalysis(Number(process.env.BENCH_ANALYSIS_RUNS ?? 60));
@@ -175,6 +179,7 @@ rmSync(dataDir, { recursive: true, force: true });
 const teams = await benchTeamsInvoke(Number(process.env.BENCH_TEAMS_REQUESTS ?? 30), 10);
 
 const results = {
+  startup,
   offlineRouter: {
     n: routing.n,
     intentAccuracy: routing.intentAccuracy,
@@ -209,6 +214,16 @@ const results = {
   },
 };
 
+console.log('the CLI and the process (compiled build, own processes)');
+console.log(
+  `  greenlight --help                 median ${ms(startup.helpMedianMs)}   (from the sources through tsx ${ms(startup.helpFromSourcesMedianMs)}; target ≤ 300 ms)`,
+);
+console.log(
+  `  greenlight plan "deploy sandbox/dev" median ${ms(startup.planMedianMs)}   terraform plan + show -json median ${ms(startup.bareTerraformMedianMs)}   ratio ${startup.planRatio.toFixed(2)} (target ≤ 1.3)`,
+);
+console.log(
+  `  RSS of greenlight start           idle ${startup.idleRssMb.toFixed(0)} MB (target ≤ 150)   after ${startup.openPlans} open plans ${startup.rssAfterPlansMb.toFixed(0)} MB (target ≤ 200)`,
+);
 console.log(`offline router on the development corpus (${routing.n} lines, via greenlight eval's evaluate)`);
 console.log(`  intent accuracy ${routing.intentAccuracy}, parameter accuracy ${routing.paramAccuracy}   (targets ≥ 0.95, ≥ 0.92)`);
 console.log(`  latency p50 ${ms(routing.p50Ms)}   p99 ${ms(routing.p99Ms)}   (target p99 ≤ 5 ms)`);

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { learnConfiguredSecrets } from './app-secrets.ts';
 import { ConsolePort } from './channels/console/console-port.ts';
-import { buildConsoleServer } from './channels/console/server.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
 import type { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { Config } from './config/schema.ts';
@@ -54,7 +53,8 @@ export interface App {
   planner: Planner;
   queries: StackQueries;
   consolePort: ConsolePort;
-  server: FastifyInstance;
+  /** The console's server, once `start` has built it. */
+  server: FastifyInstance | undefined;
   /** The console's base URL once started. */
   url: string;
   /** The Slack channel, when its tokens are set; `slackUrl` once started. */
@@ -165,17 +165,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : null;
   if (teams) publisher.register(teams.port);
-  const server = buildConsoleServer(config, {
-    db,
-    workflow,
-    conversation,
-    port: consolePort,
-    log,
-    metrics,
-    people: policy.people,
-    cookieSecret: auditKey,
-    baseUrl: () => baseUrl,
-  });
+  // The console's HTTP server (fastify, sign-in) is loaded by `start` only: `greenlight plan`
+  // and `eval` build the app without serving it.
+  const buildServer = async () =>
+    (await import('./channels/console/server.ts')).buildConsoleServer(config, {
+      db,
+      workflow,
+      conversation,
+      port: consolePort,
+      log,
+      metrics,
+      people: policy.people,
+      cookieSecret: auditKey,
+      baseUrl: () => baseUrl,
+    });
   let sweeper: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
 
@@ -192,7 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     planner,
     queries,
     consolePort,
-    server,
+    server: undefined,
     url: '',
     slack,
     slackUrl: '',
@@ -200,6 +203,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     teamsUrl: '',
     async start() {
       await runner.recover();
+      // A server trains its classifier before the first message rather than during it.
+      void router.classifier;
+      const server = await buildServer();
+      app.server = server;
       const address = await server.listen({ host: config.console.host, port: config.console.port });
       const url = address.replace('[::1]', 'localhost');
       app.url = url;
@@ -240,7 +247,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await runner.shutdown();
       await slack?.stop();
       await teams?.stop();
-      await server.close();
+      await app.server?.close();
       // The last word on a clean stop: a signed head, so rows removed later are noticed.
       if (checkpoints) await checkpoint();
       await db.destroy();

@@ -7,7 +7,6 @@ import { GreenlightError } from '../domain/errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { type Config, type ConfigInput, configSchema } from './schema.ts';
 
-
 /** The example stacks registered when `includeExampleStacks` is true (the default). */
 export function exampleStacks(dataDir: string): Config['stacks'] {
   const dir = resolve(PROJECT_ROOT, 'examples/sandbox-terraform');

@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import type { ResourceChange } from '../domain/types.ts';
 import type { InlineProgram } from '../engines/engine.ts';
 import { addressOf, isBookkeeping } from '../engines/pulumi/events.ts';
@@ -40,6 +39,8 @@ export function analyseProgram(program: InlineProgram): Promise<ResourceChange[]
 }
 
 async function analyse(program: InlineProgram): Promise<ResourceChange[]> {
+  // Loaded on the first analysis only: @pulumi/pulumi is ~90 MB that an idle bot need not hold.
+  const pulumi = await import('@pulumi/pulumi');
   const registered: ResourceChange[] = [];
   await pulumi.runtime.setMocks(
     {

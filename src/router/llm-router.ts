@@ -1,4 +1,4 @@
-import { ChatOpenAI } from '@langchain/openai';
+import type { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { capabilities } from '../../capabilities/index.ts';
 import type { Capability } from '../../capabilities/types.ts';
@@ -72,27 +72,33 @@ function systemPrompt(intents: Intent[], stacks: readonly string[]): string {
 }
 
 export class LlmRouter {
-  private readonly model: ReturnType<ChatOpenAI['withStructuredOutput']>;
+  /** Built on the first message: LangChain is loaded only by a bot that routes through a model. */
+  private model: Promise<ReturnType<ChatOpenAI['withStructuredOutput']>> | undefined;
 
   constructor(
     private readonly options: LlmRouterOptions,
     private readonly intents: Intent[],
-  ) {
-    const chat = new ChatOpenAI({
-      model: options.model,
-      apiKey: options.apiKey,
-      temperature: 0,
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      configuration: { ...(options.baseURL ? { baseURL: options.baseURL } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) },
-    });
-    this.model = chat.withStructuredOutput(llmRouteSchema, { name: 'route', method: options.method });
+  ) {}
+
+  private structured(): Promise<ReturnType<ChatOpenAI['withStructuredOutput']>> {
+    const { options } = this;
+    this.model ??= import('@langchain/openai').then(({ ChatOpenAI }) =>
+      new ChatOpenAI({
+        model: options.model,
+        apiKey: options.apiKey,
+        temperature: 0,
+        maxRetries: 0,
+        timeout: options.timeoutMs,
+        configuration: { ...(options.baseURL ? { baseURL: options.baseURL } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) },
+      }).withStructuredOutput(llmRouteSchema, { name: 'route', method: options.method }),
+    );
+    return this.model;
   }
 
   /** Throws on any failure (HTTP, timeout, output that does not fit the schema): the caller falls back. */
   async route(text: string, stacks: readonly string[]): Promise<{ intent: IntentId; confidence: number; params: Record<string, unknown> }> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
-    const raw = await this.model.invoke(
+    const raw = await (await this.structured()).invoke(
       [
         { role: 'system', content: systemPrompt(this.intents, stacks) },
         { role: 'user', content: text },

@@ -89,16 +89,20 @@ function withExplicitPairs(intent: IntentId, text: string, params: Params, stack
 export type ClassifierKind = 'logistic' | 'bayes';
 
 export class Router {
-  readonly classifier: { classify(text: string, projects?: readonly string[]): Classification };
+  private trained: { classify(text: string, projects?: readonly string[]): Classification } | undefined;
 
   constructor(
-    intents: Intent[],
+    private readonly intents: Intent[],
     private readonly stacks: () => readonly string[],
     private readonly llm: LlmRouter | null,
     private readonly log: Logger,
-    kind: ClassifierKind = 'logistic',
-  ) {
-    this.classifier = kind === 'bayes' ? new IntentClassifier(intents) : new LogisticClassifier(intents);
+    private readonly kind: ClassifierKind = 'logistic',
+  ) {}
+
+  /** Trained on first use (~100 ms): a complete command (`greenlight plan "deploy sandbox/dev"`) never waits for it. */
+  get classifier(): { classify(text: string, projects?: readonly string[]): Classification } {
+    this.trained ??= this.kind === 'bayes' ? new IntentClassifier(this.intents) : new LogisticClassifier(this.intents);
+    return this.trained;
   }
 
   get usesLlm(): boolean {

@@ -160,15 +160,15 @@ export class ChangeWorkflow {
         `The plan you saw (${input.planHash.slice(0, 12)}) is not the current plan (${request.plan.hash.slice(0, 12)}).`,
       );
     }
+    const decision =
+      input.action === 'approve' ? this.deps.policy.canApprove(request, input.user) : this.deps.policy.canReject(request, input.user);
+    if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
     if (input.action === 'approve' && request.plan.madeBy === 'program analysis') {
       throw await refuseWith(
         'engine_not_found',
         `${request.id} was planned without an engine (the Pulumi CLI is not installed here): it can be reviewed, not applied. Install the Pulumi CLI and ask again.`,
       );
     }
-    const decision =
-      input.action === 'approve' ? this.deps.policy.canApprove(request, input.user) : this.deps.policy.canReject(request, input.user);
-    if (!decision.allowed) throw await refuseWith(decision.code, decision.reason);
     if (input.action === 'approve' && request.plan.operation === 'destroy' && input.confirmation?.trim() !== request.plan.stack) {
       throw await refuseWith(
         'confirmation_required',

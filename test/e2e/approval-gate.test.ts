@@ -210,9 +210,11 @@ describe.skipIf(!hasTerraform)('the approval gate holds in every channel', () =>
       expect(outsider.body.error).toMatchObject({ code: 'permission_denied' });
       expect(outsider.body.error.message).toContain('not an approver for prod');
       expect((await request(requestId!)).status).toBe('awaiting_approval');
-      // An sre member's approval is accepted (the apply then needs the Pulumi CLI, absent here).
-      expect((await t.act('carol', requestId!, 'approve')).status).toBe(200);
-      expect((await request(requestId!)).status).not.toBe('awaiting_approval');
+      // An sre member passes every rule about people; what stops her is only that this plan was
+      // made without an engine (no Pulumi CLI here): review only, nothing applied.
+      const member = await t.act('carol', requestId!, 'approve');
+      expect(member.body.error).toMatchObject({ code: 'engine_not_found' });
+      expect((await request(requestId!)).status).toBe('awaiting_approval');
     });
 
     it('Slack: the thread reply moves it to prod; alice and a non-member are refused', async () => {
@@ -229,7 +231,9 @@ describe.skipIf(!hasTerraform)('the approval gate holds in every channel', () =>
         'application/json',
       );
       const r1 = await until(() => slackPlans('k8s-search-dev').find((c) => c.params.channel === 'C7'));
-      const { r: id } = JSON.parse(slackButton(r1, 'gl_approve'));
+      // A review-only plan (no Pulumi CLI here) shows no Approve: the clicks below are forged with
+      // the value every button of the card carries, as an attacker would.
+      const { r: id } = JSON.parse(slackButton(r1, 'gl_reject'));
       const replyTs = `${ts}1`;
       await slackSend(
         eventBody({
@@ -247,8 +251,8 @@ describe.skipIf(!hasTerraform)('the approval gate holds in every channel', () =>
       const r2 = await until(() => slackPlans('k8s-search-prod').find((c) => c.params.channel === 'C7'));
       expect(await request(id)).toMatchObject({ revision: 2, environment: 'prod' });
       const before = { alice: ephemeralFor('UALICE', 0).length, mallory: ephemeralFor('UMALLORY', 0).length };
-      await slackClick('UALICE', 'gl_approve', slackButton(r2, 'gl_approve'), undefined);
-      await slackClick('UMALLORY', 'gl_approve', slackButton(r2, 'gl_approve'));
+      await slackClick('UALICE', 'gl_approve', slackButton(r2, 'gl_reject'), undefined);
+      await slackClick('UMALLORY', 'gl_approve', slackButton(r2, 'gl_reject'));
       expect((await until(() => ephemeralFor('UALICE', before.alice)[0])).params.text).toContain('cannot approve it in prod');
       expect((await until(() => ephemeralFor('UMALLORY', before.mallory)[0])).params.text).toContain('not an approver for prod');
       expect((await request(id)).status).toBe('awaiting_approval');

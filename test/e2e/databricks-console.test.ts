@@ -96,6 +96,9 @@ describe('provision databricks in the console', () => {
           (m) => m.card.kind === 'progress' && m.card.blocks[1].items.every((i: any) => i.status === 'done'),
         );
         expect(progress.card.blocks[1].items).toHaveLength(3);
+        // Approved, so learned: alice's next request fills what it leaves out, and says so.
+        const next = await t.chat('alice', 'I need a databricks workspace please');
+        expect(next.card.context.join('\n')).toContain('Filled from your memory: team=data, environment=dev, region=eastus');
       } finally {
         await t.close();
       }

@@ -1,4 +1,3 @@
-import { PROJECT_ROOT } from '../../paths.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +8,7 @@ import { GreenlightError } from '../../domain/errors.ts';
 import type { People } from '../../domain/people.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 import { type ApiDeps, type Identify, registerApi } from './api.ts';
 import { ConsoleSignIn } from './oidc.ts';
 import { consolePrincipal } from './schemas.ts';

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
@@ -14,6 +14,9 @@ import { maskOutputs, parseUiLine } from './ui-events.ts';
 
 const STALE_PLAN = /Saved plan is stale|plan file .* is stale/i;
 const STATE_LOCKED = /Error acquiring the state lock/i;
+
+/** What terraform says when its work dir must be initialised again (providers or modules changed). */
+const NEEDS_INIT = /terraform init|Inconsistent dependency lock file|Module not installed|Required plugins are not installed/i;
 
 export class TerraformEngine implements Engine {
   readonly kind = 'terraform' as const;
@@ -68,9 +71,28 @@ export class TerraformEngine implements Engine {
     return new GreenlightError(code, message, { details: { command, exitCode: run.exitCode } });
   }
 
-  private init(target: StackTarget, signal?: AbortSignal): Promise<void> {
+  /** Whether an earlier process already initialised this work dir against the same state file. */
+  private static initialisedBefore(target: StackTarget): boolean {
+    try {
+      const recorded = JSON.parse(readFileSync(join(target.workDir, '.terraform', 'terraform.tfstate'), 'utf8')) as {
+        backend?: { type?: string; config?: { path?: string | null } };
+      };
+      return target.stateFile ? recorded.backend?.config?.path === target.stateFile : recorded.backend?.type === 'local';
+    } catch {
+      return false;
+    }
+  }
+
+  private init(target: StackTarget, signal?: AbortSignal, force = false): Promise<void> {
     const key = `${target.dir}|${target.workDir}`;
-    let pending = this.initialised.get(key);
+    let pending = force ? undefined : this.initialised.get(key);
+    // A work dir set up by an earlier run (a restart, each `greenlight plan`) is not set up again:
+    // `terraform init` is most of a small plan's time. Should the stack's providers or modules
+    // have changed since, the command says "terraform init" and runs once more after one.
+    if (!pending && !force && TerraformEngine.initialisedBefore(target)) {
+      pending = Promise.resolve();
+      this.initialised.set(key, pending);
+    }
     if (!pending) {
       mkdirSync(target.workDir, { recursive: true });
       const args = ['init', '-input=false', '-no-color'];
@@ -91,7 +113,11 @@ export class TerraformEngine implements Engine {
     const args = ['plan', '-input=false', '-json', '-lock=false', `-out=${planFile}`];
     if (mode === 'destroy') args.push('-destroy');
     if (mode === 'refresh-only') args.push('-refresh-only');
-    const plan = await this.run(target, args, options);
+    const plan = await this.run(target, args, options).catch(async (error: unknown) => {
+      if (!(error instanceof GreenlightError) || !NEEDS_INIT.test(error.message)) throw error;
+      await this.init(target, options.signal, true);
+      return this.run(target, args, options);
+    });
     const show = await this.run(target, ['show', '-json', planFile], options);
     const parsed = parsePlanJson(show.stdout);
     const undeclared = Object.keys(target.config).filter((k) => !parsed.variables.includes(k));
