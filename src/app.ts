@@ -115,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onFinding: (finding) => metrics.policyViolations.inc({ rule: finding.ruleId, severity: finding.severity }),
   });
   let baseUrl = config.console.publicUrl ?? '';
-  const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/api/requests/${id}` : undefined));
+  const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/plans/${id}` : undefined));
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);

@@ -103,7 +103,13 @@ function action(a: CardAction): string {
 export function renderHtml(card: Card): string {
   const actions = card.actions.length ? `<div class="gl-actions">${card.actions.map(action).join('')}</div>` : '';
   const status = card.status ? `<span class="gl-status">${esc(card.status)}</span>` : '';
-  const context = card.context.length ? `<footer>${card.context.map((c) => `<div>${esc(c)}</div>`).join('')}</footer>` : '';
+  // The full plan is a page of its own: a link, not an address to copy.
+  const lines = card.context.map((c) =>
+    card.url && c === `Full plan: ${card.url}`
+      ? `<div><a class="gl-full-plan" href="${esc(card.url)}">Full plan →</a></div>`
+      : `<div>${esc(c)}</div>`,
+  );
+  const context = lines.length ? `<footer>${lines.join('')}</footer>` : '';
   return `<article class="gl-card gl-card-${card.kind} gl-tone-${card.tone}" data-kind="${card.kind}"${
     card.requestId ? ` data-request="${esc(card.requestId)}"` : ''
   }><header><h3>${esc(card.title)}</h3>${status}</header>${card.blocks.map(block).join('')}${actions}${context}</article>`;

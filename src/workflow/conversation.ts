@@ -16,7 +16,7 @@ import { findClarification, resolveClarification, saveClarification } from '../s
 import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
 import { latestRequestInThread } from '../store/requests.ts';
-import { threadNames } from '../store/threads.ts';
+import { listMessages, threadNames } from '../store/threads.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
 import { sweepDrift } from './drift-sweep.ts';
@@ -264,6 +264,22 @@ export class Conversation {
     return this.post(input, card);
   }
 
+  /** The form's card stops asking once answered: no fields, no "needs input" badge. */
+  private async markFormAnswered(thread: InboundText['thread'], formId: string, user: PrincipalId): Promise<void> {
+    if (thread.channel !== 'console') return; // Slack and Teams forms close themselves (modal, card refresh)
+    const message = (await listMessages(this.deps.db, thread.id)).find((m) =>
+      m.card.blocks.some((b) => b.type === 'form' && b.id === formId),
+    );
+    if (!message) return;
+    const blocks = message.card.blocks.filter((b) => b.type !== 'form');
+    await this.deps.publisher.update(thread, message.id, {
+      ...message.card,
+      status: 'answered',
+      tone: 'neutral',
+      blocks: [...blocks, { type: 'text', text: `Answered by ${user} at ${this.at()}.` }],
+    });
+  }
+
   private async didYouMean(input: InboundText, route: RouteResult): Promise<PostedMessage> {
     const saved = await saveClarification(this.deps.db, {
       kind: 'choice',
@@ -332,6 +348,7 @@ export class Conversation {
     const cap = byId.get(c.intent ?? '');
     if (!cap) throw new GreenlightError('not_found', `Question ${formId} has no capability.`);
     const input: InboundText = { user, text: c.text, thread: c.thread };
+    await this.markFormAnswered(c.thread, formId, user);
     try {
       return await this.proceed(input, cap.id as IntentId, { ...c.params, ...valuesFromForm(cap.params, values) }, { source: 'grammar' });
     } catch (error) {

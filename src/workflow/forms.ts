@@ -24,7 +24,32 @@ function kindOf(p: JsonSchemaProperty): { kind: FormField['kind']; options?: str
   return { kind: 'text' };
 }
 
-const label = (name: string) => name.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+/** Words a label writes in capitals ("SKU", not "Sku"). */
+const ACRONYMS = new Set([
+  'sku',
+  'gpu',
+  'cpu',
+  'cidr',
+  'tpm',
+  'ptu',
+  'aws',
+  'gcp',
+  'id',
+  'ip',
+  'url',
+  'ttl',
+  'gb',
+  'vpc',
+  'alb',
+  'ecs',
+  'k8s',
+]);
+
+const label = (name: string) =>
+  name
+    .split('_')
+    .map((w, i) => (ACRONYMS.has(w) ? w.toUpperCase() : i === 0 ? w.replace(/^\w/, (c) => c.toUpperCase()) : w))
+    .join(' ');
 
 /** A key=value map (e.g. stack config values) is asked for as text: "replicas=3 release=v2". */
 export function formatValue(value: unknown): string | undefined {

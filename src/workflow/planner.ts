@@ -117,7 +117,7 @@ export class Planner {
         changes,
         madeBy: 'program analysis',
         notes: [
-          `No engine preview (${error.message.split('. ')[0]}): resources listed by running the program against mocks; the apply previews again and runs only if the changes match.`,
+          `No engine preview (${error.message.split('. ')[0]}): resources listed by running the program against mocks. Review only: a plan that can be approved needs the engine.`,
         ],
         artifact: null,
         engineMs: performance.now() - started,

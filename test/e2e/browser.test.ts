@@ -90,17 +90,39 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     expect(await plan.locator('.gl-cost').innerText()).toContain('Monthly cost: $987.91');
   });
 
-  it('a refused approval shows the reason on the page: a self-declared name never approves prod', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.url}/?user=alice`);
-    await page.fill('#text', 'deploy sandbox/prod');
-    await page.press('#text', 'Enter');
-    const approve = page.locator('article[data-kind="plan"] button[data-action="approve"]');
-    await approve.waitFor({ timeout: 20_000 });
-    page.on('dialog', (d) => void d.accept());
-    await approve.click();
-    await page.locator('#notice').waitFor({ state: 'visible' });
-    expect(await page.locator('#notice').innerText()).toContain('console:alice is a self-declared console name');
+  it('Approve is shown only to who may approve; the others see why not (a self-declared name never approves prod)', async () => {
+    const alice = await browser.newPage();
+    await alice.goto(`${t.url}/?user=alice`);
+    await alice.fill('#text', 'deploy sandbox/prod');
+    await alice.press('#text', 'Enter');
+    const plan = alice.locator('article[data-kind="plan"]');
+    await plan.locator('.gl-why-not').waitFor({ timeout: 20_000 });
+    expect(await plan.locator('button[data-action="approve"]').count()).toBe(0);
+    expect(await plan.locator('button[data-action="reject"]').count()).toBe(1);
+    const threadUrl = new URL(alice.url());
+    threadUrl.searchParams.set('user', 'bob');
+    const bob = await browser.newPage();
+    await bob.goto(threadUrl.toString());
+    await bob.locator('article[data-kind="plan"] .gl-why-not').waitFor({ timeout: 20_000 });
+    expect(await bob.locator('article[data-kind="plan"] .gl-why-not').innerText()).toContain('self-declared console name');
+    // The page only hides it: a forged click is still refused by the server.
+    const forged = await bob.evaluate(async () => {
+      // In the page: the reject button carries the same request, revision and plan hash.
+      const b = (globalThis as any).document.querySelector('article[data-kind="plan"] button[data-action="reject"]');
+      const res = await fetch('/api/actions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          user: 'bob',
+          requestId: b.dataset.request,
+          action: 'approve',
+          revision: Number(b.dataset.revision),
+          planHash: b.dataset.planHash,
+        }),
+      });
+      return ((await res.json()) as any).error.message as string;
+    });
+    expect(forged).toContain('self-declared console name');
   });
 
   it('a destroy asks for the stack name in a box next to Approve; a wrong name is refused, the right one applies', async () => {

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { planPageHtml } from '../../../cards/render/plan-page.ts';
 import { describeIssues, GreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
 import type { Db } from '../../store/database.ts';
 import { findDeployment } from '../../store/deployments.ts';
 import { findRequest, listApprovals } from '../../store/requests.ts';
-import { listMessages, listThreads, threadExists } from '../../store/threads.ts';
+import { listMessages, threadExists } from '../../store/threads.ts';
 import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
 import type { Conversation } from '../../workflow/conversation.ts';
 import type { PostedMessage } from '../../workflow/ports.ts';
 import { type ConsolePort, type MessageView, toView } from './console-port.ts';
-import { actionBody, chatBody, formBody, idParam } from './schemas.ts';
+import { actionBody, chatBody, formBody, idParam, viewerQuery } from './schemas.ts';
 
 // The console's JSON API (documented in README "Console API").
 
@@ -35,6 +36,16 @@ export type Identify = (req: FastifyRequest, bodyUser: string | undefined) => st
 const messageView = (m: PostedMessage) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card });
 
 export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps, identify: Identify): void {
+  /** Who is looking at a page: signed in, the session; in local mode, `?user=` or nobody in particular. */
+  const viewer = (req: FastifyRequest, user: string | undefined): string => {
+    if (user !== undefined) return identify(req, user);
+    try {
+      return identify(req, undefined);
+    } catch (error) {
+      if (error instanceof GreenlightError && error.code === 'bad_request') return 'console:anonymous';
+      throw error;
+    }
+  };
   // Every JSON answer (a request's plan and parameters, threads, errors) leaves with its secrets masked.
   app.addHook('preSerialization', async (_req, _reply, payload) => secrets.value(payload));
   app.post('/api/chat', async (req) => {
@@ -119,7 +130,28 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
     };
   });
 
-  app.get('/api/threads', async () => ({ threads: await listThreads(db) }));
+  // The thread list as the viewer sees it: what was asked, its request, "waiting for me", last change.
+  // The full plan as a page: linked from every plan card, here and in Slack and Teams.
+  app.get('/plans/:id', async (req, reply) => {
+    const { id } = parse(idParam, req.params);
+    const request = await findRequest(db, id);
+    if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
+    const html = planPageHtml(request, await listApprovals(db, id));
+    return reply.type('text/html; charset=utf-8').send(secrets.text(html));
+  });
+
+  app.get('/api/threads', async (req) => {
+    const { user } = parse(viewerQuery, req.query);
+    return { threads: await workflow.threadSummaries(viewer(req, user)) };
+  });
+
+  // Whether the viewer may approve a request now: the page shows Approve only to them (the
+  // action route still decides, for everyone).
+  app.get('/api/requests/:id/may-approve', async (req) => {
+    const { id } = parse(idParam, req.params);
+    const { user } = parse(viewerQuery, req.query);
+    return workflow.mayApprove(id, viewer(req, user));
+  });
 
   app.get('/api/threads/:id', async (req) => {
     const { id } = parse(idParam, req.params);

@@ -60,6 +60,9 @@ export const formBody = z
 
 export const idParam = z.object({ id: z.string().min(1).max(100) });
 
+/** Who is looking, on GET routes in local mode (signed in, the session says). */
+export const viewerQuery = z.object({ user: z.string().min(1).max(200).optional() }).strict();
+
 /** Console users are `console:<name>` everywhere else in Greenlight (approver lists, audit). */
 export function consolePrincipal(user: string): string {
   return `console:${user}`;

@@ -72,8 +72,24 @@ function upsert(message) {
     el.querySelector('.bubble').textContent = message.card.blocks[0]?.text ?? '';
   } else {
     el.innerHTML = message.html;
+    hideApproveUnlessMay(el);
   }
   list.scrollTop = list.scrollHeight;
+  markSeen();
+}
+
+// Approve is shown only to people who may approve (the server still decides every click).
+async function hideApproveUnlessMay(el) {
+  const button = el.querySelector('button[data-action="approve"]');
+  if (!button) return;
+  const q = signedIn ? '' : `?user=${encodeURIComponent(userInput.value)}`;
+  const may = await api('GET', `/api/requests/${encodeURIComponent(button.dataset.request)}/may-approve${q}`).catch(() => null);
+  if (!may || may.allowed) return;
+  el.querySelector('input.gl-type-confirm')?.remove();
+  const why = document.createElement('span');
+  why.className = 'gl-muted gl-why-not';
+  why.textContent = `You cannot approve this: ${may.reason}`;
+  button.replaceWith(why);
 }
 
 async function openThread(id) {
@@ -89,16 +105,47 @@ async function openThread(id) {
   loadThreads();
 }
 
+// The thread list: what was asked, its stack and status, who asked; mine / waiting for me / all;
+// a dot on threads changed since this browser last showed them.
+const seen = JSON.parse(localStorage.getItem('gl-seen') || '{}');
+let filter = localStorage.getItem('gl-filter') || 'all';
+let threads = [];
+
+function markSeen() {
+  if (!state.thread) return;
+  seen[state.thread] = new Date().toISOString();
+  localStorage.setItem('gl-seen', JSON.stringify(seen));
+}
+
 async function loadThreads() {
-  const { threads } = await api('GET', '/api/threads');
+  const q = signedIn ? '' : `?user=${encodeURIComponent(userInput.value)}`;
+  ({ threads } = await api('GET', `/api/threads${q}`));
+  renderThreads();
+}
+
+function renderThreads() {
+  for (const b of document.querySelectorAll('#filters button')) b.setAttribute('aria-pressed', String(b.dataset.filter === filter));
   const ul = $('#threads');
   ul.innerHTML = '';
-  for (const t of threads) {
+  const shown = threads.filter((t) => filter === 'all' || (filter === 'mine' ? t.mine : t.waitingForMe));
+  if (!shown.length) {
+    const li = document.createElement('li');
+    li.className = 'gl-muted';
+    li.textContent = filter === 'waiting' ? 'Nothing waits for you.' : 'No threads yet.';
+    ul.append(li);
+  }
+  for (const t of shown) {
     const li = document.createElement('li');
     const a = document.createElement('a');
-    a.href = '#';
-    a.textContent = `${t.createdAt.slice(11, 19)} · ${t.id.slice(0, 8)}`;
-    a.className = t.id === state.thread ? 'current' : '';
+    a.href = `?thread=${t.id}`;
+    a.className = `thread${t.id === state.thread ? ' current' : ''}`;
+    const unread = t.id !== state.thread && (!seen[t.id] || seen[t.id] < t.lastAt);
+    a.innerHTML = '<span class="t-title"></span><span class="t-meta"></span>';
+    a.querySelector('.t-title').textContent = `${unread ? '● ' : ''}${t.title}`;
+    a.querySelector('.t-meta').textContent = t.request
+      ? `${t.request.stack} · ${t.request.status.replace('_', ' ')} · ${t.request.requester.replace(/^console:/, '')}${t.waitingForMe ? ' · waiting for you' : ''}`
+      : t.createdAt.slice(0, 16).replace('T', ' ');
+    if (unread) a.classList.add('unread');
     a.addEventListener('click', (e) => {
       e.preventDefault();
       openThread(t.id);
@@ -108,11 +155,17 @@ async function loadThreads() {
   }
 }
 
+for (const b of document.querySelectorAll('#filters button'))
+  b.addEventListener('click', () => {
+    filter = b.dataset.filter;
+    localStorage.setItem('gl-filter', filter);
+    renderThreads();
+  });
+
 $('#composer').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = $('#text').value.trim();
   if (!text) return;
-  $('#text').value = '';
   notice('');
   try {
     const res = await api('POST', '/api/chat', {
@@ -120,7 +173,10 @@ $('#composer').addEventListener('submit', async (e) => {
       text,
       ...(state.thread ? { thread: state.thread } : {}),
     });
+    // Cleared only once sent: a message the server refused stays in the box, to fix and resend.
+    $('#text').value = '';
     if (res.thread !== state.thread) await openThread(res.thread);
+    else loadThreads();
   } catch (err) {
     notice(err.message);
   }
