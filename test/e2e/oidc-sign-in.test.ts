@@ -111,8 +111,9 @@ describe.skipIf(!canRun)('console sign-in with OpenID Connect (Chromium + a real
     await alice.press('#text', 'Enter');
     const plan = alice.locator('article[data-kind="plan"]');
     await plan.waitFor({ timeout: 20_000 });
-    const requestId = await plan.locator('button[data-action="approve"]').getAttribute('data-request');
-    const planHash = await plan.locator('button[data-action="approve"]').getAttribute('data-plan-hash');
+    // Alice may not approve, so her page shows no Approve; Reject carries the same request and hash.
+    const requestId = await plan.locator('button[data-action="reject"]').getAttribute('data-request');
+    const planHash = await plan.locator('button[data-action="reject"]').getAttribute('data-plan-hash');
     expect(await plan.innerText()).toContain('oidc:alice@example.com');
 
     // A signed-in page cannot name someone else in the body.
@@ -129,11 +130,11 @@ describe.skipIf(!canRun)('console sign-in with OpenID Connect (Chromium + a real
     );
     expect(forged.status).toBe(403);
     expect(forged.body.error.message).toContain('You are signed in as alice@example.com; you cannot act as bob');
-    // Her own approval: she is not in the platform group her ID token names.
-    alice.on('dialog', (d) => void d.accept());
-    await plan.locator('button[data-action="approve"]').click();
-    await alice.locator('#notice').waitFor({ state: 'visible' });
-    expect(await alice.locator('#notice').innerText()).toContain('oidc:alice@example.com is not an approver for prod');
+    // Her own approval: she is not in the platform group her ID token names. The page says so in
+    // place of the button, from the session (not from anything the page sends).
+    await plan.locator('.gl-why-not').waitFor({ timeout: 10_000 });
+    expect(await plan.locator('.gl-why-not').innerText()).toContain('oidc:alice@example.com is not an approver for prod');
+    expect(await plan.locator('button[data-action="approve"]').count()).toBe(0);
 
     const thread = new URL(alice.url()).searchParams.get('thread');
     const bob = await signIn('bob', `/?thread=${thread}`);
