@@ -50,12 +50,12 @@ export async function benchStartup(runs: number, openPlans: number) {
   });
   await new Promise((r) => setTimeout(r, 3000));
   const idleMb = rssMb(child.pid as number);
-  // Plans a capability builds (program analysis, no engine): many plans, each a request awaiting approval.
+  // Real terraform plans of the bundled stack, each a request awaiting approval (none applied).
   for (let i = 0; i < openPlans; i++) {
     const res = await fetch(`${url}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: `user${i % 50}`, text: `provision k8s namespace team=t${i} env=dev` }),
+      body: JSON.stringify({ user: `user${i % 50}`, text: `set sandbox/dev replicas=${2 + (i % 40)}` }),
     });
     if (res.status !== 200) throw new Error(`plan ${i}: ${res.status}`);
   }
