@@ -1,11 +1,13 @@
 import type { HelpEntry } from '../cards/info-cards.ts';
 import type { StackConfig } from '../src/config/schema.ts';
-import type { EngineKind, Environment, Plan } from '../src/domain/types.ts';
+import type { DeployedStack, EngineKind, Environment, Plan } from '../src/domain/types.ts';
 import type { BuiltBy } from './types.ts';
 
 // The read port the capabilities are given (`ctx.services`): what they may ask of Greenlight's
 // store and engines, and nothing else. The workflow implements it (src/workflow/query-services.ts);
 // capabilities never import the workflow.
+
+export type { DeployedStack };
 
 export type Stack = StackConfig & { name: string };
 
@@ -27,19 +29,6 @@ export interface AppliedVersion {
   /** The stack config the version was applied with. */
   config: Record<string, string>;
   engine: EngineKind;
-}
-
-/** A stack as the registry of deployed resources knows it: its last successful apply. */
-export interface DeployedStack {
-  stack: string;
-  environment: Environment;
-  capability: string;
-  team: string | null;
-  requestId: string;
-  appliedBy: string;
-  appliedAt: string;
-  monthlyUsd: number | null;
-  resources: { address: string; type: string }[];
 }
 
 /** A stack a capability planned; `applied` once any apply of it succeeded. */

@@ -101,3 +101,16 @@ export interface Deployment {
   enginePid: number | null;
   events: DeploymentEventRecord[];
 }
+
+/** A stack as the registry of deployed resources knows it: the plan of its last successful apply. */
+export interface DeployedStack {
+  stack: string;
+  environment: Environment;
+  capability: string;
+  team: string | null;
+  requestId: string;
+  appliedBy: string;
+  appliedAt: string;
+  monthlyUsd: number | null;
+  resources: { address: string; type: string }[];
+}

@@ -1,4 +1,4 @@
-import type { Environment, ResourceChange } from '../domain/types.ts';
+import type { DeployedStack, Environment } from '../domain/types.ts';
 import type { Db } from './database.ts';
 import { latestSucceededPerStack } from './requests.ts';
 
@@ -6,17 +6,7 @@ import { latestSucceededPerStack } from './requests.ts';
 // change that succeeded says what exists now (its plan lists every resource, unchanged ones as
 // no-op) and what it costs. A stack whose last success was a destroy has nothing running.
 
-export interface DeployedStack {
-  stack: string;
-  environment: Environment;
-  capability: string;
-  team: string | null;
-  requestId: string;
-  appliedBy: string;
-  appliedAt: string;
-  monthlyUsd: number | null;
-  resources: Pick<ResourceChange, 'address' | 'type'>[];
-}
+export type { DeployedStack };
 
 export async function deployedStacks(db: Db, filter: { environment?: Environment } = {}): Promise<DeployedStack[]> {
   const out: DeployedStack[] = [];

@@ -4,6 +4,7 @@ import {
   cardActionActivity,
   type FakeConnector,
   messageActivity,
+  postActivity,
   startFakeConnector,
   type TeamsUser,
   teamsUser,
@@ -61,15 +62,7 @@ describe.skipIf(!hasTerraform)('the approval gate holds in every channel', () =>
       .slice(after);
 
   // Teams
-  const teamsPost = async (activity: Record<string, unknown>) => {
-    const res = await fetch(t.app.teamsUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity),
-    });
-    const text = await res.text();
-    return text ? JSON.parse(text) : undefined;
-  };
+  const teamsPost = (activity: Record<string, unknown>) => postActivity(t.app.teamsUrl, activity);
   const teamsSay = (from: TeamsUser, text: string, conversationId: string) =>
     teamsPost(messageActivity({ serviceUrl: connector.url, from, text, conversationId, conversationType: 'channel' }));
   const teamsClick = (from: TeamsUser, message: ConnectorCall, verb: string, data: Record<string, unknown>) =>

@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The console in a real browser (Debian's Chromium): alice asks, bob approves, the apply streams.
 
-const CHROMIUM = '/usr/bin/chromium';
-const canRun = hasTerraform && existsSync(CHROMIUM);
+const canRun = hasTerraform && hasChromium;
 
 describe.skipIf(!canRun)('console in Chromium', () => {
   let t: TestApp;
@@ -15,17 +15,7 @@ describe.skipIf(!canRun)('console in Chromium', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ engines: { pulumi: { binary: '/nonexistent/bin/pulumi' } } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardActionActivity, type FakeConnector, messageActivity, startFakeConnector, teamsUser } from '../fakes/bot-connector.ts';
+import {
+  cardActionActivity,
+  type FakeConnector,
+  messageActivity,
+  postActivity,
+  startFakeConnector,
+  teamsUser,
+} from '../fakes/bot-connector.ts';
 import { blockActionPayload, type FakeSlack, interactionBody, slackHeaders, slashCommandBody, startFakeSlack } from '../fakes/slack-api.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { until } from '../helpers/until.ts';
@@ -97,15 +104,7 @@ describe.skipIf(!hasTerraform)('card states in Slack and Teams (real terraform)'
     const alice = teamsUser('alice');
     const bob = teamsUser('bob');
     const conversationId = `19:states@thread.tacv2;messageid=${Date.now()}`;
-    const send = async (activity: Record<string, unknown>) => {
-      const res = await fetch(t.app.teamsUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(activity),
-      });
-      const text = await res.text();
-      return text ? JSON.parse(text) : undefined;
-    };
+    const send = (activity: Record<string, unknown>) => postActivity(t.app.teamsUrl, activity);
     const say = (text: string) =>
       send(messageActivity({ serviceUrl: connector.url, from: alice, text, conversationId, conversationType: 'channel' }));
     const cards = () =>

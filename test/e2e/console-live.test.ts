@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The console as a place to live in (issue 14), in Debian's Chromium: a thread list that says
@@ -8,8 +9,7 @@ import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts
 // message kept in the box, forms that read well and close when answered.
 // GREENLIGHT_SCREENSHOTS=docs writes the README's screenshots.
 
-const CHROMIUM = '/usr/bin/chromium';
-const canRun = hasTerraform && existsSync(CHROMIUM);
+const canRun = hasTerraform && hasChromium;
 const shots = process.env.GREENLIGHT_SCREENSHOTS;
 
 describe.skipIf(!canRun)('the console to live in', () => {
@@ -18,10 +18,7 @@ describe.skipIf(!canRun)('the console to live in', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ engines: { pulumi: { binary: '/nonexistent/bin/pulumi' } } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     if (shots) mkdirSync(shots, { recursive: true });
   });
   afterAll(async () => {
@@ -98,6 +95,50 @@ describe.skipIf(!canRun)('the console to live in', () => {
     await page.locator('#notice').waitFor({ state: 'visible' });
     expect(await page.locator('#notice').innerText()).toContain('longer than 4000 characters');
     expect(await page.inputValue('#text')).toBe(long);
+  });
+
+  it('card states in the page: final progress, destroy wording, never-deployed drift, review only, expiry', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${t.url}/?user=alice`);
+    const say = async (text: string) => {
+      await page.fill('#text', text);
+      await page.press('#text', 'Enter');
+    };
+    // Never deployed: nothing can have drifted, and the card says how to deploy it.
+    await say('drift sandbox/prod');
+    await page.locator('article h3', { hasText: 'sandbox/prod is not deployed' }).waitFor({ timeout: 20_000 });
+    // Progress ends in its final state once the apply succeeded.
+    await say('set sandbox/dev replicas=3');
+    const plan = page.locator('article[data-kind="plan"]').last();
+    await plan.waitFor({ timeout: 20_000 });
+    const id = (await plan.getAttribute('data-request')) as string;
+    expect((await t.act('bob', id, 'approve')).status).toBe(200);
+    const progress = page.locator(`article[data-kind="progress"][data-request="${id}"]`);
+    await expect.poll(() => progress.locator('.gl-status').textContent(), { timeout: 40_000 }).toBe('succeeded');
+    expect(await progress.locator('h3').innerText()).toBe('Applied sandbox/dev');
+    // A destroy's result says Destroyed.
+    await say('destroy sandbox/dev');
+    const destroy = page.locator('article[data-kind="plan"]').last();
+    await expect.poll(async () => (await destroy.locator('h3').innerText()).startsWith('Destroy sandbox/dev')).toBe(true);
+    const destroyId = (await destroy.getAttribute('data-request')) as string;
+    expect((await t.act('bob', destroyId, 'approve', { confirmation: 'sandbox/dev' })).status).toBe(200);
+    await page
+      .locator(`article[data-kind="result"][data-request="${destroyId}"] h3`, { hasText: 'Destroyed sandbox/dev' })
+      .waitFor({ timeout: 40_000 });
+    // A plan that cannot run here: said first, and no Approve for anyone.
+    await say('provision databricks team=data env=dev region=eastus');
+    const review = page.locator('article[data-kind="plan"]').last();
+    await expect.poll(() => review.innerText(), { timeout: 20_000 }).toContain('Review only');
+    expect(await review.locator('button[data-action="approve"]').count()).toBe(0);
+    // An expired plan loses Approve in the open page (live update).
+    await say('deploy sandbox/prod');
+    const prod = page.locator('article[data-kind="plan"]').last();
+    await expect.poll(async () => (await prod.locator('h3').innerText()).includes('sandbox/prod'), { timeout: 20_000 }).toBe(true);
+    t.clock.offsetMs = 31 * 60_000;
+    await t.app.workflow.expireStale();
+    t.clock.offsetMs = 0;
+    await expect.poll(() => prod.locator('.gl-status').textContent(), { timeout: 10_000 }).toBe('expired');
+    expect(await prod.locator('button[data-action="approve"]').count()).toBe(0);
   });
 
   it('forms label fields as people write them and close once answered', async () => {

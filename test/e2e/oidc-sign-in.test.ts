@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../helpers/chromium.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Console sign-in with OpenID Connect, end to end in Chromium against a real OpenID provider
@@ -12,8 +12,7 @@ import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts
 // token) approves it from his own browser; a signed-in page cannot act as someone else; the API
 // refuses anyone without a session.
 
-const CHROMIUM = '/usr/bin/chromium';
-const canRun = hasTerraform && existsSync(CHROMIUM);
+const canRun = hasTerraform && hasChromium;
 const GROUPS: Record<string, string[]> = { alice: ['developers'], bob: ['platform'] };
 
 function freePort(): Promise<number> {
@@ -65,10 +64,7 @@ describe.skipIf(!canRun)('console sign-in with OpenID Connect (Chromium + a real
       },
       approvals: { prod: { approvers: ['group:platform'] } },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -154,3 +154,10 @@ export function cardActionActivity(o: {
     locale: 'en-US',
   };
 }
+
+/** Posts an activity to the bot's messaging endpoint, as Teams does; the invoke response, if any. */
+export async function postActivity(endpoint: string, activity: Record<string, unknown>): Promise<any> {
+  const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
