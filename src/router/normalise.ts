@@ -7,11 +7,15 @@
 const PHRASES: [RegExp, string][] = [
   // destroy
   // The object may sit between verb and particle: "take the dev sandbox down".
-  [/\b(tear|take|shut|bring)\s+(?:[\w/-]+\s+){0,3}?down\b/g, ' destroy '],
+  // …but "take it down to 2 replicas" scales.
+  [
+    /\b(tear|take|shut|bring)\s+(?:[\w/-]+\s+){0,4}?down\b(?!\s+to\s+(\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)/g,
+    ' destroy ',
+  ],
   [/\b(decommission|decom|retire|sunset|nuke|kill|obliterate|wipe out|get rid of|delete|remove)\b/g, ' destroy '],
   [/\bpulumi destroy\b|\bterraform destroy\b/g, ' destroy '],
   // rollback
-  [/\b(roll|rolls|rolling|rolled)\s+(?:[\w/-]+\s+){0,3}?back\b/g, ' rollback '],
+  [/\b(roll|rolls|rolling|rolled)\s+(?:[\w/-]+\s+){0,4}?back\b/g, ' rollback '],
   [/\b(revert|reverting|undo|back out|back it out|go back|restore)\b/g, ' rollback '],
   [/\b(yesterday'?s|previous|last good|earlier|prior|last known good)\s+(version|release|config|state|deploy(ment)?)\b/g, ' rollback '],
   // deploy (apply a configured stack as it is)
@@ -25,7 +29,10 @@ const PHRASES: [RegExp, string][] = [
   [/\b(spin|set|stand|fire|whip)\s+up\b|\bset\s+me\s+up\b|\bhook\s+(me|us)\s+up\b/g, ' provision '],
   [/\b(create|provision|build|bootstrap|new)\b/g, ' provision '],
   // drift
-  [/\bout[\s-]of[\s-]band\b|\b(changed|edited|tweaked|modified)\s+(by hand|manually|in the console)\b|\bclick-?ops\b/g, ' drift '],
+  [
+    /\bout[\s-]of[\s-]band\b|\b(changed|edited|tweaked|modified|touched|poked)\s+(by hand|manually|in the console|in the portal)\b|\bhand[\s-]?(edit|edited|made|changed)\b|\bclick-?ops\b|\bmanual (change|edit)s?\b/g,
+    ' drift ',
+  ],
   [/\b(drifted|drifting|diverged|divergence)\b/g, ' drift '],
   // Product nicknames: one word per thing to provision.
   [/\bdbx\b|\bdata ?bricks\b/g, ' databricks '],

@@ -366,6 +366,22 @@ export function unconfiguredStackOf(text: string): string | undefined {
   return named && env ? `${named}/${env}` : undefined;
 }
 
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
+  twenty: 20,
+};
+
 /** Config changes: key=value pairs, "<key> to <value>", "N replicas", "scale … to N". */
 export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, string> {
   const t = text.toLowerCase();
@@ -376,8 +392,11 @@ export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, st
   const release = /\brelease\s+(?:to\s+)?(v[0-9][\w.-]*)/.exec(t) ?? /\brelease\s+of\s+\S+\s+to\s+(v[0-9][\w.-]*)/.exec(t);
   if (release?.[1]) values.release = release[1];
   if (!values[scaleKey]) {
+    // Counts said in words count too ("scale it to zero", "two replicas").
+    const n = t.replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b/g, (w) => String(NUMBER_WORDS[w]));
     const count =
-      /\b(\d+)\s+(?:replicas?|instances?|copies)\b/.exec(t) ?? /\b(?:scale|resize|reduce|increase|bump|turn)\b.*?\bto\s+(\d+)\b/.exec(t);
+      /\b(\d+)\s+(?:replicas?|instances?|copies|pods|tasks)\b/.exec(n) ??
+      /\b(?:scale|scaled|resize|reduce|increase|bump|turn|crank|dial|drop|lower|raise|take|set|make)\b.*?\bto\s+(\d+)\b/.exec(n);
     if (count?.[1]) values[scaleKey] = count[1];
   }
   return values;

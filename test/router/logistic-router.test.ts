@@ -34,6 +34,10 @@ describe('normalisation', () => {
     // The object between verb and particle.
     expect(normalise('take the dev sandbox down for good')).toEqual(['destroy', 'for', 'good']);
     expect(normalise('roll checkout back one version')).toEqual(['rollback', 'one', 'version']);
+    expect(normalise('tear the notify dev stack down', ['notify'])).toEqual(['destroy']);
+    // …but taking something down *to* a number scales it.
+    expect(normalise('take checkout/prod down to 2')).toEqual(['take', 'stackname', 'down', 'to', 'num']);
+    expect(normalise('did anyone hand-edit the vpn stack')).toContain('drift');
     expect(normalise("go back to yesterday's version")).toContain('rollback');
     expect(normalise('pulumi up sandbox-pulumi/dev')).toEqual(['deploy', 'stackname']);
     expect(normalise('open ssh from 10.0.0.0/8 in East US 2')).toEqual(['open', 'protocol', 'from', 'cidr', 'in', 'regionname']);

@@ -120,6 +120,10 @@ describe('parameter normalisation', () => {
     expect(stackOf('checkout in prod', stacks)).toBeUndefined();
     expect(valuesOf('scale checkout in prod to 10')).toEqual({ replicas: '10' });
     expect(valuesOf('set release to v2 and fail_apply=true')).toEqual({ fail_apply: 'true', release: 'v2' });
+    // Counts in words, and the everyday verbs of scaling.
+    expect(valuesOf('scale checkout dev to zero')).toEqual({ replicas: '0' });
+    expect(valuesOf('crank it up to 10')).toEqual({ replicas: '10' });
+    expect(valuesOf('take it down to two replicas')).toEqual({ replicas: '2' });
     expect(extractParams('open_firewall_port', 'open port 22 to 0.0.0.0/0 in prod', stacks)).toEqual({
       port: 22,
       source: '0.0.0.0/0',
