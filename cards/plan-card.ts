@@ -167,7 +167,8 @@ function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]):
       type: 'risk',
       level: plan.risk.level,
       score: plan.risk.score,
-      reasons: plan.risk.factors.map((f) => f.label),
+      // Why, in one sentence, then every factor with the points it added.
+      reasons: [...(plan.risk.summary ? [plan.risk.summary] : []), ...plan.risk.factors.map((f) => `${f.label} (+${f.points})`)],
     },
   ];
   if (plan.findings.length > 0) blocks.push({ type: 'findings', findings: plan.findings });

@@ -26,6 +26,8 @@ export const riskSchema = z.object({
   level: riskLevelSchema,
   score: z.number(),
   factors: z.array(riskFactorSchema),
+  /** One sentence: why the level is what it is ("deletes a database in prod: data loss"). */
+  summary: z.string().optional(),
 });
 export type Risk = z.infer<typeof riskSchema>;
 

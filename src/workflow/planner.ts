@@ -169,6 +169,7 @@ export class Planner {
       cost,
       firstDeploy,
       warnings: findings.filter((f) => f.severity === 'warn').length,
+      budget: policies?.budgets[stack.environment],
     });
     const created = now();
     const withoutHash: Omit<Plan, 'hash'> = {

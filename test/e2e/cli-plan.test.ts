@@ -31,7 +31,8 @@ describe('greenlight plan', () => {
     expect(stdout).toContain('create   azure-native:databricks:Workspace::dbw-data-dev');
     expect(stdout).toContain('Monthly cost: $987.91');
     expect(stdout).toContain('driver, 1 × Standard_DS4_v2: $282.26');
-    expect(stdout).toContain('Risk: low (15) — public exposure');
+    expect(stdout).toContain('Risk: medium (25) — Medium mainly because it raises the monthly cost by $988: 20% of the dev budget ($5000), in dev.');
+    expect(stdout).toContain('public exposure: dbw-data-dev (publicNetworkAccess=Enabled) (+5)');
     expect(stdout).toContain('Made by program analysis');
   });
 
@@ -52,7 +53,8 @@ describe('greenlight plan', () => {
       'provision namespace team=payments env=prod',
       'create   kubernetes:core/v1:ResourceQuota::payments-prod-quota',
       'Monthly cost: $0.00',
-      'Risk: high (70)',
+      // New, isolated, default-deny: only the environment weighs.
+      'Risk: medium (25)',
     ],
     [
       'provision openai team=search env=prod region=eastus2 model=gpt-4o monthly_million_tokens=400',
@@ -109,7 +111,7 @@ describe('greenlight plan', () => {
     );
     expect(stdout).toContain('create   azure-native:network:SecurityRule::allow-tcp-22');
     expect(stdout).toContain('Monthly cost: $0.00');
-    expect(stdout).toMatch(/Risk: high \(\d+\)/);
+    expect(stdout).toMatch(/Risk: critical \(\d+\)/);
     expect(stdout).toContain('[block] GL-NET-001: azure-native:network:SecurityRule::allow-tcp-22 opens port 22 to the whole internet');
     const https = await plan('open port 443 to 0.0.0.0/0 in prod team=web');
     expect(https.stdout).not.toContain('GL-NET-001');
@@ -134,7 +136,7 @@ describe('greenlight plan', () => {
       capability: 'provision_databricks',
       stack: 'databricks-ml/prod',
       madeBy: 'program analysis',
-      risk: { level: 'high' },
+      risk: { summary: expect.stringContaining('in prod') },
     });
     expect(json.changes).toHaveLength(3);
     expect(json.cost.monthlyUsd).toBeGreaterThan(0);

@@ -25,7 +25,16 @@ describe('provision databricks in the console', () => {
       expect(cost.lines.map((l: any) => l.value)).toEqual(['$282.26', '$705.65']);
       expect(cost.assumptions.join(' ')).toContain('cluster runs 220 h a month');
       const risk = card.blocks.find((b: any) => b.type === 'risk');
-      expect(risk).toMatchObject({ level: 'low', score: 15, reasons: ['public exposure: dbw-data-dev (publicNetworkAccess=Enabled)'] });
+      // New and isolated; what weighs is its cost against the dev budget (and a credentialed endpoint).
+      expect(risk).toMatchObject({
+        level: 'medium',
+        score: 25,
+        reasons: [
+          'Medium mainly because it raises the monthly cost by $988: 20% of the dev budget ($5000), in dev.',
+          'public exposure: dbw-data-dev (publicNetworkAccess=Enabled) (+5)',
+          'raises the monthly cost by $988: 20% of the dev budget ($5000) (+20)',
+        ],
+      });
       expect(card.context.join('\n')).toContain('made by program analysis');
       expect(card.context.join('\n')).toContain('No engine preview');
 

@@ -137,7 +137,7 @@ describe('natural-language requests in the console', () => {
   });
 
   it('asks "did you mean …?" when unsure, and the choice carries on', async () => {
-    const res = await t.chat('alice', 'something with the sandbox in dev');
+    const res = await t.chat('alice', 'the sandbox in dev, hmm');
     expect(res.card.title).toBe('Did you mean …?');
     expect(res.card.actions.length).toBeGreaterThanOrEqual(2);
     const status = res.card.actions.find((a: any) => a.value.choice === 'deploy_stack') ?? res.card.actions[0];

@@ -12,39 +12,63 @@ const change = (type: string, operation: ResourceChange['operation'], inputs: Re
 });
 
 describe('risk assessment', () => {
-  it('a first deploy of plain resources in dev is low with no factors', () => {
-    expect(assessRisk({ environment: 'dev', operation: 'apply', changes: [change('t', 'create')], cost: free, firstDeploy: true })).toEqual(
-      { level: 'low', score: 0, factors: [] },
-    );
+  it('a new isolated resource in dev is low, with no factors and a sentence saying why', () => {
+    expect(assessRisk({ environment: 'dev', operation: 'apply', changes: [change('t', 'create')], cost: free, firstDeploy: true })).toEqual({
+      level: 'low',
+      score: 0,
+      factors: [],
+      summary: 'Low: new resources only, in dev.',
+    });
   });
 
-  it('names every factor that raised it', () => {
+  it('a destroy of a stateful resource in prod is critical: data loss, named', () => {
     const risk = assessRisk({
       environment: 'prod',
-      operation: 'apply',
-      changes: [
-        change('aws:ec2/securityGroupRule:SecurityGroupRule', 'create', { cidrBlocks: ['0.0.0.0/0'], fromPort: 22 }),
-        change('azure-native:authorization:RoleAssignment', 'create'),
-        change('t', 'delete'),
-        change('t', 'replace'),
-      ],
-      cost: { monthlyUsd: 12_000, deltaUsd: 6_000, breakdown: [], assumptions: [] },
+      operation: 'destroy',
+      changes: [change('aws_db_instance', 'delete')],
+      cost: free,
       firstDeploy: false,
     });
-    expect(risk.factors.map((f) => f.id)).toEqual([
-      'environment',
-      'deletes',
-      'replacements',
-      'public',
-      'iam',
-      'network',
-      'existing',
-      'cost',
-      'cost-delta',
-    ]);
-    expect(risk.factors.find((f) => f.id === 'public')?.label).toBe('public exposure: x (open to 0.0.0.0/0)');
     expect(risk.level).toBe('critical');
-    expect(risk.score).toBe(100);
+    expect(risk.factors.map((f) => f.id)).toEqual(['environment', 'destroy', 'data-loss']);
+    expect(risk.summary).toBe('Critical mainly because it deletes aws_db_instance::x (holds data: it is lost), in prod.');
+  });
+
+  it('a new public endpoint in prod is at least high; the same in dev is medium', () => {
+    const endpoint = [change('aws:ec2/securityGroupRule:SecurityGroupRule', 'create', { cidrBlocks: ['0.0.0.0/0'], fromPort: 443 })];
+    const prod = assessRisk({ environment: 'prod', operation: 'apply', changes: endpoint, cost: free, firstDeploy: true });
+    expect(['high', 'critical']).toContain(prod.level);
+    expect(prod.factors.find((f) => f.id === 'public')?.label).toBe('public exposure: x (open to 0.0.0.0/0)');
+    expect(assessRisk({ environment: 'dev', operation: 'apply', changes: endpoint, cost: free, firstDeploy: true }).level).toBe('medium');
+  });
+
+  it('a default-deny policy or encryption lowers nothing and raises nothing', () => {
+    const base = [change('aws_ecs_service', 'update', { desired_count: 3 }), change('t', 'no-op')];
+    for (const restrict of [
+      change('kubernetes:networking.k8s.io/v1:NetworkPolicy', 'create', { spec: { podSelector: {}, policyTypes: ['Ingress'] } }),
+      change('aws_s3_bucket_server_side_encryption_configuration', 'create'),
+    ]) {
+      for (const environment of ['dev', 'staging', 'prod'] as const) {
+        const without = assessRisk({ environment, operation: 'apply', changes: base, cost: free, firstDeploy: false });
+        const withIt = assessRisk({ environment, operation: 'apply', changes: [...base, restrict], cost: free, firstDeploy: false });
+        expect(withIt.score, `${restrict.type} in ${environment}`).toBe(without.score);
+      }
+    }
+  });
+
+  it('cost weighs in proportion to the environment budget: the same $3,000 is high in dev, nothing in prod', () => {
+    const cost: Cost = { monthlyUsd: 3_000, deltaUsd: 3_000, breakdown: [], assumptions: [] };
+    const changes = [change('aws_instance', 'create')];
+    expect(assessRisk({ environment: 'dev', operation: 'apply', changes, cost, firstDeploy: true, budget: 5_000 }).level).toBe('high');
+    const prod = assessRisk({ environment: 'prod', operation: 'apply', changes, cost, firstDeploy: true, budget: 50_000 });
+    expect(prod.factors.find((f) => f.id === 'cost')?.label).toBe('raises the monthly cost by $3000: 6% of the prod budget ($50000)');
+  });
+
+  it('a plan that changes nothing is low, even in prod', () => {
+    expect(assessRisk({ environment: 'prod', operation: 'apply', changes: [change('t', 'no-op')], cost: free, firstDeploy: false })).toMatchObject({
+      level: 'low',
+      score: 0,
+    });
   });
 
   it('levels by score', () => {
@@ -58,22 +82,6 @@ describe('risk assessment', () => {
       'critical',
       'critical',
     ]);
-  });
-
-  it('a destroy in prod is critical: environment + destroy + deletes', () => {
-    const risk = assessRisk({
-      environment: 'prod',
-      operation: 'destroy',
-      changes: [change('t', 'delete')],
-      cost: free,
-      firstDeploy: false,
-    });
-    expect(risk).toMatchObject({ level: 'critical', score: 95 });
-  });
-
-  it('a destroy is at least high, even of an empty stack in dev', () => {
-    const risk = assessRisk({ environment: 'dev', operation: 'destroy', changes: [], cost: free, firstDeploy: false });
-    expect(risk).toMatchObject({ level: 'high', score: 50 });
   });
 
   it('recognises the usual ways of being public', () => {
