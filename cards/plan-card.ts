@@ -149,6 +149,15 @@ export function notDeployedCard(plan: Plan): Card {
   };
 }
 
+/** What exists and what the change does to it: "changes 1 of 6 existing resources, creates 2". */
+function blastRadius(plan: Plan): string {
+  const existing = plan.changes.filter((c) => c.operation !== 'create' && c.operation !== 'read');
+  const touched = existing.filter((c) => c.operation !== 'no-op').length;
+  const created = plan.changes.filter((c) => c.operation === 'create').length;
+  if (existing.length === 0) return created ? `new: creates ${created} resource(s), touches nothing that exists` : 'nothing';
+  return `changes ${touched} of ${existing.length} existing resource(s)${created ? `, creates ${created}` : ''}`;
+}
+
 function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]): CardBlock[] {
   const blocks: CardBlock[] = [
     ...(plan.drift ? driftBlocks(plan.drift) : []),
@@ -158,6 +167,7 @@ function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]):
         { label: 'Stack', value: plan.stack },
         { label: 'Environment', value: plan.environment },
         { label: 'Operation', value: plan.operation === 'destroy' ? 'destroy every resource' : 'apply' },
+        { label: 'Blast radius', value: blastRadius(plan) },
         ...extraFacts,
       ],
     },

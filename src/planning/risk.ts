@@ -60,7 +60,11 @@ export function publicExposure(inputs: unknown): string | null {
   if (/"(allowBlobPublicAccess|publicAccess|public_network_access_enabled|publiclyAccessible)":true/i.test(text))
     return 'public access enabled';
   if (/"(acl)":"public-read(-write)?"/i.test(text)) return 'public-read ACL';
-  if (/"(blockPublicAcls|blockPublicPolicy|restrictPublicBuckets|ignorePublicAcls|block_public_acls|block_public_policy|restrict_public_buckets|ignore_public_acls)":false/i.test(text))
+  if (
+    /"(blockPublicAcls|blockPublicPolicy|restrictPublicBuckets|ignorePublicAcls|block_public_acls|block_public_policy|restrict_public_buckets|ignore_public_acls)":false/i.test(
+      text,
+    )
+  )
     return 'public access block disabled';
   // GCP: a grant to everyone, or a bucket whose public access prevention is off.
   if (/"members?":(\[[^\]]*)?"(allUsers|allAuthenticatedUsers)"/.test(text)) return 'granted to allUsers';
@@ -76,7 +80,8 @@ function exposureOf(c: ResourceChange): { why: string; anonymous: boolean; sensi
   const ports = [...text.matchAll(/"(?:fromPort|from_port|port|destinationPortRange|toPort|to_port)":"?(\d+)/g)].map((m) => Number(m[1]));
   // Data made public counts as sensitive once there is data: a bucket born public holds none yet.
   const dataExposed =
-    c.operation !== 'create' && (/bucket|storage|blob|container/i.test(c.type) || /public access|public-read|allUsers|prevention off/.test(why));
+    c.operation !== 'create' &&
+    (/bucket|storage|blob|container/i.test(c.type) || /public access|public-read|allUsers|prevention off/.test(why));
   return {
     why,
     anonymous: why !== 'publicNetworkAccess=Enabled',
@@ -113,13 +118,23 @@ export function assessRisk(input: RiskInput): Risk {
   const updated = touched.filter((c) => c.operation === 'update');
   const serving = updated.filter((c) => SERVING_TYPE.test(c.type) || STATEFUL_TYPE.test(c.type));
   if (serving.length > 0)
-    add('in-place', `changes in place what serves traffic or holds data: ${serving.map(short).join(', ')}`, Math.min(16 * serving.length, 30) * scale);
+    add(
+      'in-place',
+      `changes in place what serves traffic or holds data: ${serving.map(short).join(', ')}`,
+      Math.min(16 * serving.length, 30) * scale,
+    );
   const otherUpdates = updated.filter((c) => !serving.includes(c) && !IAM_TYPE.test(c.type) && !RESTRICTIVE_TYPE.test(c.type));
-  if (otherUpdates.length > 0) add('updates', `changes ${otherUpdates.length} other resource(s) in place`, Math.min(5 * otherUpdates.length, 15));
+  if (otherUpdates.length > 0)
+    add('updates', `changes ${otherUpdates.length} other resource(s) in place`, Math.min(5 * otherUpdates.length, 15));
 
   // Permissions: widened on identities that exist (created ones belong to new resources).
   const widened = updated.filter((c) => IAM_TYPE.test(c.type));
-  if (widened.length > 0) add('permissions', `changes permissions on existing identities: ${widened.map(short).join(', ')}`, Math.min(25 * widened.length, 40) * scale);
+  if (widened.length > 0)
+    add(
+      'permissions',
+      `changes permissions on existing identities: ${widened.map(short).join(', ')}`,
+      Math.min(25 * widened.length, 40) * scale,
+    );
 
   // New exposure to the internet: the worst one counts, by who can reach it and what it opens.
   const exposed = touched
@@ -130,11 +145,7 @@ export function assessRisk(input: RiskInput): Risk {
     const worst = Math.max(...exposed.map(([, e]) => (!e.anonymous ? 5 : e.sensitive ? 35 : 25)));
     // Opening something that already runs is worse than a new thing born public.
     const onExisting = !input.firstDeploy && exposed.some(([, e]) => e.anonymous);
-    add(
-      'public',
-      `public exposure: ${exposed.map(([c, e]) => `${c.name} (${e.why})`).join(', ')}`,
-      worst * scale + (onExisting ? 15 : 0),
-    );
+    add('public', `public exposure: ${exposed.map(([c, e]) => `${c.name} (${e.why})`).join(', ')}`, worst * scale + (onExisting ? 15 : 0));
   }
 
   // Blast radius: what already exists that this change touches.
@@ -149,7 +160,11 @@ export function assessRisk(input: RiskInput): Risk {
   const budget = input.budget && input.budget > 0 ? input.budget : COST_FALLBACK_BUDGET[environment];
   const share = delta / budget;
   const costPoints = share >= 0.5 ? 50 : share >= 0.25 ? 30 : share >= 0.1 ? 20 : share >= 0.02 ? 5 : 0;
-  add('cost', `raises the monthly cost by $${Math.round(delta)}: ${Math.round(share * 100)}% of the ${environment} budget ($${Math.round(budget)})`, costPoints);
+  add(
+    'cost',
+    `raises the monthly cost by $${Math.round(delta)}: ${Math.round(share * 100)}% of the ${environment} budget ($${Math.round(budget)})`,
+    costPoints,
+  );
 
   const score = Math.min(
     100,
@@ -159,6 +174,8 @@ export function assessRisk(input: RiskInput): Risk {
   const top = factors.filter((f) => f.id !== 'environment').sort((a, b) => b.points - a.points)[0];
   const Level = `${level[0]?.toUpperCase()}${level.slice(1)}`;
   const because = top && (top.id === 'public' ? `adds ${top.label}` : top.id === 'policy' ? `has ${top.label}` : top.label);
-  const summary = because ? `${Level} mainly because it ${because}, in ${environment}.` : `${Level}: new resources only, in ${environment}.`;
+  const summary = because
+    ? `${Level} mainly because it ${because}, in ${environment}.`
+    : `${Level}: new resources only, in ${environment}.`;
   return { level, score, factors, summary };
 }

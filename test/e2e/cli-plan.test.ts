@@ -31,7 +31,9 @@ describe('greenlight plan', () => {
     expect(stdout).toContain('create   azure-native:databricks:Workspace::dbw-data-dev');
     expect(stdout).toContain('Monthly cost: $987.91');
     expect(stdout).toContain('driver, 1 × Standard_DS4_v2: $282.26');
-    expect(stdout).toContain('Risk: medium (25) — Medium mainly because it raises the monthly cost by $988: 20% of the dev budget ($5000), in dev.');
+    expect(stdout).toContain(
+      'Risk: medium (25) — Medium mainly because it raises the monthly cost by $988: 20% of the dev budget ($5000), in dev.',
+    );
     expect(stdout).toContain('public exposure: dbw-data-dev (publicNetworkAccess=Enabled) (+5)');
     expect(stdout).toContain('Made by program analysis');
   });

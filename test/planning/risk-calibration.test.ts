@@ -6,7 +6,7 @@ import { estimateCost } from '../../src/planning/cost.ts';
 import { evaluatePolicies, policiesSchema } from '../../src/planning/policies.ts';
 import { analyseProgram } from '../../src/planning/program-analysis.ts';
 import { assessRisk } from '../../src/planning/risk.ts';
-import { type Scenario, SCENARIOS } from './risk-scenarios.ts';
+import { SCENARIOS, type Scenario } from './risk-scenarios.ts';
 
 // Risk against the labelled scenarios (test/planning/risk-scenarios.ts, labelled before the
 // weights were set): prints the agreement, and holds it at ≥ 90 % exact and 100 % within one level.
@@ -41,7 +41,13 @@ describe('risk calibration on the labelled scenarios', () => {
       const { changes, cost } = await changesOf(s);
       const operation = s.operation ?? 'apply';
       const firstDeploy = s.firstDeploy ?? !!s.provision;
-      const findings = evaluatePolicies(policies, { environment: s.environment, operation, changes, cost, spend: { environment: 0, team: 0 } });
+      const findings = evaluatePolicies(policies, {
+        environment: s.environment,
+        operation,
+        changes,
+        cost,
+        spend: { environment: 0, team: 0 },
+      });
       const risk = assessRisk({
         environment: s.environment,
         operation,
@@ -58,7 +64,9 @@ describe('risk calibration on the labelled scenarios', () => {
   it(`agrees with ≥ 90 % of ${SCENARIOS.length} labels exactly and with all of them within one level`, () => {
     const exact = rows.filter((r) => r.level === r.s.expected).length;
     const within = rows.filter((r) => Math.abs(LEVELS.indexOf(r.level) - LEVELS.indexOf(r.s.expected)) <= 1).length;
-    const misses = rows.filter((r) => r.level !== r.s.expected).map((r) => `  ${r.s.expected} → ${r.level} (${r.score}): ${r.s.name} — ${r.why}`);
+    const misses = rows
+      .filter((r) => r.level !== r.s.expected)
+      .map((r) => `  ${r.s.expected} → ${r.level} (${r.score}): ${r.s.name} — ${r.why}`);
     console.log(
       `risk calibration: ${exact}/${rows.length} exact (${((exact / rows.length) * 100).toFixed(1)} %), ${within}/${rows.length} within one level\n${misses.join('\n')}`,
     );

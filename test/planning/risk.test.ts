@@ -13,12 +13,14 @@ const change = (type: string, operation: ResourceChange['operation'], inputs: Re
 
 describe('risk assessment', () => {
   it('a new isolated resource in dev is low, with no factors and a sentence saying why', () => {
-    expect(assessRisk({ environment: 'dev', operation: 'apply', changes: [change('t', 'create')], cost: free, firstDeploy: true })).toEqual({
-      level: 'low',
-      score: 0,
-      factors: [],
-      summary: 'Low: new resources only, in dev.',
-    });
+    expect(assessRisk({ environment: 'dev', operation: 'apply', changes: [change('t', 'create')], cost: free, firstDeploy: true })).toEqual(
+      {
+        level: 'low',
+        score: 0,
+        factors: [],
+        summary: 'Low: new resources only, in dev.',
+      },
+    );
   });
 
   it('a destroy of a stateful resource in prod is critical: data loss, named', () => {
@@ -65,7 +67,9 @@ describe('risk assessment', () => {
   });
 
   it('a plan that changes nothing is low, even in prod', () => {
-    expect(assessRisk({ environment: 'prod', operation: 'apply', changes: [change('t', 'no-op')], cost: free, firstDeploy: false })).toMatchObject({
+    expect(
+      assessRisk({ environment: 'prod', operation: 'apply', changes: [change('t', 'no-op')], cost: free, firstDeploy: false }),
+    ).toMatchObject({
       level: 'low',
       score: 0,
     });
