@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { AZURE_REGIONS } from '../../capabilities/provision-databricks/schema.ts';
 
 // Parameters out of free text, normalised to what capabilities take: environment → dev | staging
 // | prod, region → the cloud's code, team → a slug, ports and counts → integers, stack → a
 // configured stack. Each extractor is a small rule a reader can check against its examples.
 
 export type Params = Record<string, unknown>;
-type Cloud = 'aws' | 'azure' | 'gcp';
+
+import { type Cloud, lowerWords, regionOf } from './regions.ts';
+
+export { regionOf };
 
 const ENVIRONMENTS: [RegExp, 'dev' | 'staging' | 'prod'][] = [
   [/\b(prod|production|prd|live)\b/, 'prod'],
@@ -22,121 +24,6 @@ export function environmentOf(text: string): 'dev' | 'staging' | 'prod' | undefi
     if (m && (!best || m.index < best.at)) best = { at: m.index, env };
   }
   return best?.env;
-}
-
-const AZURE = new Set<string>(AZURE_REGIONS);
-const AWS_CODE = /\b(us|eu|ap|ca|sa|me|af|il)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-(\d)\b/;
-const AWS_PHRASE = /\b(us|eu|ap|ca|sa)[\s-]+(north|south|east|west|central|northeast|southeast)[\s-]+(\d)\b/;
-const GCP_CODE = /\b(us|europe|asia|australia|northamerica|southamerica)-(north|south|east|west|central|northeast|southeast)(\d)\b/;
-
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9\s-]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
-}
-
-function azureRegion(text: string): string | undefined {
-  const w = words(text);
-  for (let n = 3; n >= 1; n--) {
-    for (let i = 0; i + n <= w.length; i++) {
-      const joined = w.slice(i, i + n).join('');
-      if (AZURE.has(joined)) return joined;
-    }
-  }
-  return undefined;
-}
-
-/** Places people name instead of a region code, per cloud (the cloud's own region for that city or state). */
-const PLACES: Record<Cloud, Record<string, string>> = {
-  aws: {
-    virginia: 'us-east-1',
-    'n virginia': 'us-east-1',
-    'northern virginia': 'us-east-1',
-    ohio: 'us-east-2',
-    california: 'us-west-1',
-    'n california': 'us-west-1',
-    oregon: 'us-west-2',
-    canada: 'ca-central-1',
-    montreal: 'ca-central-1',
-    ireland: 'eu-west-1',
-    dublin: 'eu-west-1',
-    london: 'eu-west-2',
-    paris: 'eu-west-3',
-    frankfurt: 'eu-central-1',
-    stockholm: 'eu-north-1',
-    milan: 'eu-south-1',
-    mumbai: 'ap-south-1',
-    singapore: 'ap-southeast-1',
-    sydney: 'ap-southeast-2',
-    tokyo: 'ap-northeast-1',
-    seoul: 'ap-northeast-2',
-    'sao paulo': 'sa-east-1',
-  },
-  gcp: {
-    iowa: 'us-central1',
-    'south carolina': 'us-east1',
-    virginia: 'us-east4',
-    oregon: 'us-west1',
-    'los angeles': 'us-west2',
-    montreal: 'northamerica-northeast1',
-    belgium: 'europe-west1',
-    london: 'europe-west2',
-    frankfurt: 'europe-west3',
-    netherlands: 'europe-west4',
-    finland: 'europe-north1',
-    taiwan: 'asia-east1',
-    tokyo: 'asia-northeast1',
-    singapore: 'asia-southeast1',
-    sydney: 'australia-southeast1',
-    'sao paulo': 'southamerica-east1',
-  },
-  azure: {
-    virginia: 'eastus',
-    iowa: 'centralus',
-    texas: 'southcentralus',
-    washington: 'westus2',
-    ireland: 'northeurope',
-    dublin: 'northeurope',
-    netherlands: 'westeurope',
-    amsterdam: 'westeurope',
-    london: 'uksouth',
-    paris: 'francecentral',
-    frankfurt: 'germanywestcentral',
-    zurich: 'switzerlandnorth',
-    oslo: 'norwayeast',
-    stockholm: 'swedencentral',
-    sweden: 'swedencentral',
-    tokyo: 'japaneast',
-    seoul: 'koreacentral',
-    sydney: 'australiaeast',
-    singapore: 'southeastasia',
-    'hong kong': 'eastasia',
-  },
-};
-
-function placeRegion(text: string, cloud: Cloud): string | undefined {
-  const t = ` ${words(text.replace(/\./g, '')).join(' ')} `;
-  const places = Object.entries(PLACES[cloud]).sort((a, b) => b[0].length - a[0].length);
-  return places.find(([place]) => t.includes(` ${place} `))?.[1];
-}
-
-function awsRegion(text: string): string | undefined {
-  const t = text.toLowerCase();
-  const code = AWS_CODE.exec(t) ?? AWS_PHRASE.exec(t);
-  return code ? `${code[1]}-${code[2]}-${code[3]}` : placeRegion(text, 'aws');
-}
-
-function gcpRegion(text: string): string | undefined {
-  return GCP_CODE.exec(text.toLowerCase())?.[0] ?? placeRegion(text, 'gcp');
-}
-
-export function regionOf(text: string, cloud?: Cloud): string | undefined {
-  if (cloud === 'aws') return awsRegion(text);
-  if (cloud === 'gcp') return gcpRegion(text) ?? awsRegion(text);
-  if (cloud === 'azure') return azureRegion(text) ?? placeRegion(text, 'azure');
-  return AWS_CODE.exec(text.toLowerCase())?.[0] ?? GCP_CODE.exec(text.toLowerCase())?.[0] ?? azureRegion(text);
 }
 
 export function cloudOf(text: string): Cloud | undefined {
@@ -325,7 +212,7 @@ export function stackOf(text: string, stacks: readonly string[]): string | undef
   const t = text.toLowerCase();
   for (const m of t.matchAll(/\b([a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*)\b/g)) if (m[1] && stacks.includes(m[1])) return m[1];
   const projects = [...new Set(stacks.map((s) => s.split('/')[0] ?? ''))].sort((a, b) => b.length - a.length);
-  const tokens = new Set(words(t));
+  const tokens = new Set(lowerWords(t));
   const project = projects.find((p) => tokens.has(p));
   if (!project) return undefined;
   const environments = stacks.filter((s) => s.startsWith(`${project}/`));

@@ -15,10 +15,10 @@ import { capabilityParams, type RouteResult, type Router } from '../router/route
 import { findClarification, resolveClarification, saveClarification } from '../store/clarifications.ts';
 import type { Db } from '../store/database.ts';
 import { DEFAULT_KEYS, defaultsOf, readProfile } from '../store/memory-store.ts';
-import { latestRequestInThread } from '../store/requests.ts';
-import { listMessages, threadNames } from '../store/threads.ts';
+import { listMessages } from '../store/threads.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow, InboundText } from './change-workflow.ts';
+import { contextStack } from './context-stack.ts';
 import { sweepDrift } from './drift-sweep.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, paramNames, valuesFromForm } from './forms.ts';
@@ -142,7 +142,7 @@ export class Conversation {
     const environment = params.environment as Environment | undefined;
     if (intent === 'drift_scan' && !params.stack && environment) return sweepDrift(this.deps, input, cap, environment);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
-    const context = await this.contextStack(input, cap, params, profile.lastRequest?.stack);
+    const context = await contextStack(this.deps.db, input, cap, params, profile.lastRequest?.stack);
     if (context) {
       params[intent === 'stack_status' ? 'target' : 'stack'] = context.stack;
       notes.push(context.note);
@@ -191,29 +191,6 @@ export class Conversation {
     } catch (error) {
       return [await this.fail(input, error, cap.id)];
     }
-  }
-
-  /**
-   * "make it 4 replicas" names no stack: in a plan's thread it is that plan's stack; elsewhere,
-   * "it" / "that" / "the same" is the stack of the user's last request. The result is a new
-   * request under the full approval rules; the card says where the stack came from.
-   */
-  private async contextStack(
-    input: InboundText,
-    cap: Capability,
-    params: Params,
-    lastStack: string | undefined,
-  ): Promise<{ stack: string; note: string } | undefined> {
-    const key = cap.id === 'stack_status' ? 'target' : 'stack';
-    if (params[key] !== undefined || cap.kind === 'provision') return undefined;
-    // Only where the stack is required: "history" in a thread still means all history.
-    const needsStack = cap.params.safeParse(params).error?.issues.some((i) => i.path[0] === key && params[key] === undefined);
-    if (!needsStack) return undefined;
-    const inThread = await latestRequestInThread(this.deps.db, await threadNames(this.deps.db, input.thread.id));
-    if (inThread) return { stack: inThread.stack, note: `Stack ${inThread.stack}: the one this thread is about.` };
-    if (lastStack && /\b(it|its|that|this|the same|same one|there)\b/i.test(input.text))
-      return { stack: lastStack, note: `Stack ${lastStack}: the one of your last request.` };
-    return undefined;
   }
 
   /** "same as last time but in staging": the last request, with what this message says on top. */
