@@ -1,6 +1,7 @@
 import type { DriftItem } from '../src/domain/plan.ts';
 import { isSecretKey, secrets } from '../src/domain/redaction.ts';
 import type { Approval, ChangeRequest, Plan, ResourceChange, ResourceOperation } from '../src/domain/types.ts';
+import { dependentsOf } from '../src/planning/risk.ts';
 import { formatUsd, formatValue, truncate } from './format.ts';
 import type { Card, CardAction, CardBlock, ChangeRow, Tone } from './model.ts';
 
@@ -155,7 +156,8 @@ function blastRadius(plan: Plan): string {
   const touched = existing.filter((c) => c.operation !== 'no-op').length;
   const created = plan.changes.filter((c) => c.operation === 'create').length;
   if (existing.length === 0) return created ? `new: creates ${created} resource(s), touches nothing that exists` : 'nothing';
-  return `changes ${touched} of ${existing.length} existing resource(s)${created ? `, creates ${created}` : ''}`;
+  const others = dependentsOf(plan.changes).length;
+  return `changes ${touched} of ${existing.length} existing resource(s)${others ? `; ${others} other(s) depend on them` : ''}${created ? `, creates ${created}` : ''}`;
 }
 
 function planBlocks(plan: Plan, extraFacts: { label: string; value: string }[]): CardBlock[] {

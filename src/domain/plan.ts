@@ -15,6 +15,8 @@ export const resourceChangeSchema = z.object({
   inputs: z.record(z.string(), z.unknown()),
   /** Inputs before the change, for resources that exist already (prices the delta). */
   previous: z.record(z.string(), z.unknown()).optional(),
+  /** Existing resources that depend on this one (from the engine's state), for the blast radius. */
+  dependents: z.array(z.string()).optional(),
 });
 export type ResourceChange = z.infer<typeof resourceChangeSchema>;
 

@@ -89,6 +89,13 @@ function exposureOf(c: ResourceChange): { why: string; anonymous: boolean; sensi
   };
 }
 
+/** Existing resources, not themselves changed, that depend on something this plan changes or removes. */
+export function dependentsOf(changes: readonly ResourceChange[]): string[] {
+  const changed = changes.filter((c) => c.operation !== 'create' && c.operation !== 'no-op' && c.operation !== 'read');
+  const touched = new Set(changed.map((c) => c.address));
+  return [...new Set(changed.flatMap((c) => c.dependents ?? []))].filter((a) => !touched.has(a));
+}
+
 const short = (c: ResourceChange) => (c.address.length > 60 ? c.name : c.address);
 
 export function assessRisk(input: RiskInput): Risk {
@@ -148,9 +155,11 @@ export function assessRisk(input: RiskInput): Risk {
     add('public', `public exposure: ${exposed.map(([c, e]) => `${c.name} (${e.why})`).join(', ')}`, worst * scale + (onExisting ? 15 : 0));
   }
 
-  // Blast radius: what already exists that this change touches.
+  // Blast radius: what already exists that this change touches, and what depends on that.
   const existingTouched = touched.filter((c) => c.operation !== 'create').length;
   if (existingTouched > 10) add('blast-radius', `touches ${existingTouched} existing resources`, 10);
+  const dependents = dependentsOf(input.changes).length;
+  if (dependents >= 3) add('dependents', `${dependents} other existing resource(s) depend on what changes`, dependents >= 10 ? 10 : 5);
 
   const warnings = input.warnings ?? 0;
   add('policy', `${warnings} policy warning(s)`, Math.min(warnings * 10, 20));

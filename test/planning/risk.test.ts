@@ -66,6 +66,22 @@ describe('risk assessment', () => {
     expect(prod.factors.find((f) => f.id === 'cost')?.label).toBe('raises the monthly cost by $3000: 6% of the prod budget ($50000)');
   });
 
+  it('what depends on a changed resource widens the blast radius: 3 or more others add points', () => {
+    const network = { ...change('t', 'update'), address: 'net', dependents: ['db', 'app0', 'app1', 'gate'] };
+    const risk = assessRisk({
+      environment: 'dev',
+      operation: 'apply',
+      changes: [network, change('t', 'no-op')],
+      cost: free,
+      firstDeploy: false,
+    });
+    expect(risk.factors.find((f) => f.id === 'dependents')).toEqual({
+      id: 'dependents',
+      label: '4 other existing resource(s) depend on what changes',
+      points: 5,
+    });
+  });
+
   it('a plan that changes nothing is low, even in prod', () => {
     expect(
       assessRisk({ environment: 'prod', operation: 'apply', changes: [change('t', 'no-op')], cost: free, firstDeploy: false }),

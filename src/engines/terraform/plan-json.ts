@@ -26,6 +26,18 @@ export const planJsonSchema = z.object({
   resource_changes: z.array(resourceChangeSchema).default([]),
   resource_drift: z.array(resourceChangeSchema).default([]),
   configuration: z.object({ root_module: z.object({ variables: z.record(z.string(), z.unknown()).optional() }).optional() }).optional(),
+  /** What exists before the change, with what each resource depends on (root module). */
+  prior_state: z
+    .object({
+      values: z
+        .object({
+          root_module: z
+            .object({ resources: z.array(z.object({ address: z.string(), depends_on: z.array(z.string()).optional() })).default([]) })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   errored: z.boolean().optional(),
 });
 export type PlanJson = z.infer<typeof planJsonSchema>;
@@ -93,8 +105,19 @@ export function parsePlanJson(text: string): {
   variables: string[];
 } {
   const plan = planJsonSchema.parse(JSON.parse(text));
+  // Terraform records dependencies by resource address without the index ("terraform_data.app"
+  // for app[0] and app[1]): who depends on a changed resource is whoever names its base address.
+  const existing = plan.prior_state?.values?.root_module?.resources ?? [];
+  const base = (address: string) => address.replace(/\[[^\]]*\]$/, '');
+  const withDependents = (c: ResourceChange): ResourceChange => {
+    const dependents = existing.filter((r) => r.address !== c.address && r.depends_on?.includes(base(c.address))).map((r) => r.address);
+    return dependents.length ? { ...c, dependents } : c;
+  };
   return {
-    changes: plan.resource_changes.filter((rc) => rc.mode !== 'data').map(toResourceChange),
+    changes: plan.resource_changes
+      .filter((rc) => rc.mode !== 'data')
+      .map(toResourceChange)
+      .map(withDependents),
     drift: plan.resource_drift.map(toResourceChange),
     variables: Object.keys(plan.configuration?.root_module?.variables ?? {}),
   };
