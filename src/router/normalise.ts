@@ -74,6 +74,17 @@ export function stackProjects(texts: readonly string[]): string[] {
   return [...out];
 }
 
+/** One pattern for a set of stack projects, longest first; built again only when the set changes. */
+let lastProjects: { key: string; pattern: RegExp } | undefined;
+function projectPattern(projects: readonly string[]): RegExp {
+  const key = projects.join('|');
+  if (lastProjects?.key !== key) {
+    const names = [...projects].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    lastProjects = { key, pattern: new RegExp(`(?<![\\w/-])(${names.join('|')})(?![\\w/-])`, 'g') };
+  }
+  return lastProjects.pattern;
+}
+
 /**
  * The canonical token stream the classifier reads. `projects` are stack projects (configured, and
  * those the examples name): "payments in prod" reads as "stackname envname" like "sandbox/dev".
@@ -91,10 +102,7 @@ export function normalise(text: string, projects: readonly string[] = []): strin
       /\b(the|a|our|that|this)\s+(old|new|legacy|whole|entire)?\s*(?!(?:prod|production|staging|stage|dev|live)\b)[a-z][a-z0-9-]*\s+stack\b/g,
       ' $1 stackname stack',
     );
-  if (projects.length) {
-    const names = [...projects].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    t = t.replace(new RegExp(`(?<![\\w/-])(${names.join('|')})(?![\\w/-])`, 'g'), ' stackname ');
-  }
+  if (projects.length) t = t.replace(projectPattern(projects), ' stackname ');
   for (const [pattern, canonical] of PHRASES) t = t.replace(pattern, canonical);
   t = t
     .replace(REGION, ' regionname ')

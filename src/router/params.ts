@@ -315,10 +315,17 @@ export function stackRequestParams(text: string, stacks: readonly string[]): Par
   return out;
 }
 
-/** The top-level parameter names a capability's schema takes. */
+const namesBySchema = new WeakMap<z.ZodType, string[]>();
+
+/** The top-level parameter names a capability's schema takes (computed once per schema: it runs per message). */
 export function paramNames(schema: z.ZodType): string[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
-  return Object.keys(json.properties ?? {});
+  let names = namesBySchema.get(schema);
+  if (!names) {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+    names = Object.keys(json.properties ?? {});
+    namesBySchema.set(schema, names);
+  }
+  return names;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface RouteResult {
   fallbackReason?: string;
 }
 
+const byId = new Map<string, (typeof capabilities)[number]>(capabilities.map((c) => [c.id, c]));
+
 const isIntent = (id: string): id is IntentId => (INTENT_IDS as readonly string[]).includes(id);
 
 const AZURE_INTENTS = new Set<IntentId>(['provision_databricks', 'provision_openai']);
@@ -72,7 +74,7 @@ function intentParams(intent: IntentId, params: Params): Params {
 
 /** Whether the text names a provisioning capability by one of its aliases; other intents always count. */
 function namesCapability(intent: IntentId, text: string): boolean {
-  const cap = capabilities.find((c) => c.id === intent);
+  const cap = byId.get(intent);
   if (cap?.kind !== 'provision') return true;
   const words = new Set(text.toLowerCase().split(/[^a-z0-9_]+/));
   return (cap.aliases ?? []).some((alias) => words.has(alias));
@@ -80,7 +82,7 @@ function namesCapability(intent: IntentId, text: string): boolean {
 
 /** Free text's parameters with the user's own `key=value` pairs on top (normalised alike). */
 function withExplicitPairs(intent: IntentId, text: string, params: Params, stacks: readonly string[]): Params {
-  const cap = capabilities.find((c) => c.id === intent);
+  const cap = byId.get(intent);
   if (!cap) return params;
   const typed = explicitPairs(text, paramNames(cap.params), cap.paramAliases);
   return Object.keys(typed).length ? { ...params, ...normaliseParams(intent, typed, stacks) } : params;
@@ -150,7 +152,7 @@ export class Router {
 
   /** Whether these parameters satisfy the capability's schema as they stand. */
   private complete(intent: IntentId, params: Params): boolean {
-    const cap = capabilities.find((c) => c.id === intent);
+    const cap = byId.get(intent);
     return cap ? cap.params.safeParse(capabilityParams(intent, params)).success : false;
   }
 

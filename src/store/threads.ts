@@ -111,6 +111,47 @@ export async function listThreads(db: Db, limit = 50): Promise<{ id: string; cha
   return rows.map((r) => ({ id: r.id, channel: r.channel, createdAt: r.created_at }));
 }
 
+/**
+ * For a thread list: per thread, when it last changed and its first message from a person (two
+ * queries for all the threads, not the whole of each thread).
+ */
+export async function threadActivity(
+  db: Db,
+  threadIds: string[],
+): Promise<Map<string, { lastAt: string; firstFromPerson?: StoredMessage }>> {
+  const out = new Map<string, { lastAt: string; firstFromPerson?: StoredMessage }>();
+  if (threadIds.length === 0) return out;
+  const last = await db
+    .selectFrom('messages')
+    .select(({ fn }) => ['thread_id', fn.max('updated_at').as('last_at')])
+    .where('thread_id', 'in', threadIds)
+    .groupBy('thread_id')
+    .execute();
+  for (const row of last) out.set(row.thread_id, { lastAt: String(row.last_at) });
+  const firsts = await db
+    .selectFrom('messages as m')
+    .selectAll('m')
+    .where('m.thread_id', 'in', threadIds)
+    .where('m.author', '!=', 'greenlight')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('messages as e')
+            .select('e.id')
+            .whereRef('e.thread_id', '=', 'm.thread_id')
+            .where('e.author', '!=', 'greenlight')
+            .whereRef('e.seq', '<', 'm.seq'),
+        ),
+      ),
+    )
+    .execute();
+  for (const row of firsts) {
+    const entry = out.get(row.thread_id);
+    if (entry) entry.firstFromPerson = toMessage(row);
+  }
+  return out;
+}
+
 /** The real thread an alias stands for, once its first message made it exist. */
 export async function resolveThreadAlias(db: Db, alias: string): Promise<string | undefined> {
   return (await db.selectFrom('thread_aliases').select('thread').where('alias', '=', alias).executeTakeFirst())?.thread;

@@ -1,7 +1,7 @@
 import type { ChangeRequest, PrincipalId } from '../domain/types.ts';
 import type { Db } from '../store/database.ts';
 import { findRequest, latestRequestInThread, listApprovals } from '../store/requests.ts';
-import { listMessages, listThreads, threadNames } from '../store/threads.ts';
+import { listThreads, threadActivity, threadNames } from '../store/threads.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 
 // What the console's thread list says of each thread, for the person looking: what was asked,
@@ -42,14 +42,19 @@ async function decide(db: Db, policy: ApprovalPolicy, request: ChangeRequest, us
 
 export async function threadSummaries(db: Db, policy: ApprovalPolicy, user: PrincipalId): Promise<ThreadSummary[]> {
   const out: ThreadSummary[] = [];
-  for (const thread of await listThreads(db)) {
-    const messages = await listMessages(db, thread.id);
-    const first = messages.find((m) => m.author !== 'greenlight');
+  const threads = await listThreads(db);
+  const activity = await threadActivity(
+    db,
+    threads.map((t) => t.id),
+  );
+  for (const thread of threads) {
+    const first = activity.get(thread.id)?.firstFromPerson;
+    const lastAt = activity.get(thread.id)?.lastAt;
     const request = await latestRequestInThread(db, await threadNames(db, thread.id));
     out.push({
       id: thread.id,
       createdAt: thread.createdAt,
-      lastAt: messages.reduce((at, m) => ((m.updatedAt ?? m.createdAt) > at ? (m.updatedAt ?? m.createdAt) : at), thread.createdAt),
+      lastAt: lastAt && lastAt > thread.createdAt ? lastAt : thread.createdAt,
       title: first?.card.blocks[0]?.type === 'text' ? first.card.blocks[0].text : '(no message)',
       request: request && { id: request.id, stack: request.stack, status: request.status, requester: request.requester },
       mine: request ? policy.people.same(request.requester, user) : first?.author === user,
