@@ -194,6 +194,8 @@ export interface PlanCardContext {
   approverText: string;
   /** Absolute link to the full plan, for renderers that must truncate. */
   planUrl?: string;
+  /** How a program's or an agent's request came in (API token, HTTP API or MCP). */
+  origin?: string;
 }
 
 /** A stack's config as `key=value` text; a secret-keyed value shows as its fingerprint (src/domain/redaction.ts). */
@@ -212,7 +214,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
   const approvals = ctx.approvals.filter((a) => a.decision === 'approve' && a.revision === request.revision);
   const config = configText(plan.config);
   const blocks = planBlocks(plan, [
-    { label: 'Requested by', value: request.requester },
+    { label: 'Requested by', value: ctx.origin ? `${request.requester} (${ctx.origin})` : request.requester },
     // Whoever changed the request is a requester of this revision too, and cannot approve it.
     ...(request.editors.length ? [{ label: 'Changed by', value: request.editors.join(', ') }] : []),
     ...(config ? [{ label: 'Config', value: config }] : []),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { learnConfiguredSecrets } from './app-secrets.ts';
 import { ConsolePort } from './channels/console/console-port.ts';
+import { WebhookNotifier } from './channels/http/webhooks.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
 import type { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { Config } from './config/schema.ts';
@@ -24,6 +25,7 @@ import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Planner } from './workflow/planner.ts';
+import { ProgramRequests } from './workflow/program-requests.ts';
 import { Publisher } from './workflow/publisher.ts';
 import { StackQueries } from './workflow/query-services.ts';
 import { StackRegistry } from './workflow/stacks.ts';
@@ -36,6 +38,8 @@ export interface AppOptions {
   logger?: Logger;
   /** How often expired plans are swept (ms); 0 turns the sweeper off (tests drive it). */
   expirySweepMs?: number;
+  /** The console's URL when this process does not serve it (`greenlight mcp` beside a running server). */
+  baseUrl?: string;
   /** Engines to use instead of the built-in ones (benchmarks wrap them to time them). */
   engines?: Partial<Record<EngineKind, Engine>>;
 }
@@ -52,6 +56,10 @@ export interface App {
   stacks: StackRegistry;
   planner: Planner;
   queries: StackQueries;
+  /** Programs and agents as requesters (the /v1 API and MCP). */
+  programs: ProgramRequests;
+  /** Webhook deliveries to programs; `idle()` waits for those under way. */
+  webhooks: { idle(): Promise<void> };
   consolePort: ConsolePort;
   /** The console's server, once `start` has built it. */
   server: FastifyInstance | undefined;
@@ -114,14 +122,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     spend: (environment, team, stack) => runningSpend(db, environment, team, stack),
     onFinding: (finding) => metrics.policyViolations.inc({ rule: finding.ruleId, severity: finding.severity }),
   });
-  let baseUrl = config.console.publicUrl ?? '';
-  const publisher = new Publisher(db, policy, log, (id) => (baseUrl ? `${baseUrl}/plans/${id}` : undefined));
+  let baseUrl = config.console.publicUrl ?? options.baseUrl ?? '';
+  const planUrl = (id: string) => (baseUrl ? `${baseUrl}/plans/${id}` : undefined);
+  const publisher = new Publisher(db, policy, log, planUrl);
   const consolePort = new ConsolePort(db, now);
   publisher.register(consolePort);
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
   const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics, engineWaitMs });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
+  const programs = new ProgramRequests({
+    db,
+    workflow,
+    stacks,
+    policy,
+    publisher,
+    now,
+    log,
+    defaultPostTo: config.api.postTo,
+    planUrl,
+  });
+  const webhooks = new WebhookNotifier(db, log, now);
+  publisher.watch(webhooks.changed);
   const router = buildRouter(config, stacks, log);
   const conversation = new Conversation({
     db,
@@ -176,6 +198,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log,
       metrics,
       people: policy.people,
+      programs,
+      queries,
+      now,
       cookieSecret: auditKey,
       baseUrl: () => baseUrl,
     });
@@ -194,6 +219,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stacks,
     planner,
     queries,
+    programs,
+    webhooks,
     consolePort,
     server: undefined,
     url: '',
@@ -245,6 +272,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sweeper = undefined;
       if (checkpoints) clearInterval(checkpoints);
       await runner.shutdown();
+      await webhooks.idle();
       await slack?.stop();
       await teams?.stop();
       await app.server?.close();

@@ -55,6 +55,11 @@ const partialApprovalRule = approvalRuleSchema.partial().extend({
   byRisk: z.partialRecord(z.enum(['medium', 'high', 'critical']), approvalRuleSchema.partial()).optional(),
 });
 
+/** Where programs' requests are posted for approval: a new console thread each, a Slack channel, or a Teams conversation. */
+export const postToSchema = z
+  .string()
+  .regex(/^(console|slack:[A-Z0-9]{5,20}|teams:[^\s]{3,200})$/, 'post-to is console, slack:<channel id> or teams:<conversation id>');
+
 export const configSchema = z
   .object({
     dataDir: z.string().default('./.greenlight'),
@@ -82,6 +87,14 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 3000 }),
+    /** Programs and agents (the /v1 API and MCP, behind API tokens). */
+    api: z
+      .object({
+        /** Where their requests go for approval unless the token says otherwise. */
+        postTo: postToSchema.default('console'),
+      })
+      .strict()
+      .default({ postTo: 'console' }),
     plans: z
       .object({
         ttlMinutes: z

@@ -3,6 +3,9 @@
 
 export type ErrorCode =
   | 'bad_request'
+  | 'invalid_request'
+  | 'deployment_conflict'
+  | 'deployment_running'
   | 'unknown_command'
   | 'not_available'
   | 'unknown_stack'
@@ -28,6 +31,9 @@ export type ErrorCode =
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
+  invalid_request: 422,
+  deployment_conflict: 409,
+  deployment_running: 409,
   unknown_command: 400,
   not_available: 501,
   unknown_stack: 404,
@@ -54,6 +60,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 
 const NEXT_STEP: Record<ErrorCode, string> = {
   bad_request: 'Check the request against `help` and send it again.',
+  invalid_request: 'Fix the fields named above (GET /openapi.json describes every capability and its parameters) and send it again.',
+  deployment_conflict: 'Use a new deployment_id for a different change; the same id always means the same request.',
+  deployment_running: 'Wait for it: GET /v1/status/{deployment_id} (or a webhook) says when it has finished.',
   unknown_command: 'Say `help` to see the commands.',
   not_available: 'Say `help` to see what is available now, or ask the platform team for this capability.',
   unknown_stack: 'Say `stacks` to list the configured stacks.',

@@ -14,6 +14,16 @@ export function isSelfDeclared(principal: PrincipalId): boolean {
   return principal.startsWith('console:');
 }
 
+/** Programs and agents authenticate with API tokens and act as `api:<token name>`. */
+export function programPrincipal(tokenName: string): PrincipalId {
+  return `api:${tokenName}`;
+}
+
+/** A program or an agent (an API token): it may request and read, never approve. */
+export function isProgram(principal: PrincipalId): boolean {
+  return principal.startsWith('api:');
+}
+
 export class People {
   private readonly personByIdentity = new Map<PrincipalId, string>();
   private readonly identitiesByPerson = new Map<string, PrincipalId[]>();

@@ -215,6 +215,49 @@ const deploymentEnginePid: Migration = {
   },
 };
 
+/**
+ * Programs and agents as requesters: API tokens (only a hash of the secret is kept), the
+ * deployment ids programs give their requests (one request per id), and engine output of a
+ * failed plan, kept for the `logs_ref` an API answer points at.
+ */
+const apiTokens: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('webhook_url', 'text')
+      .addColumn('webhook_secret', 'text', (c) => c.notNull())
+      .addColumn('post_to', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text')
+      .addColumn('revoked_at', 'text')
+      .addColumn('last_used_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('program_requests')
+      .addColumn('deployment_id', 'text', (c) => c.primaryKey())
+      .addColumn('request_id', 'text', (c) => c.notNull().unique())
+      .addColumn('principal', 'text', (c) => c.notNull())
+      .addColumn('via', 'text', (c) => c.notNull())
+      .addColumn('input_hash', 'text', (c) => c.notNull())
+      .addColumn('webhook_url', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('engine_logs')
+      .addColumn('ref', 'text', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('stack', 'text')
+      .addColumn('text', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -225,6 +268,7 @@ export const migrationProvider: MigrationProvider = {
       '0005_teams': teams,
       '0006_request_editors': requestEditors,
       '0007_deployment_engine_pid': deploymentEnginePid,
+      '0008_api_tokens': apiTokens,
     };
   },
 };

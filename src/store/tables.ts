@@ -143,6 +143,45 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** JSON array of scopes: read, plan, request. */
+  scopes: string;
+  /** sha256 of the token's secret part: the token itself is shown once and never stored. */
+  secret_hash: string;
+  webhook_url: string | null;
+  /** Signs webhook deliveries (HMAC-SHA256); shown once with the token. */
+  webhook_secret: string;
+  /** Where this token's requests are posted for approval (`console`, `slack:<channel>`, `teams:<conversation>`). */
+  post_to: string | null;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface ProgramRequestsTable {
+  deployment_id: string;
+  request_id: string;
+  principal: string;
+  /** `api` (HTTP) or `mcp` (an agent's tool call). */
+  via: string;
+  /** Digest of what was asked, so a reused deployment id with a different body is refused. */
+  input_hash: string;
+  webhook_url: string | null;
+  created_at: string;
+}
+
+export interface EngineLogsTable {
+  ref: string;
+  at: string;
+  actor: string;
+  stack: string | null;
+  text: string;
+}
+
 export interface Database {
   change_requests: ChangeRequestsTable;
   approvals: ApprovalsTable;
@@ -159,4 +198,7 @@ export interface Database {
   teams_conversations: TeamsConversationsTable;
   teams_users: TeamsUsersTable;
   meta: MetaTable;
+  api_tokens: ApiTokensTable;
+  program_requests: ProgramRequestsTable;
+  engine_logs: EngineLogsTable;
 }

@@ -1,5 +1,5 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
-import { isSelfDeclared, People } from '../domain/people.ts';
+import { isProgram, isSelfDeclared, People } from '../domain/people.ts';
 import type { Approval, Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
 
 // Who may approve what. Defaults: anyone may approve; one approval; the requester may approve
@@ -83,6 +83,11 @@ export class ApprovalPolicy {
   canApprove(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
     const rule = this.ruleFor(subject);
     const where = this.where(subject);
+    // Programs and agents request and read; only a person approves, whatever the lists say.
+    if (isProgram(user)) {
+      const reason = `${user} is a program (an API token): only a person approves, in chat or the signed-in console.`;
+      return { allowed: false, code: 'permission_denied', reason };
+    }
     if (!this.listed(user, rule.approvers)) {
       const reason = `${user} is not an approver for ${where} (approvers: ${this.describe(subject)}).`;
       return { allowed: false, code: 'permission_denied', reason };

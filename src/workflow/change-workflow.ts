@@ -1,4 +1,4 @@
-import type { Capability } from '../../capabilities/types.ts';
+import type { Capability, PlanningCapability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
 import { noDriftCard, notDeployedCard } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
@@ -66,9 +66,7 @@ export class ChangeWorkflow {
       this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
       return [await this.deps.publisher.post(input.thread, card, null)];
     }
-    const draft = await cap.plan(params, ctx);
-    const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
+    const { id, plan } = await this.planChange(input.user, cap, params, notes);
     if (plan.drift) {
       for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
       // Nothing in its state yet: there is nothing to drift; say so and how to deploy it. (Resources
@@ -86,10 +84,40 @@ export class ChangeWorkflow {
         return [await this.deps.publisher.post(input.thread, noDriftCard(plan), null)];
       }
     }
+    return [(await this.open(id, input, cap, params, plan)).posted];
+  }
+
+  /** Plans a state-changing capability for `user` under a new request id; nothing is stored yet. */
+  async planChange(
+    user: PrincipalId,
+    cap: PlanningCapability,
+    params: Record<string, unknown>,
+    notes: string[] = [],
+  ): Promise<{ id: string; plan: Plan }> {
+    const draft = await cap.plan(params, { user, services: this.deps.queries });
+    const id = newRequestId();
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
+    return { id, plan };
+  }
+
+  /**
+   * Stores a planned change as a request awaiting approval and posts its plan card in the thread.
+   * `beforePost` runs once the request is stored (a program's request records where it came from,
+   * so the card can say so).
+   */
+  async open(
+    id: string,
+    input: InboundText,
+    cap: Capability,
+    params: Record<string, unknown>,
+    plan: Plan,
+    beforePost?: (request: ChangeRequest) => Promise<void>,
+  ): Promise<{ request: ChangeRequest; posted: PostedMessage }> {
     const request = await this.createRequest(id, input, cap, params, plan);
+    await beforePost?.(request);
     this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
     this.deps.log.info({ requestId: request.id, stack: request.stack, user: input.user }, 'plan posted');
-    return [await this.postPlan(request)];
+    return { request, posted: await this.postPlan(request) };
   }
 
   private async createRequest(

@@ -10,6 +10,8 @@ export interface ThreadPort {
   readonly minEditIntervalMs: number;
   post(thread: ThreadRef, card: Card, requestId: string | null): Promise<string>;
   update(thread: ThreadRef, messageId: string, card: Card): Promise<void>;
+  /** Posts what someone other than the bot said (a program's request), where the channel can show that. */
+  postFrom?(thread: ThreadRef, author: string, card: Card): Promise<string>;
 }
 
 export interface PostedMessage {

@@ -1,9 +1,11 @@
 import type { Card } from '../../cards/model.ts';
 import { planCard } from '../../cards/plan-card.ts';
+import { isProgram } from '../domain/people.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, ChannelKind, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/database.ts';
+import { findProgramRequest, type ProgramRequest } from '../store/program-requests.ts';
 import { findRequest, listApprovals } from '../store/requests.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { PostedMessage, ThreadPort } from './ports.ts';
@@ -12,8 +14,17 @@ import type { PostedMessage, ThreadPort } from './ports.ts';
 // after each change of status. A channel that fails to post is logged, never fatal: the request
 // and its audit trail are already in the store.
 
+/** How a program's request reached Greenlight, as the card says it. */
+function originText(origin: ProgramRequest): string {
+  const token = origin.principal.slice('api:'.length);
+  return origin.via === 'mcp'
+    ? `an agent, over MCP with API token ${token}; deployment ${origin.deploymentId}`
+    : `a program, over the HTTP API with API token ${token}; deployment ${origin.deploymentId}`;
+}
+
 export class Publisher {
   private readonly ports = new Map<ChannelKind, ThreadPort>();
+  private readonly watchers: ((request: ChangeRequest) => void)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -24,6 +35,11 @@ export class Publisher {
 
   register(port: ThreadPort): void {
     this.ports.set(port.channel, port);
+  }
+
+  /** Told the request each time its plan card is redrawn after a change (webhooks follow requests this way). */
+  watch(listener: (request: ChangeRequest) => void): void {
+    this.watchers.push(listener);
   }
 
   port(channel: ChannelKind): ThreadPort {
@@ -39,6 +55,11 @@ export class Publisher {
     return { messageId, card: shown, requestId };
   }
 
+  /** What a program asked, shown in the thread as its own message where the channel can (the console). */
+  async postFrom(thread: ThreadRef, author: string, card: Card): Promise<void> {
+    await this.port(thread.channel).postFrom?.(thread, author, secrets.value(card));
+  }
+
   async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
     try {
       await this.port(thread.channel).update(thread, messageId, secrets.value(card));
@@ -50,7 +71,9 @@ export class Publisher {
   async renderPlanCard(request: ChangeRequest): Promise<Card> {
     const rule = this.policy.ruleFor(request);
     const planUrl = this.planUrl(request.id);
+    const origin = isProgram(request.requester) ? await findProgramRequest(this.db, request.id) : undefined;
     return planCard(request, {
+      ...(origin ? { origin: originText(origin) } : {}),
       approvals: await listApprovals(this.db, request.id),
       required: rule.required,
       approverText: this.policy.describe(request),
@@ -64,6 +87,7 @@ export class Publisher {
     if (!request) return undefined;
     const card = await this.renderPlanCard(request);
     if (request.planMessageId) await this.update(request.thread, request.planMessageId, card);
+    for (const watcher of this.watchers) watcher(request);
     return card;
   }
 }

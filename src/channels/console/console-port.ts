@@ -52,6 +52,10 @@ export class ConsolePort implements ThreadPort {
     return (await this.postAs(thread.id, BOT_AUTHOR, card, requestId)).id;
   }
 
+  async postFrom(thread: ThreadRef, author: string, card: Card): Promise<string> {
+    return (await this.postAs(thread.id, author, card, null)).id;
+  }
+
   async postAs(threadId: string, author: string, card: Card, requestId: string | null): Promise<MessageView> {
     const at = this.now().toISOString();
     await ensureThread(this.db, threadId, 'console', at);

@@ -8,6 +8,7 @@ import type { People } from '../../domain/people.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
+import { isProgramPath, type ProgramSurfaceDeps, registerProgramSurface } from '../http/server-routes.ts';
 import { type ApiDeps, type Identify, registerApi } from './api.ts';
 import { ConsoleSignIn } from './oidc.ts';
 import { consolePrincipal } from './schemas.ts';
@@ -58,7 +59,7 @@ function allowedHost(config: Config): (host: string | undefined) => boolean {
   };
 }
 
-export interface ConsoleServerDeps extends ApiDeps {
+export interface ConsoleServerDeps extends ApiDeps, Omit<ProgramSurfaceDeps, 'db' | 'baseUrl'> {
   log: Logger;
   metrics: Metrics;
   people: People;
@@ -103,6 +104,7 @@ export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): Fas
     // Signed in or nothing: the page sends people to their IdP, the API answers 401.
     app.addHook('onRequest', async (req, reply) => {
       if (req.url === '/healthz' || req.url === '/metrics' || req.url.startsWith('/auth/') || (ASSETS[req.url] && req.url !== '/')) return;
+      if (isProgramPath(req.url)) return; // API tokens, checked by each route
       if (signIn.session(req)) return;
       if (req.url === '/' || req.url.startsWith('/?')) return reply.redirect(`/auth/login?returnTo=${encodeURIComponent(req.url)}`);
       throw new GreenlightError('unauthenticated', `Sign in first: open ${deps.baseUrl()}/ and sign in with ${oidc?.issuer}.`);
@@ -111,7 +113,7 @@ export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): Fas
 
   if (token) {
     app.addHook('onRequest', async (req, reply) => {
-      if (req.url === '/healthz') return;
+      if (req.url === '/healthz' || isProgramPath(req.url)) return;
       // With sign-in on, the session is the browser's credential; the token still guards /metrics.
       if (signIn && req.url !== '/metrics') return;
       const isPage = req.url.startsWith('/?') || req.url === '/';
@@ -171,5 +173,6 @@ export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): Fas
       : { mode: 'local', note: 'Local mode: names are self-declared and never count where approvals need a signed-in person.' };
   });
   registerApi(app, deps, identify);
+  registerProgramSurface(app, { ...deps, baseUrl: deps.baseUrl });
   return app;
 }
