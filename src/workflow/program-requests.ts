@@ -206,7 +206,7 @@ export class ProgramRequests {
       canonicalJson({ capability: cap.id, params, environment: ask.environment ?? null, runtime: ask.runtime ?? null }),
     );
     const existing = await findProgramRequest(this.deps.db, ask.deploymentId);
-    if (existing) return { created: false, status: await this.replay(existing, inputHash) };
+    if (existing) return { created: false, status: await this.replay(existing, inputHash, caller) };
     const at = this.deps.now().toISOString();
     const { id, plan } = await this.plan(caller, ask);
     if (!hasEffectiveChanges(plan)) {
@@ -245,7 +245,7 @@ export class ProgramRequests {
       // A concurrent call with the same deployment id won the race: withdraw this one.
       await this.deps.workflow.act({ user: caller.principal, requestId: id, action: 'reject' }).catch(() => undefined);
       const winner = await findProgramRequest(this.deps.db, ask.deploymentId);
-      if (winner) return { created: false, status: await this.replay(winner, inputHash) };
+      if (winner) return { created: false, status: await this.replay(winner, inputHash, caller) };
     }
     this.deps.log.info(
       { deploymentId: ask.deploymentId, requestId: id, principal: caller.principal, via: caller.via },
@@ -255,10 +255,12 @@ export class ProgramRequests {
   }
 
   private async replay(
-    existing: { requestId: string; inputHash: string; deploymentId: string },
+    existing: { requestId: string; inputHash: string; deploymentId: string; principal: string },
     inputHash: string,
+    caller: ProgramCaller,
   ): Promise<DeploymentStatus> {
-    if (existing.inputHash !== inputHash) {
+    // Ids are per token: another program's id is not a way to adopt its request.
+    if (existing.principal !== caller.principal || existing.inputHash !== inputHash) {
       throw new GreenlightError(
         'deployment_conflict',
         `deployment_id ${existing.deploymentId} was used for a different change (${existing.requestId}): choose a new deployment_id.`,

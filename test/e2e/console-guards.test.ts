@@ -2,6 +2,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createToken } from '../../src/store/api-tokens.ts';
 import { readProfile } from '../../src/store/memory-store.ts';
 import { hasTerraform, startTestApp } from '../helpers/test-app.ts';
 
@@ -27,6 +28,35 @@ describe('console guards', () => {
       expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
       // The token in a URL is for the page only: API routes refuse it there (it would land in logs).
       expect((await fetch(`${t.url}/api/threads?token=${token}`)).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('API tokens and the console token are not interchangeable: each opens its own routes only', async () => {
+    const token = 'a-console-token-of-32-characters';
+    const t = await startTestApp({ console: { token } });
+    try {
+      const { token: apiToken } = await createToken(t.app.db, {
+        name: 'ci',
+        scopes: ['read', 'plan', 'request'],
+        createdBy: 'test',
+        at: new Date().toISOString(),
+      });
+      const bearer = (value: string) => ({ headers: { authorization: `Bearer ${value}` } });
+      // A program cannot reach the console's routes (where a click approves) with its token…
+      expect((await fetch(`${t.url}/api/threads`, bearer(apiToken))).status).toBe(401);
+      const act = await fetch(`${t.url}/api/actions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'bob', requestId: 'cr-0123456789', action: 'approve', revision: 1, planHash: '0'.repeat(64) }),
+      });
+      expect(act.status).toBe(401);
+      // …the console's token opens no /v1 route, and an API token does without the console's token.
+      expect((await fetch(`${t.url}/v1/status/cr-0123456789`, bearer(token))).status).toBe(401);
+      const status = await fetch(`${t.url}/v1/status/cr-0123456789`, bearer(apiToken));
+      expect(status.status).toBe(404);
+      expect((await fetch(`${t.url}/openapi.json`)).status).toBe(200);
     } finally {
       await t.close();
     }

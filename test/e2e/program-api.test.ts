@@ -167,6 +167,28 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     );
   });
 
+  it('drift scan: one stack, or every stack of an environment; nothing stored', async () => {
+    const ci = tokens.ci!.token;
+    const requestsBefore = await t.app.db.selectFrom('change_requests').select('id').execute();
+    const one = await api('POST', '/v1/drift-scan', ci, { stack: 'sandbox/dev' });
+    expect(one.status).toBe(200);
+    expect(one.body.stacks).toEqual([{ stack: 'sandbox/dev', environment: 'dev', status: 'in_sync', drift: [] }]);
+    const env = await api('POST', '/v1/drift-scan', ci, { environment: 'dev' });
+    const byStack = Object.fromEntries(env.body.stacks.map((s: any) => [s.stack, s.status]));
+    // Every dev stack is scanned; one that cannot be planned is reported, not fatal.
+    expect(byStack).toMatchObject({ 'sandbox/dev': 'in_sync', 'broken/dev': 'failed' });
+    expect(Object.keys(byStack).sort()).toEqual(
+      t.app.stacks
+        .list()
+        .filter((s) => s.environment === 'dev')
+        .map((s) => s.name)
+        .sort(),
+    );
+    expect((await api('POST', '/v1/drift-scan', ci, { stack: 'sandbox/dev', environment: 'dev' })).status).toBe(400);
+    expect((await api('POST', '/v1/drift-scan', tokens.reader!.token, { stack: 'sandbox/dev' })).status).toBe(403);
+    expect(await t.app.db.selectFrom('change_requests').select('id').execute()).toEqual(requestsBefore);
+  });
+
   it('a deployment id reused for a different change is a conflict', async () => {
     const ci = tokens.ci!.token;
     const first = await api('POST', '/v1/deploy', ci, { deployment_id: 'pipe-2', stack: 'sandbox/dev', parameters: { replicas: '3' } });
@@ -174,6 +196,20 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     const other = await api('POST', '/v1/deploy', ci, { deployment_id: 'pipe-2', stack: 'sandbox/dev', parameters: { replicas: '4' } });
     expect(other.status).toBe(409);
     expect(other.body.error).toMatchObject({ code: 'deployment_conflict', details: { request_id: first.body.request_id } });
+    // Another token's deployment id, even with the same body, is not a way to adopt its request.
+    const { token: other2 } = await createToken(t.app.db, {
+      name: 'other',
+      scopes: ['request'],
+      createdBy: 'cli:test',
+      at: new Date().toISOString(),
+    });
+    const adopted = await api('POST', '/v1/deploy', other2, {
+      deployment_id: 'pipe-2',
+      stack: 'sandbox/dev',
+      parameters: { replicas: '3' },
+    });
+    expect(adopted.status).toBe(409);
+    expect(adopted.body.error.code).toBe('deployment_conflict');
   });
 
   it('a policy that blocks answers 422 with its GL- rule ids, and nothing is stored', async () => {
@@ -229,6 +265,26 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     expect(logs.status).toBe(200);
     expect(logs.body).toMatchObject({ ref, stack: 'broken/dev' });
     expect(logs.body.text).toMatch(/not_declared|undeclared/i);
+  });
+
+  it('an apply that fails: status failed, its error with a logs_ref that shows the engine output', async () => {
+    const ci = tokens.ci!.token;
+    const opened = await api('POST', '/v1/deploy', ci, {
+      deployment_id: 'pipe-fail',
+      stack: 'sandbox/dev',
+      parameters: { fail_apply: 'true' },
+    });
+    expect(opened.status).toBe(202);
+    expect((await t.act('bob', opened.body.request_id, 'approve')).status).toBe(200);
+    const failed = await until(async () => {
+      const s = await api('GET', '/v1/status/pipe-fail', ci);
+      return ['succeeded', 'failed'].includes(s.body.status) ? s.body : undefined;
+    }, 60_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.deployment.error).toMatchObject({ code: 'engine_failed', logs_ref: failed.deployment.id });
+    const logs = await api('GET', `/v1/logs/${failed.deployment.error.logs_ref}`, ci);
+    expect(logs.status).toBe(200);
+    expect(logs.body.text).toContain('health check failed');
   });
 
   it('tokens: wrong scope 403, revoked or expired 401, each use audited; no secret in any answer', async () => {

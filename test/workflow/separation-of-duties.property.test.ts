@@ -13,7 +13,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 // oracle written here, independently of ApprovalPolicy: enough distinct people, each entitled under
 // the rules of the environment of the stack that was applied, none of them a requester where
 // self-approval is off, none of them someone who changed the request, only verified identities
-// where prod asks for them, all bound to the plan hash of the revision applied.
+// where prod asks for them, all bound to the plan hash of the revision applied. Programs (API
+// tokens) request too, and try to approve: their votes never count, even where the config lists
+// them as approvers.
 
 type Env = 'dev' | 'staging' | 'prod';
 const ENVS: Env[] = ['dev', 'staging', 'prod'];
@@ -30,6 +32,8 @@ const PERSON: Record<string, string> = {
   'teams:aad-dave': 'dave',
   'console:erin': 'erin',
   'slack:T1:UMAL': 'mallory',
+  'api:ci': 'ci-pipeline',
+  'api:agent': 'an-agent',
 };
 const PRINCIPALS = Object.keys(PERSON);
 const SRE_PEOPLE = new Set(['bob', 'carol', 'dave']);
@@ -67,6 +71,15 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), k: fc.nat(), user: approver, env: fc.constantFrom(...ENVS) }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('approve' as const), k: fc.nat(), user: approver, stale: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), k: fc.nat(), user: approver }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('program' as const),
+      user: fc.constantFrom('api:ci', 'api:agent'),
+      env: fc.constantFrom(...ENVS),
+      n: fc.integer({ min: 1, max: 9 }),
+    }),
+  },
 );
 
 interface Tracked {
@@ -80,7 +93,17 @@ interface Tracked {
 describe('separation of duties (property)', () => {
   let t: TestApp;
   const engine = new InstantEngine();
-  const stats = { sequences: 0, actions: 0, applies: 0, refused: 0, revisions: 0, movedToProd: 0, violations: [] as string[] };
+  const stats = {
+    sequences: 0,
+    actions: 0,
+    applies: 0,
+    refused: 0,
+    revisions: 0,
+    movedToProd: 0,
+    programRequests: 0,
+    programApplies: 0,
+    violations: [] as string[],
+  };
 
   beforeAll(async () => {
     const stack = (environment: Env) => ({
@@ -93,9 +116,10 @@ describe('separation of duties (property)', () => {
       {
         includeExampleStacks: false,
         stacks: { 'app/dev': stack('dev'), 'app/staging': stack('staging'), 'app/prod': stack('prod') },
-        groups: { sre: ['slack:T1:UBOB', 'slack:T1:UCAROL', 'teams:aad-dave'] },
+        // A careless config names programs as approvers: they still never count.
+        groups: { sre: ['slack:T1:UBOB', 'slack:T1:UCAROL', 'teams:aad-dave', 'api:agent'] },
         people: { alice: ['console:alice', 'slack:T1:UALICE'], bob: ['console:bob', 'slack:T1:UBOB', 'teams:aad-bob'] },
-        approvals: { prod: { approvers: ['group:sre'], required: 2 }, staging: { approvers: ['group:sre', 'console:erin'] } },
+        approvals: { prod: { approvers: ['group:sre'], required: 2 }, staging: { approvers: ['group:sre', 'console:erin', 'api:ci'] } },
       },
       { engines: { terraform: engine } },
     );
@@ -120,6 +144,7 @@ describe('separation of duties (property)', () => {
     const request = await findRequest(t.app.db, id, revision);
     const mine = tracked.get(id);
     if (!request || !mine) return void stats.violations.push(`${id} r${revision} applied but never requested here`);
+    if (mine.requester.startsWith('api:')) stats.programApplies += 1;
     const env = STACK_ENV[applied.stack]!;
     const rule = RULES[env];
     const editors = new Set<string>();
@@ -132,6 +157,7 @@ describe('separation of duties (property)', () => {
       if (!rule.entitled(a.approver) || editors.has(person)) continue;
       if (person === requester && !rule.self) continue;
       if (rule.signedIn && a.approver.startsWith('console:')) continue;
+      if (a.approver.startsWith('api:')) continue; // only a person approves
       counted.add(person);
     }
     if (counted.size < rule.required)
@@ -163,6 +189,20 @@ describe('separation of duties (property)', () => {
               const entry = { id, requester: a.user, thread, editorsByRevision: new Map() };
               tracked.set(id, entry);
               order.push(entry);
+            }
+            continue;
+          }
+          if (a.kind === 'program') {
+            // A pipeline or an agent asks through the API (its plan card lands in a console thread).
+            const { status } = await t.app.programs.deploy(
+              { principal: a.user, via: 'api', postTo: 'console' },
+              { deploymentId: `prop-${stats.sequences}-${order.length}`, stack: `app/${a.env}`, parameters: { replicas: String(a.n) } },
+            );
+            if ('request_id' in status) {
+              const entry = { id: status.request_id, requester: a.user, thread: status.thread.id, editorsByRevision: new Map() };
+              tracked.set(entry.id, entry);
+              order.push(entry);
+              stats.programRequests += 1;
             }
             continue;
           }
@@ -225,5 +265,6 @@ describe('separation of duties (property)', () => {
     expect(stats.applies).toBeGreaterThan(50);
     expect(stats.revisions).toBeGreaterThan(50);
     expect(stats.movedToProd).toBeGreaterThan(5);
+    expect(stats.programApplies).toBeGreaterThan(5);
   }, 600_000);
 });
