@@ -53,6 +53,26 @@ describe.skipIf(!hasTerraform)('MCP: an agent plans, a person approves, the agen
   }, 120_000);
   afterAll(async () => t?.close());
 
+  it('token create refuses bad input with a clear message and creates nothing', async () => {
+    const tries = [
+      [['--name', 'Bad Name'], '--name: token names use'],
+      [['--name', 'ok', '--scopes', 'read,approve'], '--scopes takes read, plan, request'],
+      [['--name', 'ok', '--expires', 'forever'], '--expires takes a lifetime such as 90d'],
+      [['--name', 'ok', '--post-to', 'email:x'], '--post-to is console'],
+      [['--name', 'agent'], 'A token named agent exists already'],
+    ] as const;
+    for (const [args, message] of tries) {
+      const failed = await cli('token', 'create', ...args).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain(message);
+    }
+    const names = (await t.app.db.selectFrom('api_tokens').select('name').execute()).map((r) => r.name).sort();
+    expect(names).toEqual(['agent', 'watcher']);
+  }, 60_000);
+
   async function approveAndWait(client: Client, deploymentId: string) {
     const requestId = statusOf(await client.callTool({ name: 'request_status', arguments: { id: deploymentId } })).request_id;
     const approved = await t.act('bob', requestId, 'approve');

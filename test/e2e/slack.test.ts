@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../src/store/api-tokens.ts';
 import {
   blockActionPayload,
   eventBody,
@@ -275,6 +276,39 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     await send(eventBody({ type: 'app_home_opened', user: 'UBOB', channel: 'D1', tab: 'home', event_ts: '1.2' }), 'application/json');
     const publish = await until(() => slack.of('views.publish').find((c) => c.params.user_id === 'UBOB'));
     expect(JSON.stringify(publish.params.view)).toContain('Waiting for your approval');
+  });
+
+  it('a pipeline requests through /v1 with a token that posts to a Slack channel; people approve it there', async () => {
+    const { token } = await createToken(t.app.db, {
+      name: 'release-bot',
+      scopes: ['read', 'request'],
+      createdBy: 'cli:test',
+      at: new Date().toISOString(),
+      postTo: 'slack:CPLATFORM',
+    });
+    const res = await fetch(`${t.url}/v1/deploy`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ deployment_id: 'rel-7', stack: 'sandbox/prod', parameters: { replicas: '5' } }),
+    });
+    expect(res.status).toBe(202);
+    const opened = (await res.json()) as any;
+    expect(opened.thread.channel).toBe('slack');
+    const card = await until(() =>
+      slack
+        .of('chat.postMessage')
+        .find((c) => c.params.channel === 'CPLATFORM' && JSON.stringify(c.params.blocks).includes(opened.request_id)),
+    );
+    expect(card.params.thread_ts).toBeUndefined();
+    expect(JSON.stringify(card.params.blocks)).toContain(
+      'api:release-bot (a program, over the HTTP API with API token release-bot; deployment rel-7)',
+    );
+    // Bob (sre) approves the program's request in Slack; the pipeline sees it applied.
+    await click('UBOB', 'gl_approve', buttonValueOf(card, 'gl_approve'));
+    const done = await t.waitForStatus(opened.request_id, ['succeeded', 'failed']);
+    expect(done.status).toBe('succeeded');
+    const status = await fetch(`${t.url}/v1/status/rel-7`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await status.json()) as any).deployment.outputs.replicas).toBe(5);
   });
 
   it('forged signatures, stale timestamps and malformed payloads: 401 / 400, nothing happens, the process stays up', async () => {
