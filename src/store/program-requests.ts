@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from './database.ts';
+import type { ProgramRequestsTable } from './tables.ts';
 
 // What programs and agents asked for: the deployment id they chose for each request (one request
 // per id, retries included), how they came (HTTP API or MCP), and the engine output of plans that
@@ -17,15 +19,7 @@ export interface ProgramRequest {
   createdAt: string;
 }
 
-const toProgramRequest = (row: {
-  deployment_id: string;
-  request_id: string;
-  principal: string;
-  via: string;
-  input_hash: string;
-  webhook_url: string | null;
-  created_at: string;
-}): ProgramRequest => ({
+const toProgramRequest = (row: Selectable<ProgramRequestsTable>): ProgramRequest => ({
   deploymentId: row.deployment_id,
   requestId: row.request_id,
   principal: row.principal,
