@@ -90,12 +90,15 @@ const NEXT_STEP: Record<ErrorCode, string> = {
 export class GreenlightError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
+  /** A next step more precise than the code's own (e.g. where an API token comes from). */
+  private readonly next: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown>; next?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = 'GreenlightError';
     this.code = code;
     this.details = options.details ?? {};
+    this.next = options.next;
   }
 
   get httpStatus(): number {
@@ -103,7 +106,7 @@ export class GreenlightError extends Error {
   }
 
   get nextStep(): string {
-    return NEXT_STEP[this.code];
+    return this.next ?? NEXT_STEP[this.code];
   }
 }
 

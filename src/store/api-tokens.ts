@@ -33,6 +33,9 @@ export interface ApiToken {
   lastUsedAt: string | null;
 }
 
+const NEXT =
+  'Ask an operator for a token (greenlight token create --name <name> --scopes read,plan,request) and send it as Bearer glt_… in the Authorization header.';
+
 const TOKEN_FORMAT = /^glt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -107,15 +110,15 @@ export async function authenticateToken(db: Db, bearer: string | undefined, now:
   const id = match?.[1];
   const secret = match?.[2];
   if (!id || !secret)
-    throw new GreenlightError('unauthenticated', 'Send an API token: Authorization: Bearer glt_… (greenlight token create).');
+    throw new GreenlightError('unauthenticated', 'Send an API token in the Authorization header (Bearer glt_…).', { next: NEXT });
   const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   const expected = Buffer.from(row?.secret_hash ?? digest('no such token'), 'hex');
   if (!row || !timingSafeEqual(expected, Buffer.from(digest(secret), 'hex')))
-    throw new GreenlightError('unauthenticated', 'This API token is not valid.');
-  const details = { token: row.name };
-  if (row.revoked_at) throw new GreenlightError('unauthenticated', `API token ${row.name} was revoked on ${row.revoked_at}.`, { details });
+    throw new GreenlightError('unauthenticated', 'This API token is not valid.', { next: NEXT });
+  const refused = { details: { token: row.name }, next: NEXT };
+  if (row.revoked_at) throw new GreenlightError('unauthenticated', `API token ${row.name} was revoked on ${row.revoked_at}.`, refused);
   if (row.expires_at && Date.parse(row.expires_at) <= now.getTime())
-    throw new GreenlightError('unauthenticated', `API token ${row.name} expired on ${row.expires_at}.`, { details });
+    throw new GreenlightError('unauthenticated', `API token ${row.name} expired on ${row.expires_at}.`, refused);
   await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', id).execute();
   return toToken({ ...row, last_used_at: now.toISOString() });
 }

@@ -298,7 +298,12 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     const expired = await api('GET', '/v1/status/pipe-1', tokens.lapsed!.token);
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toContain('expired');
-    expect((await api('GET', '/v1/status/pipe-1', undefined)).status).toBe(401);
+    const none = await api('GET', '/v1/status/pipe-1', undefined);
+    expect(none.status).toBe(401);
+    expect(none.body.error).toMatchObject({
+      message: 'Send an API token in the Authorization header (Bearer glt_…).',
+      next: expect.stringContaining('greenlight token create'),
+    });
     // A well-formed token with a wrong secret is not valid, and does not say whose it is.
     const forged = `${tokens.ci!.token.slice(0, 17)}${'A'.repeat(43)}`;
     const guess = await api('GET', '/v1/status/pipe-1', forged);
