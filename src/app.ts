@@ -17,7 +17,7 @@ import { LlmRouter } from './router/llm-router.ts';
 import { Router } from './router/router.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
-import { type Db, openDatabase } from './store/database.ts';
+import { type Db, databaseTarget, openDatabase } from './store/database.ts';
 import { runningSpend } from './store/registry.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
@@ -95,7 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.logger ?? createLogger(config.log.level);
   const metrics = createMetrics();
   const auditKey = loadAuditKey(config.audit.keyFile, config.audit.key, { create: true });
-  const db = await openDatabase(join(config.dataDir, 'greenlight.db'), { auditKey });
+  const db = await openDatabase(databaseTarget(config), { auditKey });
   await learnConfiguredSecrets(config, db, auditKey, process.env);
   const checkpoint = () =>
     writeCheckpoint(db, auditKey, config.audit.checkpointDir, now().toISOString()).catch((err: unknown) =>

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { GreenlightError } from './domain/errors.ts';
 
@@ -99,12 +98,12 @@ program
   });
 
 async function auditTools() {
-  const [{ loadConfig }, { loadAuditKey }, { openDatabase }] = await Promise.all([
+  const [{ loadConfig }, { loadAuditKey }, { databaseTarget, openDatabase }] = await Promise.all([
     import('./config/load.ts'),
     import('./store/audit-key.ts'),
     import('./store/database.ts'),
   ]);
-  return { loadConfig, loadAuditKey, openDatabase };
+  return { loadConfig, loadAuditKey, openDatabase, databaseTarget };
 }
 
 const audit = program.command('audit').description('Audit log tools');
@@ -115,11 +114,11 @@ audit
   )
   .action(async () => {
     try {
-      const { loadConfig, loadAuditKey, openDatabase } = await auditTools();
+      const { loadConfig, loadAuditKey, openDatabase, databaseTarget } = await auditTools();
       const { verifyAudit } = await import('./store/audit-log.ts');
       const config = loadConfig();
       const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
-      const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+      const db = await openDatabase(databaseTarget(config));
       const result = await verifyAudit(db, key, config.audit.checkpointDir);
       await db.destroy();
       const against = result.checkpoint
@@ -143,11 +142,11 @@ audit
   .description('Write a signed checkpoint of the audit log head outside the database (audit.checkpointDir)')
   .action(async () => {
     try {
-      const { loadConfig, loadAuditKey, openDatabase } = await auditTools();
+      const { loadConfig, loadAuditKey, openDatabase, databaseTarget } = await auditTools();
       const { writeCheckpoint } = await import('./store/audit-checkpoint.ts');
       const config = loadConfig();
       const key = loadAuditKey(config.audit.keyFile, config.audit.key, { create: false });
-      const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+      const db = await openDatabase(databaseTarget(config));
       const written = await writeCheckpoint(db, key, config.audit.checkpointDir, new Date().toISOString());
       await db.destroy();
       console.log(`audit checkpoint: ${written.seq} rows signed in ${written.path}`);
@@ -165,21 +164,21 @@ program
     const environments = ['dev', 'staging', 'prod'] as const;
     const env = environments.find((e) => e === opts.env);
     if (opts.env !== undefined && !env) throw new GreenlightError('bad_request', `--env must be dev, staging or prod, not "${opts.env}".`);
-    const [{ loadConfig }, { openDatabase }, { deployedStacks, registryText }, { secrets }] = await Promise.all([
+    const [{ loadConfig }, { databaseTarget, openDatabase }, { deployedStacks, registryText }, { secrets }] = await Promise.all([
       import('./config/load.ts'),
       import('./store/database.ts'),
       import('./store/registry.ts'),
       import('./domain/redaction.ts'),
     ]);
     const config = loadConfig();
-    const db = await openDatabase(join(config.dataDir, 'greenlight.db'));
+    const db = await openDatabase(databaseTarget(config));
     const stacks = await deployedStacks(db, env ? { environment: env } : {});
     await db.destroy();
     console.log(opts.json ? JSON.stringify(secrets.value(stacks), null, 2) : secrets.text(registryText(stacks, env)));
   });
 
 async function tokenTools() {
-  const [{ loadConfig }, { loadAuditKey }, { openDatabase }, tokens, { appendAudit }] = await Promise.all([
+  const [{ loadConfig }, { loadAuditKey }, { databaseTarget, openDatabase }, tokens, { appendAudit }] = await Promise.all([
     import('./config/load.ts'),
     import('./store/audit-key.ts'),
     import('./store/database.ts'),
@@ -188,7 +187,7 @@ async function tokenTools() {
   ]);
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const auditKey = loadAuditKey(config.audit.keyFile, config.audit.key, { create: true });
-  const db = await openDatabase(join(config.dataDir, 'greenlight.db'), { auditKey });
+  const db = await openDatabase(databaseTarget(config), { auditKey });
   const actor = `cli:${(await import('node:os')).userInfo().username}`;
   const audit = (action: string, detail: Record<string, unknown>) =>
     db.transaction().execute((trx) => appendAudit(trx, { actor, action, detail }, new Date().toISOString()));

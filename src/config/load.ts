@@ -58,6 +58,7 @@ function envOverrides(env: NodeJS.ProcessEnv, input: Record<string, unknown>): R
     consoleSection.oidc = { ...consoleSection.oidc, clientSecret: env.GREENLIGHT_OIDC_CLIENT_SECRET };
   out.console = consoleSection;
   if (env.GREENLIGHT_DATA_DIR) out.dataDir = env.GREENLIGHT_DATA_DIR;
+  if (env.DATABASE_URL) out.database = { ...((out.database as object | undefined) ?? {}), url: env.DATABASE_URL };
   if (env.GREENLIGHT_CLASSIFIER) out.router = { ...((out.router as object | undefined) ?? {}), classifier: env.GREENLIGHT_CLASSIFIER };
   if (env.GREENLIGHT_AUDIT_KEY) out.audit = { ...((out.audit as object | undefined) ?? {}), key: env.GREENLIGHT_AUDIT_KEY };
   if (env.LOG_LEVEL) out.log = { ...((out.log as object | undefined) ?? {}), level: env.LOG_LEVEL };

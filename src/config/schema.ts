@@ -87,6 +87,16 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 3000 }),
+    /** The store: SQLite in the data dir unless a PostgreSQL URL is given (DATABASE_URL), for more than one replica. */
+    database: z
+      .object({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\/\S+$/, 'database.url is a postgres:// URL (leave it out for SQLite in the data dir)')
+          .optional(),
+      })
+      .strict()
+      .default({}),
     /** Programs and agents (the /v1 API and MCP, behind API tokens). */
     api: z
       .object({

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
 import { secrets } from '../domain/redaction.ts';
 import { latestCheckpoint } from './audit-checkpoint.ts';
@@ -41,12 +41,29 @@ function canonicalRow(row: HashedFields): string {
   return JSON.stringify([row.seq, row.at, row.actor, row.action, row.request_id, row.revision, row.detail]);
 }
 
+/** PostgreSQL runs no code of ours: on it the MAC is computed in this process with this key. */
+let postgresAuditKey: Buffer | undefined;
+export function usePostgresAuditKey(key: Buffer): void {
+  postgresAuditKey = key;
+}
+
+export function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** One number for PostgreSQL's transaction-scoped advisory lock that serialises audit appends. */
+const AUDIT_APPEND_LOCK = 7_160_531;
+
 export function rowMac(key: Buffer, prevHash: string, canonical: string): string {
   return createHmac('sha256', key).update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
 /** Appends one row inside the caller's transaction (so it commits with the state change). */
 export async function appendAudit(trx: Transaction<Database> | Db, entry: AuditEntry, at: string): Promise<void> {
+  const postgres = isPostgres(trx);
+  // Replicas append to one chain: on PostgreSQL the head is locked for the rest of the transaction,
+  // so two writers never both extend the same row (SQLite serialises writers by itself).
+  if (postgres) await sql`select pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(trx);
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const fields: HashedFields = {
     seq: (last?.seq ?? 0) + 1,
@@ -59,8 +76,14 @@ export async function appendAudit(trx: Transaction<Database> | Db, entry: AuditE
     detail: JSON.stringify(secrets.value(entry.detail ?? {})),
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const mac = await sql<{ mac: string }>`select ${sql.raw(AUDIT_MAC_FUNCTION)}(${prevHash}, ${canonicalRow(fields)}) as mac`.execute(trx);
-  const hash = mac.rows[0]?.mac ?? '';
+  let hash: string;
+  if (postgres) {
+    if (!postgresAuditKey) throw new Error('this process opened the database without the audit key and cannot write the audit log');
+    hash = rowMac(postgresAuditKey, prevHash, canonicalRow(fields));
+  } else {
+    const mac = await sql<{ mac: string }>`select ${sql.raw(AUDIT_MAC_FUNCTION)}(${prevHash}, ${canonicalRow(fields)}) as mac`.execute(trx);
+    hash = mac.rows[0]?.mac ?? '';
+  }
   await trx
     .insertInto('audit_log')
     .values({ ...fields, prev_hash: prevHash, hash })

@@ -1,20 +1,52 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { GreenlightError } from '../domain/errors.ts';
-import { AUDIT_MAC_FUNCTION, rowMac } from './audit-log.ts';
+import { AUDIT_MAC_FUNCTION, rowMac, usePostgresAuditKey } from './audit-log.ts';
 import { migrationProvider } from './migrations.ts';
 import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
 
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//.test(target);
+
+/** Where the store lives: `database.url` (DATABASE_URL) when set, else the SQLite file in the data dir. */
+export function databaseTarget(config: { dataDir: string; database: { url?: string | undefined } }): string {
+  return config.database.url ?? join(config.dataDir, 'greenlight.db');
+}
+
 /**
- * Opens (creating if needed) the SQLite file and brings its schema up to date. With `auditKey`
- * the connection can append to the audit log (the key lives in this process only); without it,
- * the database is for reading and non-audited writes.
+ * Opens the store — a PostgreSQL URL, or a SQLite file (created if needed) — and brings its schema
+ * up to date. With `auditKey` this process can append to the audit log (the key lives in its
+ * memory only); without it, the database is for reading and non-audited writes.
  */
-export async function openDatabase(file: string, options: { auditKey?: Buffer } = {}): Promise<Db> {
+export async function openDatabase(target: string, options: { auditKey?: Buffer } = {}): Promise<Db> {
+  const db = isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target, options);
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    await db.destroy();
+    const where = isPostgresUrl(target) ? new URL(target).pathname.slice(1) || 'the PostgreSQL database' : target;
+    throw new GreenlightError('internal', `Database migration ${failed?.migrationName ?? ''} failed on ${where}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  return db;
+}
+
+function openPostgres(url: string, options: { auditKey?: Buffer }): Db {
+  // PostgreSQL cannot call into this process: the audit MAC is computed here, with the key held
+  // in memory, and appends are serialised in the database (audit-log.ts).
+  if (options.auditKey) usePostgresAuditKey(options.auditKey);
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'greenlight' });
+  // An idle client that loses its server must not take the process down.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function openSqlite(file: string, options: { auditKey?: Buffer }): Db {
   if (file !== ':memory:') {
     // The data dir holds the database, saved plans and managed state: Greenlight's user only.
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -33,14 +65,5 @@ export async function openDatabase(file: string, options: { auditKey?: Buffer } 
     if (!auditKey) throw new Error('this connection was opened without the audit key and cannot write the audit log');
     return rowMac(auditKey, String(prevHash), String(canonical));
   });
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    await db.destroy();
-    throw new GreenlightError('internal', `Database migration ${failed?.migrationName ?? ''} failed on ${file}: ${String(error)}`, {
-      cause: error,
-    });
-  }
-  return db;
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }

@@ -1,10 +1,14 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
 
-// Schema migrations, applied in order at start. Column types are the common subset of SQLite and
-// PostgreSQL (text, integer); JSON is stored as text so both dialects read it the same way.
+// Schema migrations, applied in order at start, on SQLite and PostgreSQL. Column types are the
+// common subset (text, integer); JSON is stored as text so both dialects read it the same way.
+
+/** Migrations run on SQLite and PostgreSQL alike; the few statements that differ ask which. */
+const isPostgresDb = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
+    const postgres = isPostgresDb(db);
     await db.schema
       .createTable('change_requests')
       .addColumn('id', 'text', (c) => c.notNull())
@@ -106,7 +110,8 @@ const initial: Migration = {
 
     await db.schema
       .createTable('audit_log')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      // Every append names its seq (the next after the chain's head): no sequence needed.
+      .addColumn('seq', 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('action', 'text', (c) => c.notNull())
@@ -118,12 +123,21 @@ const initial: Migration = {
       .execute();
     // Append-only at the database level too: edits need someone to drop these triggers first,
     // and `greenlight audit verify` still catches them through the hash chain.
-    await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
-      db,
-    );
-    await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
-      db,
-    );
+    if (postgres) {
+      await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(
+        db,
+      );
+    } else {
+      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(
+        db,
+      );
+    }
 
     await db.schema
       .createTable('kv')

@@ -2,7 +2,7 @@ import { type Selectable, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { planSchema } from '../domain/plan.ts';
 import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
-import { appendAudit } from './audit-log.ts';
+import { appendAudit, isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { ChangeRequestsTable, Database } from './tables.ts';
 
@@ -59,6 +59,17 @@ export async function findRequest(db: Executor, id: string, revision?: number): 
   let query = db.selectFrom('change_requests').selectAll().where('id', '=', id);
   query = revision === undefined ? query.orderBy('revision', 'desc').limit(1) : query.where('revision', '=', revision);
   const row = await query.executeTakeFirst();
+  return row ? toRequest(row) : undefined;
+}
+
+/**
+ * A revision read to decide on it, inside the caller's transaction: on PostgreSQL the row stays
+ * locked until the transaction ends, so two decisions on one request (two approvers clicking at
+ * once, on any replica) take turns. SQLite runs one writer at a time anyway.
+ */
+export async function lockRequest(trx: Transaction<Database>, id: string, revision: number): Promise<ChangeRequest | undefined> {
+  const query = trx.selectFrom('change_requests').selectAll().where('id', '=', id).where('revision', '=', revision);
+  const row = await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
   return row ? toRequest(row) : undefined;
 }
 

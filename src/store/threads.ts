@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Card } from '../../cards/model.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { ChannelKind } from '../domain/types.ts';
+import { isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { MessagesTable } from './tables.ts';
 
@@ -46,6 +47,8 @@ export async function addMessage(
   // Stored messages are read by everyone in the thread: secrets never get in.
   const card = secrets.value(m.card);
   return db.transaction().execute(async (trx) => {
+    // Numbered in order per thread: on PostgreSQL two posters (two replicas) take turns on the thread row.
+    if (isPostgres(trx)) await trx.selectFrom('threads').select('id').where('id', '=', m.threadId).forUpdate().execute();
     const last = await trx
       .selectFrom('messages')
       .select(({ fn }) => fn.max('seq').as('max'))

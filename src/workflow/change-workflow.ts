@@ -7,7 +7,7 @@ import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/type
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
-import { findRequest, insertApproval, listApprovals, listRequests, setPlanMessage } from '../store/requests.ts';
+import { findRequest, insertApproval, listApprovals, listRequests, lockRequest, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import { discardArtifact, hasEffectiveChanges } from './planner.ts';
@@ -236,7 +236,7 @@ export class ChangeWorkflow {
     const required = policy.ruleFor(request).required;
     const result = await this.deps.db.transaction().execute(async (trx) => {
       // Re-read inside the transaction: a concurrent click may have decided it already.
-      const current = await findRequest(trx, request.id, request.revision);
+      const current = await lockRequest(trx, request.id, request.revision);
       if (current?.status !== 'awaiting_approval') return { outcome: 'decided' as const, status: current?.status };
       const earlier = (await listApprovals(trx, request.id)).filter((a) => a.revision === request.revision && a.decision === 'approve');
       // One person, one approval: another of their channel identities does not count again.

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuditKey } from '../../src/store/audit-key.ts';
 import { verifyAudit } from '../../src/store/audit-log.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { dropAuditGuard } from '../helpers/test-database.ts';
 
 // The change loop over the console's JSON API, against real Terraform applies of the sandbox.
 
@@ -111,16 +112,15 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     expect(statuses).toEqual([200, 409, 409]);
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
     expect(done.status).toBe('succeeded');
-    const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
-    const count = db.prepare('select count(*) as n from deployments where request_id = ?').get(requestId) as {
-      n: number;
-    };
-    const applies = db
-      .prepare("select count(*) as n from audit_log where request_id = ? and action = 'request.applying'")
-      .get(requestId) as { n: number };
-    db.close();
-    expect(count.n).toBe(1);
-    expect(applies.n).toBe(1);
+    const deployments = await t.app.db.selectFrom('deployments').select('id').where('request_id', '=', requestId!).execute();
+    const applies = await t.app.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('request_id', '=', requestId!)
+      .where('action', '=', 'request.applying')
+      .execute();
+    expect(deployments).toHaveLength(1);
+    expect(applies).toHaveLength(1);
     expect(done.deployment.outputs.replicas).toBe(3);
   });
 
@@ -144,12 +144,13 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     // The second plan went stale when the first changed the state; it was planned again, made
     // the same change, and that fresh plan was applied (audited as plan.refreshed).
     expect(secondDone.deployment.outputs.replicas).toBe(4);
-    const db = new SQLite(join(t.dataDir, 'greenlight.db'), { readonly: true });
-    const refreshed = db
-      .prepare("select count(*) as n from audit_log where request_id = ? and action = 'plan.refreshed'")
-      .get(second.requestId) as { n: number };
-    db.close();
-    expect(refreshed.n).toBe(1);
+    const refreshed = await t.app.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('request_id', '=', second.requestId!)
+      .where('action', '=', 'plan.refreshed')
+      .execute();
+    expect(refreshed).toHaveLength(1);
   });
 
   it('re-plans an expired plan instead of applying it', async () => {
@@ -236,11 +237,10 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
   it('keeps an intact audit chain, and `audit verify` finds a row edited by hand', async () => {
     await t.app.runner.idle();
     expect(await verifyAudit(t.app.db, loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false }))).toMatchObject({ ok: true });
-    const db = new SQLite(join(t.dataDir, 'greenlight.db'));
-    expect(() => db.prepare("update audit_log set actor = 'someone' where seq = 3").run()).toThrow(/append-only/);
-    db.exec('DROP TRIGGER audit_log_no_update');
-    db.prepare("update audit_log set actor = 'console:mallory' where seq = 3").run();
-    db.close();
+    // Someone with write access to the database (SQLite file or PostgreSQL role) edits a row.
+    await expect(sql`update audit_log set actor = 'someone' where seq = 3`.execute(t.app.db)).rejects.toThrow(/append-only/);
+    await dropAuditGuard(t.app.db);
+    await sql`update audit_log set actor = 'console:mallory' where seq = 3`.execute(t.app.db);
     const result = await verifyAudit(t.app.db, loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false }));
     expect(result.ok).toBe(false);
     expect(result.firstBad?.seq).toBe(3);
@@ -251,23 +251,24 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     const key = loadAuditKey(t.app.config.audit.keyFile, undefined, { create: false });
     // (The test before left an edited approval row: that is reported too, and is not about this request.)
     const { requestId } = await t.chat('alice', 'set sandbox/prod release=tamper-me');
-    const db = new SQLite(join(t.dataDir, 'greenlight.db'));
-    // Someone with the database file marks it approved, and rewrites what it would apply.
-    db.prepare("update change_requests set status = 'approved' where id = ?").run(requestId);
-    const row = db.prepare('select plan from change_requests where id = ?').get(requestId) as { plan: string };
+    // Someone with write access to the database marks it approved, and rewrites what it would apply.
+    const db = t.app.db;
+    await db.updateTable('change_requests').set({ status: 'approved' }).where('id', '=', requestId!).execute();
+    const row = await db.selectFrom('change_requests').select('plan').where('id', '=', requestId!).executeTakeFirstOrThrow();
     const plan = JSON.parse(row.plan);
     plan.config.release = 'mallory';
-    db.prepare('update change_requests set plan = ? where id = ?').run(JSON.stringify(plan), requestId);
-    db.close();
+    await db
+      .updateTable('change_requests')
+      .set({ plan: JSON.stringify(plan) })
+      .where('id', '=', requestId!)
+      .execute();
     const result = await verifyAudit(t.app.db, key);
     expect(result.ok).toBe(false);
     const text = result.mismatches?.join('\n') ?? '';
     expect(text).toContain(`${requestId} r1 is approved but the audit log says awaiting_approval`);
     expect(text).toContain(`${requestId} r1: the stored plan is not the plan that was audited`);
     // And the apply refuses a stored plan whose content no longer has its hash.
-    const fixed = new SQLite(join(t.dataDir, 'greenlight.db'));
-    fixed.prepare("update change_requests set status = 'awaiting_approval' where id = ?").run(requestId);
-    fixed.close();
+    await db.updateTable('change_requests').set({ status: 'awaiting_approval' }).where('id', '=', requestId!).execute();
     expect((await t.act('carol', requestId!, 'approve')).status).toBe(200);
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
     expect(done.status).toBe('failed');

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { type App, type AppOptions, createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
+import { testPostgres } from './test-database.ts';
 
 // Builds the real app on a temporary data dir and a free loopback port. `clock` lets a test move
 // time forward (plan expiry) without sleeping.
@@ -34,9 +35,12 @@ export async function startTestApp(
   options: { dataDir?: string; engines?: AppOptions['engines']; expirySweepMs?: number } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenlight-test-'));
+  // A test that names its database (a restart on the same store) keeps it; otherwise a fresh one.
+  const postgres = input.database?.url ? undefined : await testPostgres(options.dataDir);
   const config = parseConfig(
     {
       ...input,
+      ...(postgres ? { database: { url: postgres.url } } : {}),
       dataDir,
       console: { host: '127.0.0.1', port: 0, ...(input.console ?? {}) },
       log: { level: 'silent' },
@@ -109,6 +113,7 @@ export async function startTestApp(
     async close() {
       await app.stop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await postgres?.drop();
     },
   };
   return t;

@@ -83,6 +83,8 @@ describe('webhooks and tokens', () => {
     );
     await revokeToken(db, 'gone', new Date().toISOString());
     await expect(authenticateToken(db, token, new Date())).rejects.toThrow(/revoked/);
-    await expect(authenticateToken(db, 'not-a-token', new Date())).rejects.toThrow('Send an API token in the Authorization header (Bearer glt_…).');
+    await expect(authenticateToken(db, 'not-a-token', new Date())).rejects.toThrow(
+      'Send an API token in the Authorization header (Bearer glt_…).',
+    );
   });
 });
