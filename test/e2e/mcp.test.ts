@@ -42,7 +42,7 @@ describe.skipIf(!hasTerraform)('MCP: an agent plans, a person approves, the agen
 
   beforeAll(async () => {
     t = await startTestApp({ groups: { platform: ['console:bob'] } });
-    env = { ...process.env, GREENLIGHT_DATA_DIR: t.dataDir, PORT: new URL(t.url).port, LOG_LEVEL: 'warn' };
+    env = { ...process.env, ...t.cliEnv, PORT: new URL(t.url).port, LOG_LEVEL: 'warn' };
     for (const [name, scopes] of [
       ['agent', 'read,plan,request'],
       ['watcher', 'read'],

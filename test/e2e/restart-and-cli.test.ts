@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasTerraform, startTestApp } from '../helpers/test-app.ts';
+import { dropAuditGuard, openTestStore, storeEnv } from '../helpers/test-database.ts';
 
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'bin/greenlight.js');
@@ -67,7 +68,7 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
   });
 
   it('`greenlight resources` lists what was applied, per environment; bad --env is refused', async () => {
-    const env = { GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const env = { ...(await storeEnv(dataDir)), LOG_LEVEL: 'silent' };
     const all = await cli(['resources'], env);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/^dev: 1 stack\(s\), \$0\.00 a month/m);
@@ -84,7 +85,7 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
   });
 
   it('`greenlight audit verify` exits 0 on an intact log and 1 naming the row after a hand edit', async () => {
-    const env = { GREENLIGHT_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    const env = { ...(await storeEnv(dataDir)), LOG_LEVEL: 'silent' };
     const ok = await cli(['audit', 'verify'], env);
     expect(ok.code).toBe(0);
     // The app wrote a checkpoint when it stopped; verify checks against the newest.
@@ -93,18 +94,18 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
     expect(checkpoint.code).toBe(0);
     expect(checkpoint.stdout).toMatch(/audit checkpoint: \d+ rows signed in .*audit-checkpoints/);
 
-    const db = new SQLite(join(dataDir, 'greenlight.db'));
-    db.exec('DROP TRIGGER audit_log_no_update');
-    db.prepare("update audit_log set detail = '{}' where seq = 2").run();
-    db.close();
+    // Someone with write access to the database drops the append-only guard and edits a row.
+    const db = await openTestStore(dataDir);
+    await dropAuditGuard(db);
+    await sql`update audit_log set detail = '{}' where seq = 2`.execute(db);
     const broken = await cli(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('BROKEN at row 2');
 
     // Wiping the whole log (and its head) is caught against the checkpoint outside the database.
-    const wipe = new SQLite(join(dataDir, 'greenlight.db'));
-    wipe.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log; DELETE FROM meta WHERE key = 'audit_head';");
-    wipe.close();
+    await sql`DELETE FROM audit_log`.execute(db);
+    await sql`DELETE FROM meta WHERE key = 'audit_head'`.execute(db);
+    await db.destroy();
     const wiped = await cli(['audit', 'verify'], env);
     expect(wiped.code).toBe(1);
     expect(wiped.stderr).toMatch(/BROKEN at row 1: the log ends at row 0 but the checkpoint of .* vouches for \d+ rows/);

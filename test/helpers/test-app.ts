@@ -15,6 +15,8 @@ export interface TestApp {
   app: App;
   url: string;
   dataDir: string;
+  /** What a CLI process (`greenlight …`) needs in its environment to work on this app's store. */
+  cliEnv: Record<string, string>;
   clock: { offsetMs: number };
   post(path: string, body: unknown): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
@@ -76,6 +78,7 @@ export async function startTestApp(
     app,
     url,
     dataDir,
+    cliEnv: { GREENLIGHT_DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) },
     clock,
     post: (path, body) => request('POST', path, body),
     get: (path) => request('GET', path),

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { isPostgres } from '../../src/store/audit-log.ts';
-import type { Db } from '../../src/store/database.ts';
+import { type Db, openDatabase } from '../../src/store/database.ts';
 
 // The store the tests run on: SQLite by default; with GREENLIGHT_TEST_PG_URL (an admin URL of a
 // running PostgreSQL, as .ci/run starts one) every test app gets a fresh PostgreSQL database of its
@@ -46,5 +47,20 @@ export async function testPostgres(sharedDataDir?: string): Promise<{ url: strin
 /** What an attacker with write access does first: drops the trigger that keeps audit_log append-only. */
 export async function dropAuditGuard(db: Db): Promise<void> {
   if (isPostgres(db)) await sql`DROP TRIGGER audit_log_no_change ON audit_log`.execute(db);
-  else await sql`DROP TRIGGER audit_log_no_update`.execute(db);
+  else {
+    await sql`DROP TRIGGER audit_log_no_update`.execute(db);
+    await sql`DROP TRIGGER audit_log_no_delete`.execute(db);
+  }
+}
+
+/** What a CLI process needs to reach the store of a data dir the tests run on (SQLite file or PostgreSQL). */
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  const postgres = await testPostgres(dataDir);
+  return { GREENLIGHT_DATA_DIR: dataDir, ...(postgres ? { DATABASE_URL: postgres.url } : {}) };
+}
+
+/** The store of a data dir, opened the way an operator with database access would. */
+export async function openTestStore(dataDir: string): Promise<Db> {
+  const postgres = await testPostgres(dataDir);
+  return openDatabase(postgres?.url ?? join(dataDir, 'greenlight.db'));
 }

@@ -18,7 +18,7 @@ describe('LLM router (ChatOpenAI withStructuredOutput → local OpenAI-compatibl
   beforeAll(async () => {
     server = await startFakeOpenAi();
     const llm = new LlmRouter(
-      { apiKey: 'test-key', baseURL: server.url, model: 'gpt-4o-mini', timeoutMs: 500, method: 'jsonSchema' },
+      { apiKey: 'test-key', baseURL: server.url, model: 'gpt-4o-mini', timeoutMs: 1500, method: 'jsonSchema' },
       intents,
     );
     router = new Router(intents, () => stacks, llm, pino({ level: 'silent' }));
@@ -73,10 +73,11 @@ describe('LLM router (ChatOpenAI withStructuredOutput → local OpenAI-compatibl
   });
 
   it('falls back on a timeout', async () => {
-    server.scenario = { kind: 'hang', ms: 2_000 };
+    server.scenario = { kind: 'hang', ms: 6_000 };
     const started = Date.now();
     const route = await router.route('open port 443 from 10.0.0.0/8 in prod');
-    expect(Date.now() - started).toBeLessThan(1_900);
+    // The router's 1.5 s budget (generous for a loaded CI machine), well before the model answers.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(route).toMatchObject({
       source: 'classifier',
       intent: 'open_firewall_port',
