@@ -6,6 +6,7 @@ import pg from 'pg';
 import { GreenlightError } from '../domain/errors.ts';
 import { AUDIT_MAC_FUNCTION, rowMac, usePostgresAuditKey } from './audit-log.ts';
 import { migrationProvider } from './migrations.ts';
+import { useArtifactKey } from './plan-artifacts.ts';
 import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
@@ -23,6 +24,7 @@ export function databaseTarget(config: { dataDir: string; database: { url?: stri
  * memory only); without it, the database is for reading and non-audited writes.
  */
 export async function openDatabase(target: string, options: { auditKey?: Buffer } = {}): Promise<Db> {
+  if (options.auditKey) useArtifactKey(options.auditKey);
   const db = isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target, options);
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

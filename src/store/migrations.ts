@@ -272,6 +272,19 @@ const apiTokens: Migration = {
   },
 };
 
+/** Saved engine plans, encrypted, so any replica can apply a plan another one made. */
+const planArtifacts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('plan_artifacts')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -283,6 +296,7 @@ export const migrationProvider: MigrationProvider = {
       '0006_request_editors': requestEditors,
       '0007_deployment_engine_pid': deploymentEnginePid,
       '0008_api_tokens': apiTokens,
+      '0009_plan_artifacts': planArtifacts,
     };
   },
 };

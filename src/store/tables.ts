@@ -182,6 +182,15 @@ export interface EngineLogsTable {
   text: string;
 }
 
+export interface PlanArtifactsTable {
+  /** The saved plan's file name (`<request>-r<revision>.plan`). */
+  name: string;
+  sha256: string;
+  /** AES-256-GCM of the file: iv.tag.body, base64. */
+  content: string;
+  created_at: string;
+}
+
 export interface Database {
   change_requests: ChangeRequestsTable;
   approvals: ApprovalsTable;
@@ -201,4 +210,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   program_requests: ProgramRequestsTable;
   engine_logs: EngineLogsTable;
+  plan_artifacts: PlanArtifactsTable;
 }

@@ -7,6 +7,7 @@ import type { ApplyResult } from '../engines/engine.ts';
 import type { Logger } from '../observability/logger.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { appendEvents, findDeployment, progressMessageOf, unlockStack, updateDeployment } from '../store/deployments.ts';
+import { ensureLocalArtifact } from '../store/plan-artifacts.ts';
 import { findRequest, listApprovals } from '../store/requests.ts';
 import { saveStackConfig, storedStackConfig } from '../store/stack-config.ts';
 import type { ApplyRunnerDeps } from './apply-runner.ts';
@@ -51,6 +52,8 @@ export class ApplyExecution {
     const { hash, ...content } = request.plan;
     if (sha256(canonicalJson(content)) !== hash)
       throw new GreenlightError('plan_mismatch', 'The stored plan does not match its hash: it was changed after it was planned.');
+    // Planned on another replica: its saved plan comes from the database, checked by digest.
+    await ensureLocalArtifact(this.deps.db, request.plan);
     if (request.plan.artifact && !artifactIntact(request.plan)) {
       throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
     }

@@ -3,6 +3,7 @@ import type { GreenlightError } from '../domain/errors.ts';
 import { type ChangeRequest, FINAL_STATUSES, type RequestStatus } from '../domain/types.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import type { Db } from '../store/database.ts';
+import { dropArtifact, storeArtifact } from '../store/plan-artifacts.ts';
 import { findRequest, insertRequest, transitionRequest } from '../store/requests.ts';
 import type { Database } from '../store/tables.ts';
 import { discardArtifact } from './planner.ts';
@@ -24,7 +25,10 @@ export async function transition(
     // A decided revision's saved plan is never applied again: remove it (it can hold config values).
     // Should the transaction roll back after this, the missing file fails the apply safely.
     const stored = await findRequest(trx, request.id, request.revision);
-    if (stored) discardArtifact(stored.plan);
+    if (stored) {
+      discardArtifact(stored.plan);
+      await dropArtifact(trx, stored.plan);
+    }
   }
   if (moved) {
     await appendAudit(
@@ -54,6 +58,8 @@ export async function createRevision(
   detail: Record<string, unknown> = {},
 ): Promise<void> {
   await insertRequest(trx, { ...request, status: 'planned' });
+  // Its saved plan goes with it, so whichever replica runs the apply can read it.
+  await storeArtifact(trx, request.plan, at);
   await appendAudit(
     trx,
     {
