@@ -17,7 +17,9 @@ import { LlmRouter } from './router/llm-router.ts';
 import { Router } from './router/router.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
+import { isPostgres } from './store/audit-log.ts';
 import { type Db, databaseTarget, openDatabase } from './store/database.ts';
+import { acquireLease } from './store/leases.ts';
 import { runningSpend } from './store/registry.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
@@ -38,11 +40,15 @@ export interface AppOptions {
   logger?: Logger;
   /** How often expired plans are swept (ms); 0 turns the sweeper off (tests drive it). */
   expirySweepMs?: number;
+  /** all (default): everything; web: channels and console, applies left to workers; worker: applies only (and /healthz). */
+  role?: Role;
   /** The console's URL when this process does not serve it (`greenlight mcp` beside a running server). */
   baseUrl?: string;
   /** Engines to use instead of the built-in ones (benchmarks wrap them to time them). */
   engines?: Partial<Record<EngineKind, Engine>>;
 }
+
+export type Role = 'all' | 'web' | 'worker';
 
 export interface App {
   config: Config;
@@ -129,7 +135,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   publisher.register(consolePort);
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
-  const runner = new ApplyRunner({ db, planner, publisher, queries, now, stacks, policy, log, metrics, engineWaitMs });
+  const role = options.role ?? 'all';
+  // On PostgreSQL other replicas may share the store: leases, not process memory, tell who applies.
+  const shared = isPostgres(db);
+  const runner = new ApplyRunner({
+    db,
+    planner,
+    publisher,
+    queries,
+    now,
+    stacks,
+    policy,
+    log,
+    metrics,
+    engineWaitMs,
+    leaseMs: config.cluster.leaseSeconds * 1000,
+    runsApplies: role !== 'web',
+    shared,
+  });
   const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
   const programs = new ProgramRequests({
     db,
@@ -230,6 +253,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     teamsUrl: '',
     async start() {
       await runner.recover();
+      if (shared) runner.startWorking(config.cluster.pollMs);
+      if (role === 'worker') {
+        // A worker serves only its health and metrics; people reach the web replicas.
+        const { buildHealthServer } = await import('./channels/console/server.ts');
+        app.server = buildHealthServer(db, metrics);
+        app.url = (await app.server.listen({ host: config.console.host, port: config.console.port })).replace('[::1]', 'localhost');
+        log.info({ url: app.url, replica: runner.replica }, 'worker ready');
+        return app.url;
+      }
       // A server trains its classifier before the first message rather than during it.
       void router.classifier;
       const server = await buildServer();
@@ -242,7 +274,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Sweeps at least every sweepMs, and wakes just after the next plan's expiry, so a card
       // loses Approve when its plan expires rather than up to a sweep later.
       const sweep = async () => {
-        await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
+        // Once per cluster: the replica holding the sweeper's lease sweeps.
+        const at = now();
+        const mine =
+          !shared ||
+          (await acquireLease(db, 'plan-expiry', runner.replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
+        if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
         if (sweeper === undefined) return; // stopped meanwhile
         const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
         sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));

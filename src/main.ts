@@ -23,13 +23,20 @@ const program = new Command()
 program
   .command('start', { isDefault: true })
   .description('Start the bot: the local web console (and any configured chat channels)')
-  .action(async () => {
+  .option(
+    '--role <role>',
+    'all (default), web (channels and console; applies left to workers) or worker (applies only); env GREENLIGHT_ROLE',
+  )
+  .action(async (opts: { role?: string }) => {
     // Everything the bot and its engines write (state, plans, logs of a local-exec) is private.
     process.umask(0o077);
+    const role = opts.role ?? process.env.GREENLIGHT_ROLE ?? 'all';
+    if (role !== 'all' && role !== 'web' && role !== 'worker')
+      fail(new GreenlightError('bad_request', `--role is all, web or worker, not "${role}".`));
     const [{ createApp }, { loadConfig }] = await Promise.all([import('./app.ts'), import('./config/load.ts')]);
-    const app = await createApp(loadConfig());
+    const app = await createApp(loadConfig(), { role });
     const url = await app.start();
-    console.log(`Greenlight console: ${url}  (data in ${app.config.dataDir})`);
+    console.log(role === 'worker' ? `Greenlight worker: health on ${url}` : `Greenlight console: ${url}  (data in ${app.config.dataDir})`);
     const stop = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       await app.stop();

@@ -97,6 +97,16 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** More than one replica on one PostgreSQL (see README, "Running on more than one machine"). */
+    cluster: z
+      .object({
+        /** A stack lease held by an apply lasts this long unless renewed (every third of it). A dead replica's apply is reported after it. */
+        leaseSeconds: z.number().min(1).max(600).default(30),
+        /** How often workers look for queued applies (approved on any replica). */
+        pollMs: z.number().int().min(50).max(60_000).default(1000),
+      })
+      .strict()
+      .default({ leaseSeconds: 30, pollMs: 1000 }),
     /** Programs and agents (the /v1 API and MCP, behind API tokens). */
     api: z
       .object({

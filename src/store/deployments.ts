@@ -2,6 +2,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { secrets } from '../domain/redaction.ts';
 import type { Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
+import { isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { Database, DeploymentsTable } from './tables.ts';
 
@@ -131,16 +132,55 @@ export async function listEvents(db: Executor, deploymentId: string): Promise<De
   return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, address: r.address, message: r.message }));
 }
 
+/** A stack lock held as a lease: by a replica, until a time its heartbeat keeps moving. */
+export interface StackLease {
+  owner: string;
+  expiresAt: string;
+}
+
 /** Takes the stack's apply lock for this deployment; false when someone else holds it. */
-export async function tryLockStack(db: Executor, stack: string, deploymentId: string, at: string): Promise<boolean> {
+export async function tryLockStack(db: Executor, stack: string, deploymentId: string, at: string, lease?: StackLease): Promise<boolean> {
   const result = await db
     .insertInto('stack_locks')
-    .values({ stack, deployment_id: deploymentId, acquired_at: at })
+    .values({ stack, deployment_id: deploymentId, acquired_at: at, owner: lease?.owner ?? null, expires_at: lease?.expiresAt ?? null })
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
   const holder = await lockHolder(db, stack);
   return holder === deploymentId;
+}
+
+/** Heartbeat: moves the lease's expiry on; false when the lock is no longer this owner's (the fencing check). */
+export async function renewStackLock(db: Executor, stack: string, deploymentId: string, lease: StackLease): Promise<boolean> {
+  const result = await db
+    .updateTable('stack_locks')
+    .set({ expires_at: lease.expiresAt })
+    .where('stack', '=', stack)
+    .where('deployment_id', '=', deploymentId)
+    .where('owner', '=', lease.owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Locks whose lease ran out: their owner stopped renewing (it died, or lost the database). */
+export async function expiredStackLocks(
+  db: Executor,
+  now: string,
+): Promise<{ stack: string; deploymentId: string; owner: string | null }[]> {
+  const rows = await db.selectFrom('stack_locks').select(['stack', 'deployment_id', 'owner']).where('expires_at', '<', now).execute();
+  return rows.map((r) => ({ stack: r.stack, deploymentId: r.deployment_id, owner: r.owner }));
+}
+
+/** Takes over an expired lease to settle its deployment; true for exactly one replica. */
+export async function claimExpiredLock(db: Executor, stack: string, deploymentId: string, now: string, owner: string): Promise<boolean> {
+  const result = await db
+    .updateTable('stack_locks')
+    .set({ owner, expires_at: null })
+    .where('stack', '=', stack)
+    .where('deployment_id', '=', deploymentId)
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function lockHolder(db: Executor, stack: string): Promise<string | undefined> {
@@ -150,6 +190,23 @@ export async function lockHolder(db: Executor, stack: string): Promise<string | 
 
 export async function unlockStack(db: Executor, stack: string, deploymentId: string): Promise<void> {
   await db.deleteFrom('stack_locks').where('stack', '=', stack).where('deployment_id', '=', deploymentId).execute();
+}
+
+/** The oldest queued deployment of a stack that no other replica is claiming right now. */
+export async function claimQueuedHead(
+  trx: Transaction<Database>,
+  stack: string,
+): Promise<{ id: string; requestId: string; revision: number } | undefined> {
+  const query = trx
+    .selectFrom('deployments')
+    .select(['id', 'request_id', 'revision'])
+    .where('stack', '=', stack)
+    .where('status', '=', 'queued')
+    .orderBy('queued_at')
+    .orderBy('id')
+    .limit(1);
+  const row = await (isPostgres(trx) ? query.forUpdate().skipLocked() : query).executeTakeFirst();
+  return row && { id: row.id, requestId: row.request_id, revision: row.revision };
 }
 
 /** Queued deployments of a stack, oldest first. */

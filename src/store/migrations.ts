@@ -285,6 +285,29 @@ const planArtifacts: Migration = {
   },
 };
 
+/**
+ * More than one replica: a stack lock is a lease (owner, expiry renewed by heartbeat); singletons
+ * (the expiry sweeper, the lease reaper) hold named leases; inbound deliveries (Slack events and
+ * their retries, Teams activities, request signatures) are recognised across replicas.
+ */
+const cluster: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('stack_locks').addColumn('owner', 'text').execute();
+    await db.schema.alterTable('stack_locks').addColumn('expires_at', 'text').execute();
+    await db.schema
+      .createTable('leases')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('owner', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('inbound_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -297,6 +320,7 @@ export const migrationProvider: MigrationProvider = {
       '0007_deployment_engine_pid': deploymentEnginePid,
       '0008_api_tokens': apiTokens,
       '0009_plan_artifacts': planArtifacts,
+      '0010_cluster': cluster,
     };
   },
 };

@@ -63,6 +63,22 @@ export interface StackLocksTable {
   stack: string;
   deployment_id: string;
   acquired_at: string;
+  /** The replica holding it; null for locks written before leases. */
+  owner: Generated<string | null>;
+  /** The lease ends here unless its owner renews it (heartbeat). */
+  expires_at: Generated<string | null>;
+}
+
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  expires_at: string;
+}
+
+export interface InboundEventsTable {
+  /** `slack:event:<event_id>`, `slack:sig:<signature>`, `teams:<activity id>`. */
+  id: string;
+  expires_at: string;
 }
 
 export interface StackConfigTable {
@@ -211,4 +227,6 @@ export interface Database {
   program_requests: ProgramRequestsTable;
   engine_logs: EngineLogsTable;
   plan_artifacts: PlanArtifactsTable;
+  leases: LeasesTable;
+  inbound_events: InboundEventsTable;
 }

@@ -60,7 +60,12 @@ export class ApplyExecution {
   }
 
   /** Applies one deployment that holds its stack's lock; always ends it succeeded, failed or superseded. */
-  async run(deploymentId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * `fence` renews this replica's lease on the stack and says whether it still holds it: checked
+   * before the engine runs and before the outcome is recorded, so a replica cut off long enough for
+   * another to settle its apply neither starts nor reports it.
+   */
+  async run(deploymentId: string, signal: AbortSignal, fence: () => Promise<boolean> = async () => true): Promise<void> {
     const deployment = await findDeployment(this.deps.db, { id: deploymentId }, false);
     const request = deployment && (await findRequest(this.deps.db, deployment.requestId, deployment.revision));
     if (!deployment || !request) throw new Error(`deployment ${deploymentId} has no request`);
@@ -92,6 +97,7 @@ export class ApplyExecution {
         // fresh plan is applied only if it makes exactly the approved changes.
         throw new GreenlightError('plan_stale', 'This plan was made by program analysis; an engine preview is needed before applying.');
       }
+      if (!(await fence())) throw new GreenlightError('interrupted', 'This replica lost its lease on the stack before applying.');
       const result = await tracer.startActiveSpan('infra.apply', async (span) => {
         try {
           return await this.applyPlan(request, request.plan, tracker, signal, deploymentId);
@@ -120,6 +126,11 @@ export class ApplyExecution {
       }
       outcome = retried;
       await tracker.settle();
+    }
+    if (!(await fence())) {
+      // Another replica took the stack over and reported this apply as interrupted: it owns the story now.
+      log.error({ ok: outcome.ok }, 'stack lease lost during the apply: outcome not recorded here');
+      return;
     }
     const seconds = (performance.now() - started) / 1000;
     this.deps.metrics.applyDuration.observe({ stack: request.stack, result: outcome.ok ? 'succeeded' : 'failed' }, seconds);

@@ -1,15 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { queuedCard } from '../../cards/run-cards.ts';
 import { sha256 } from '../domain/hash.ts';
 import type { ChangeRequest } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import {
+  claimExpiredLock,
+  claimQueuedHead,
   deploymentsInStatus,
+  expiredStackLocks,
   findDeployment,
   insertDeployment,
   lockHolder,
   progressMessageOf,
   queuedOn,
+  renewStackLock,
+  type StackLease,
   tryLockStack,
   updateDeployment,
 } from '../store/deployments.ts';
@@ -33,6 +40,18 @@ export interface ApplyRunnerDeps extends RevisionDeps {
   metrics: Metrics;
   /** After a crash, how long a leftover engine process may run on before it is stopped (default 2 min). */
   engineWaitMs?: number;
+  /** This process among the replicas (`<host>:<pid>:<random>`): owner of the stack leases it takes. */
+  replica?: string;
+  /** How long a stack lease lasts unless renewed (heartbeat every third of it); default 30 s. */
+  leaseMs?: number;
+  /** `web` replicas queue applies and leave running them to workers. */
+  runsApplies?: boolean;
+  /** Several processes share the store (PostgreSQL): only an expired lease means an apply was cut off. */
+  shared?: boolean;
+}
+
+export function replicaName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
 /** Same request revision and plan → same id: a retried approval cannot start a second apply. */
@@ -45,9 +64,14 @@ export class ApplyRunner {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private stopped = false;
   private readonly execution: ApplyExecution;
+  readonly replica: string;
+  private readonly leaseMs: number;
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly deps: ApplyRunnerDeps) {
     this.execution = new ApplyExecution(deps);
+    this.replica = deps.replica ?? replicaName();
+    this.leaseMs = deps.leaseMs ?? 30_000;
   }
 
   private at(): string {
@@ -74,7 +98,51 @@ export class ApplyRunner {
     });
     // The queue moves on its own: the approver's click answers as soon as the request is queued,
     // not after the queue has posted its cards (a channel may make those wait for a rate limit).
-    if (created) void this.kick(request.stack);
+    if (created && this.deps.runsApplies !== false) void this.kick(request.stack);
+  }
+
+  private lease(): StackLease {
+    return { owner: this.replica, expiresAt: new Date(this.deps.now().getTime() + this.leaseMs).toISOString() };
+  }
+
+  /**
+   * Workers: every `pollMs`, start what is queued on any stack (approved on another replica, or
+   * left by one that stopped), and settle applies whose replica stopped renewing its lease.
+   */
+  startWorking(pollMs = 1000): void {
+    if (this.deps.runsApplies === false) return;
+    const poll = setInterval(() => {
+      void deploymentsInStatus(this.deps.db, ['queued'])
+        .then((queued) => Promise.all([...new Set(queued.map((d) => d.stack))].map((s) => this.kick(s))))
+        .catch((err) => this.deps.log.warn({ err }, 'queue poll failed'));
+    }, pollMs);
+    const reap = setInterval(
+      () => void this.reapExpired().catch((err) => this.deps.log.warn({ err }, 'lease reaper failed')),
+      Math.max(250, this.leaseMs / 2),
+    );
+    for (const t of [poll, reap]) t.unref();
+    this.timers.push(poll, reap);
+  }
+
+  /**
+   * A replica that died mid-apply stops renewing its stack lease. Once it has expired, one other
+   * replica claims it, marks the deployment interrupted (outcome unknown), tells the thread what is
+   * known and what to check, and frees the stack. The apply is never run again by itself.
+   */
+  async reapExpired(): Promise<number> {
+    const now = this.deps.now().toISOString();
+    let reaped = 0;
+    for (const lock of await expiredStackLocks(this.deps.db, now)) {
+      if (!(await claimExpiredLock(this.deps.db, lock.stack, lock.deploymentId, now, this.replica))) continue;
+      const d = await findDeployment(this.deps.db, { id: lock.deploymentId });
+      if (!d) continue;
+      reaped += 1;
+      this.deps.log.warn({ deploymentId: d.id, stack: d.stack, deadReplica: lock.owner }, 'stack lease expired: apply interrupted');
+      const elsewhere = !lock.owner?.startsWith(`${hostname()}:`);
+      await explainInterrupted(this.deps, d, { waitMs: this.deps.engineWaitMs ?? 120_000, engineElsewhere: elsewhere });
+      void this.kick(d.stack);
+    }
+    return reaped;
   }
 
   /** Serialises queue handling per stack inside this process; the DB lock covers the rest. */
@@ -87,24 +155,41 @@ export class ApplyRunner {
   }
 
   private async drain(stack: string): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.deps.runsApplies === false) return;
     const queue = await queuedOn(this.deps.db, stack);
-    const head = queue[0];
-    if (!head) return;
+    if (!queue[0]) return;
     const at = this.at();
-    const started = await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await tryLockStack(trx, stack, head.id, at))) return false;
-      await updateDeployment(trx, head.id, { status: 'applying', started_at: at });
-      await transition(trx, { id: head.requestId, revision: head.revision }, ['queued'], 'applying', SYSTEM, at, { deploymentId: head.id });
-      return true;
+    const head = await this.deps.db.transaction().execute(async (trx) => {
+      // Replicas claim the queue's head without waiting on each other (SKIP LOCKED on PostgreSQL);
+      // the stack lock then decides which one applies it.
+      const claimed = await claimQueuedHead(trx, stack);
+      if (!claimed || !(await tryLockStack(trx, stack, claimed.id, at, this.lease()))) return undefined;
+      await updateDeployment(trx, claimed.id, { status: 'applying', started_at: at });
+      await transition(trx, { id: claimed.requestId, revision: claimed.revision }, ['queued'], 'applying', SYSTEM, at, {
+        deploymentId: claimed.id,
+        replica: this.replica,
+      });
+      return claimed;
     });
-    await this.announcePositions(stack, started ? queue.slice(1) : queue);
-    if (!started) return;
+    await this.announcePositions(stack, head ? queue.filter((q) => q.id !== head.id) : queue);
+    if (!head) return;
     const controller = new AbortController();
+    // Heartbeat: the lease moves on while the apply runs; a lease lost (this replica was cut off
+    // long enough for another to settle the apply) stops it, and nothing more is recorded here.
+    const fence = () => renewStackLock(this.deps.db, stack, head.id, this.lease());
+    const heartbeat = setInterval(() => {
+      void fence().then((held) => {
+        if (held) return;
+        this.deps.log.error({ deploymentId: head.id, stack }, 'stack lease lost: stopping this apply');
+        controller.abort();
+      });
+    }, this.leaseMs / 3);
+    heartbeat.unref();
     const done = this.execution
-      .run(head.id, controller.signal)
+      .run(head.id, controller.signal, fence)
       .catch((error) => this.deps.log.error({ err: error, deploymentId: head.id }, 'apply crashed'))
       .finally(() => {
+        clearInterval(heartbeat);
         this.running.delete(head.id);
         void this.kick(stack);
       });
@@ -131,6 +216,9 @@ export class ApplyRunner {
 
   /** After a restart: applies that were cut off are failed (never silently re-run), queues resume. */
   async recover(): Promise<void> {
+    if (this.deps.runsApplies === false) return;
+    // Shared store: another replica may be applying right now; only expired leases tell (reaper).
+    if (this.deps.shared) return void (await this.reapExpired());
     for (const { id } of await deploymentsInStatus(this.deps.db, ['applying'])) {
       const d = await findDeployment(this.deps.db, { id });
       if (d) await explainInterrupted(this.deps, d, { waitMs: this.deps.engineWaitMs ?? 120_000 });
@@ -150,6 +238,7 @@ export class ApplyRunner {
   /** Stops taking work and asks running applies to stop (Terraform gets SIGINT and saves state). */
   async shutdown(): Promise<void> {
     this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
     for (const r of this.running.values()) r.controller.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }

@@ -19,6 +19,8 @@ export interface InterruptedOptions {
   /** How long a leftover engine process may keep running before it is stopped. */
   waitMs: number;
   pollMs?: number;
+  /** The engine ran on another machine (a dead replica elsewhere): its pid means nothing here. */
+  engineElsewhere?: boolean;
 }
 
 type EngineFate = 'none recorded' | 'already gone' | 'finished while we waited' | 'stopped (SIGINT)' | 'killed (SIGKILL)';
@@ -92,7 +94,7 @@ export async function explainInterrupted(deps: ApplyRunnerDeps, d: Deployment, o
   const request = await findRequest(deps.db, d.requestId, d.revision);
   if (!request) return;
   const log = deps.log.child({ requestId: request.id, deploymentId: d.id, stack: d.stack });
-  const fate = await settleEngine(d.enginePid, options);
+  const fate = options.engineElsewhere ? ('none recorded' as const) : await settleEngine(d.enginePid, options);
   log.warn({ enginePid: d.enginePid, fate }, 'apply interrupted by a restart');
 
   let state = { serial: null as number | null, addresses: new Set<string>() };

@@ -1,13 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { sql } from 'kysely';
 import type { Config } from '../../config/schema.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { People } from '../../domain/people.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
+import type { Db } from '../../store/database.ts';
 import { isProgramPath, type ProgramSurfaceDeps, registerProgramSurface } from '../http/server-routes.ts';
 import { type ApiDeps, type Identify, registerApi } from './api.ts';
 import { ConsoleSignIn } from './oidc.ts';
@@ -57,6 +59,26 @@ function allowedHost(config: Config): (host: string | undefined) => boolean {
     const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
     return LOOPBACK_NAMES.has(name);
   };
+}
+
+/** Healthy when the store answers: a replica that lost its database must leave the load balancer. */
+function healthCheck(db: Db) {
+  return async (_req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await sql`select 1`.execute(db);
+      return { ok: true, database: 'ok' };
+    } catch (error) {
+      return reply.status(503).send({ ok: false, database: error instanceof Error ? error.message : String(error) });
+    }
+  };
+}
+
+/** A worker's only server: /healthz (with the database) and /metrics. */
+export function buildHealthServer(db: Db, metrics: Metrics): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/healthz', healthCheck(db));
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  return app;
 }
 
 export interface ConsoleServerDeps extends ApiDeps, Omit<ProgramSurfaceDeps, 'db' | 'baseUrl'> {
@@ -151,7 +173,7 @@ export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): Fas
     const body = readFileSync(join(PUBLIC_DIR, asset.file));
     app.get(path, async (_req, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(body));
   }
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', healthCheck(deps.db));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   // Identity: the session's person when sign-in is on (a different name in the body is refused);
   // otherwise the loopback-only local mode, where the name is self-declared (`console:<name>`).
