@@ -21,6 +21,7 @@ import { isPostgres } from './store/audit-log.ts';
 import { type Db, databaseTarget, openDatabase } from './store/database.ts';
 import { acquireLease } from './store/leases.ts';
 import { runningSpend } from './store/registry.ts';
+import { listenThreadChanges, publishThreadChange } from './store/thread-feed.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
@@ -227,6 +228,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       cookieSecret: auditKey,
       baseUrl: () => baseUrl,
     });
+  let feed: { close(): Promise<void> } | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
 
@@ -261,6 +263,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         app.url = (await app.server.listen({ host: config.console.host, port: config.console.port })).replace('[::1]', 'localhost');
         log.info({ url: app.url, replica: runner.replica }, 'worker ready');
         return app.url;
+      }
+      if (shared) {
+        // Browsers on this replica see what the others post, and theirs what this one posts.
+        consolePort.onChange = (thread, message) =>
+          void publishThreadChange(db, { replica: runner.replica, thread, message }).catch((err) =>
+            log.warn({ err }, 'thread notify failed'),
+          );
+        feed = await listenThreadChanges(
+          databaseTarget(config),
+          runner.replica,
+          (change) => void consolePort.replay(change.thread, change.message).catch((err) => log.warn({ err }, 'thread replay failed')),
+          log,
+        );
       }
       // A server trains its classifier before the first message rather than during it.
       void router.classifier;
@@ -313,6 +328,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await slack?.stop();
       await teams?.stop();
       await app.server?.close();
+      await feed?.close();
       // The last word on a clean stop: a signed head, so rows removed later are noticed.
       if (checkpoints) await checkpoint();
       await db.destroy();

@@ -45,6 +45,11 @@ export interface StackTarget {
   workDir: string;
   /** Local state file when Greenlight manages state; undefined when the project's backend rules. */
   stateFile?: string | undefined;
+  /**
+   * Managed state in PostgreSQL (Terraform's `pg` backend: state and its lock in Greenlight's
+   * database, one schema per stack), so that every replica applies against the same state.
+   */
+  pgState?: { connStr: string; schema: string } | undefined;
   config: Record<string, string>;
   /** Names of variables of Greenlight's environment this stack's engine may see (cloud credentials). */
   passEnv: readonly string[];

@@ -91,6 +91,11 @@ export async function updateMessage(db: Db, id: string, card: Card, at: string):
   return row ? toMessage(row) : undefined;
 }
 
+export async function findMessage(db: Db, id: string): Promise<StoredMessage | undefined> {
+  const row = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toMessage(row) : undefined;
+}
+
 function toMessage(row: Selectable<MessagesTable>): StoredMessage {
   return {
     id: row.id,

@@ -11,6 +11,17 @@ import { storedStackConfig } from '../store/stack-config.ts';
 
 export type Stack = StackConfig & { name: string };
 
+/**
+ * Terraform's pg backend speaks libpq, whose default is to require TLS; node-postgres (Greenlight's
+ * own connection) uses none unless asked. The same URL means the same thing to both: without an
+ * sslmode, none.
+ */
+export function terraformConnStr(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('sslmode')) parsed.searchParams.set('sslmode', 'disable');
+  return parsed.toString();
+}
+
 export class StackRegistry {
   constructor(
     private readonly config: Config,
@@ -84,7 +95,11 @@ export class StackRegistry {
       program,
       workspace: stack.workspace,
       workDir,
-      stateFile: stack.state === 'managed' ? join(workDir, 'terraform.tfstate') : undefined,
+      stateFile: stack.state === 'managed' && !this.config.database.url ? join(workDir, 'terraform.tfstate') : undefined,
+      pgState:
+        stack.state === 'managed' && stack.engine === 'terraform' && this.config.database.url
+          ? { connStr: terraformConnStr(this.config.database.url), schema: `gl_tfstate_${stack.name.replace(/[^a-z0-9]+/g, '_')}` }
+          : undefined,
       config,
       passEnv: [...this.config.engines[stack.engine].passEnv, ...stack.passEnv],
     };

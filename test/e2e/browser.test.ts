@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../helpers/chromium.ts';
@@ -60,7 +58,7 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     expect(await alice.locator('article[data-kind="plan"] .gl-status').textContent()).toBe('applied');
     expect(await alice.locator('article[data-kind="plan"] button').count()).toBe(0);
 
-    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
+    const state = await t.state('sandbox/dev');
     expect(state.resources.length).toBe(5);
   });
 

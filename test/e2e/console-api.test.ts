@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuditKey } from '../../src/store/audit-key.ts';
@@ -51,7 +49,7 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     });
     expect(done.deployment.events.filter((e: any) => e.type === 'resource_finished')).toHaveLength(6);
 
-    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-dev/terraform.tfstate'), 'utf8'));
+    const state = await t.state('sandbox/dev');
     expect(state.resources.map((r: any) => `${r.type}.${r.name}`).sort()).toEqual(
       ['terraform_data.app', 'terraform_data.database', 'terraform_data.gate', 'terraform_data.network', 'terraform_data.release'].sort(),
     );
@@ -95,7 +93,7 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     expect(after.status).toBe('awaiting_approval');
     expect(after.approvals).toEqual([]);
     expect(after.deployment).toBeNull();
-    expect(existsSync(join(t.dataDir, 'stacks/sandbox-prod/terraform.tfstate'))).toBe(false);
+    expect(await t.state('sandbox/prod')).toBeUndefined();
     // A group member may approve.
     expect((await t.act('carol', requestId!, 'approve')).status).toBe(200);
     expect((await t.waitForStatus(requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');

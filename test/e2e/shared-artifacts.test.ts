@@ -13,7 +13,8 @@ describe.skipIf(!hasTerraform)('saved plans any replica can apply', () => {
   });
   afterAll(async () => t?.close());
 
-  const artifactOf = async (requestId: string) => (await t.get(`/api/requests/${requestId}`)).body.plan.artifact as { path: string; sha256: string };
+  const artifactOf = async (requestId: string) =>
+    (await t.get(`/api/requests/${requestId}`)).body.plan.artifact as { path: string; sha256: string };
 
   it('a plan file missing from this disk is restored from the database and applied', async () => {
     const { requestId } = await t.chat('alice', 'set sandbox/dev replicas=2');
@@ -21,7 +22,11 @@ describe.skipIf(!hasTerraform)('saved plans any replica can apply', () => {
     const row = await t.app.db.selectFrom('plan_artifacts').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ name: `${requestId}-r1.plan`, sha256: artifact.sha256 });
     // Encrypted at rest: not the plan file's bytes (a zip archive) in any readable form.
-    expect(Buffer.from(row.content.split('.')[2] ?? '', 'base64').subarray(0, 2).toString()).not.toBe('PK');
+    expect(
+      Buffer.from(row.content.split('.')[2] ?? '', 'base64')
+        .subarray(0, 2)
+        .toString(),
+    ).not.toBe('PK');
     rmSync(artifact.path);
     expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
@@ -36,7 +41,11 @@ describe.skipIf(!hasTerraform)('saved plans any replica can apply', () => {
     const { requestId } = await t.chat('alice', 'set sandbox/dev replicas=3');
     const artifact = await artifactOf(requestId!);
     rmSync(artifact.path);
-    const row = await t.app.db.selectFrom('plan_artifacts').selectAll().where('name', '=', `${requestId}-r1.plan`).executeTakeFirstOrThrow();
+    const row = await t.app.db
+      .selectFrom('plan_artifacts')
+      .selectAll()
+      .where('name', '=', `${requestId}-r1.plan`)
+      .executeTakeFirstOrThrow();
     const [iv, tag, body] = row.content.split('.');
     const flipped = Buffer.from(body ?? '', 'base64');
     flipped[0] = (flipped[0] ?? 0) ^ 1;

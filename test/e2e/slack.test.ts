@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/store/api-tokens.ts';
 import {
@@ -96,7 +94,7 @@ describe.skipIf(!hasTerraform)('Slack channel end to end', () => {
     );
     expect(JSON.stringify(result.params.blocks)).toContain('http://sandbox-prod.local:8080');
     expect(inThread.length).toBeGreaterThanOrEqual(1);
-    const state = JSON.parse(readFileSync(join(t.dataDir, 'stacks/sandbox-prod/terraform.tfstate'), 'utf8'));
+    const state = await t.state('sandbox/prod');
     expect(state.resources.length).toBe(5);
 
     // The progress message is edited in place at most once a second.

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { type App, type AppOptions, createApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -29,6 +30,8 @@ export interface TestApp {
   ): Promise<{ status: number; body: any }>;
   waitForStatus(requestId: string, statuses: string[], timeoutMs?: number): Promise<any>;
   waitForMessage(thread: string, match: (message: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** The Terraform state of a managed stack, wherever it is kept (a local file, or the pg backend's table); undefined if none. */
+  state(stack: string): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,17 @@ export async function startTestApp(
         if (Date.now() > deadline) throw new Error(`no matching message in thread ${thread}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    async state(stack) {
+      if (postgres) {
+        const schema = `gl_tfstate_${stack.replace(/[^a-z0-9]+/g, '_')}`;
+        const rows = await sql<{ data: string }>`select data from ${sql.table(`${schema}.states`)} where name = 'default'`
+          .execute(app.db)
+          .catch(() => ({ rows: [] as { data: string }[] }));
+        return rows.rows[0] ? JSON.parse(rows.rows[0].data) : undefined;
+      }
+      const file = join(dataDir, 'stacks', stack.replace(/\//g, '-'), 'terraform.tfstate');
+      return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
     },
     async close() {
       await app.stop();

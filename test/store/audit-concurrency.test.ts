@@ -29,7 +29,9 @@ describe.skipIf(!TEST_PG_URL)('audit chain under concurrent writers (PostgreSQL)
     await Promise.all(
       replicas.flatMap((db, r) =>
         Array.from({ length: 40 }, (_, i) =>
-          db.transaction().execute((trx) => appendAudit(trx, { actor: `replica-${r}`, action: 'note', detail: { i } }, new Date().toISOString())),
+          db
+            .transaction()
+            .execute((trx) => appendAudit(trx, { actor: `replica-${r}`, action: 'note', detail: { i } }, new Date().toISOString())),
         ),
       ),
     );

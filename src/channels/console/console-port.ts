@@ -3,7 +3,7 @@ import type { Card } from '../../../cards/model.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
 import type { ThreadRef } from '../../domain/types.ts';
 import type { Db } from '../../store/database.ts';
-import { addMessage, ensureThread, type StoredMessage, updateMessage } from '../../store/threads.ts';
+import { addMessage, ensureThread, findMessage, type StoredMessage, updateMessage } from '../../store/threads.ts';
 import type { ThreadPort } from '../../workflow/ports.ts';
 
 // The console's side of the workflow: messages are rows in the store (so threads survive a
@@ -43,10 +43,19 @@ export class ConsolePort implements ThreadPort {
   /** Counts card edits per message, for tests and the benchmark. */
   readonly editCounts = new Map<string, number>();
 
+  /** Told of each message this replica posts or edits (other replicas' browsers hear of it: thread-feed.ts). */
+  onChange: ((threadId: string, messageId: string) => void) | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
   ) {}
+
+  /** A message another replica posted or edited: pushed to the browsers watching here. */
+  async replay(threadId: string, messageId: string): Promise<void> {
+    const stored = await findMessage(this.db, messageId);
+    if (stored && stored.threadId === threadId) this.events.emit(threadId, toView(stored));
+  }
 
   async post(thread: ThreadRef, card: Card, requestId: string | null): Promise<string> {
     return (await this.postAs(thread.id, BOT_AUTHOR, card, requestId)).id;
@@ -61,6 +70,7 @@ export class ConsolePort implements ThreadPort {
     await ensureThread(this.db, threadId, 'console', at);
     const view = toView(await addMessage(this.db, { threadId, author, card, requestId, at }));
     this.events.emit(threadId, view);
+    this.onChange?.(threadId, view.id);
     return view;
   }
 
@@ -68,5 +78,6 @@ export class ConsolePort implements ThreadPort {
     const stored = await updateMessage(this.db, messageId, card, this.now().toISOString());
     this.editCounts.set(messageId, (this.editCounts.get(messageId) ?? 0) + 1);
     if (stored) this.events.emit(thread.id, toView(stored));
+    if (stored) this.onChange?.(thread.id, messageId);
   }
 }

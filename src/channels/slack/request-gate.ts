@@ -11,19 +11,16 @@ import { verifySlackRequest } from '@slack/bolt';
 const WINDOW_SECONDS = 5 * 60;
 const BODY_LIMIT = 1024 * 1024;
 
-export type GateVerdict = { ok: true; rawBody: Buffer } | { ok: false; status: 400 | 401 | 413; message: string };
+export type GateVerdict = { ok: true; rawBody: Buffer; duplicate?: true } | { ok: false; status: 400 | 401 | 413; message: string };
 
-/** Signatures seen inside the window; each is forgotten once its timestamp leaves the window. */
-export class ReplayCache {
-  private readonly seen = new Map<string, number>();
-
-  /** True the first time a signature is offered inside the window. */
-  firstUse(signature: string, timestampSec: number, nowSec: number): boolean {
-    for (const [sig, expires] of this.seen) if (expires < nowSec) this.seen.delete(sig);
-    if (this.seen.has(signature)) return false;
-    this.seen.set(signature, timestampSec + WINDOW_SECONDS);
-    return true;
-  }
+/**
+ * Remembers what was received, across replicas (the database's inbound_events): a signature seen
+ * before is a replay; an event id seen before is Slack retrying (X-Slack-Retry-Num) a delivery that
+ * some replica already took.
+ */
+export interface Deliveries {
+  /** True the first time this id is offered before `expiresSec`. */
+  first(id: string, expiresSec: number, nowSec: number): Promise<boolean>;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
@@ -67,7 +64,7 @@ function shapeProblem(body: string, contentType: string | undefined): string | n
 export async function checkSlackRequest(
   req: IncomingMessage,
   signingSecret: string,
-  replays: ReplayCache,
+  deliveries: Deliveries,
   nowMs: number = Date.now(),
 ): Promise<GateVerdict> {
   const rawBody = await readBody(req);
@@ -93,9 +90,14 @@ export async function checkSlackRequest(
   } catch {
     return { ok: false, status: 401, message: 'The Slack signature does not match.' };
   }
-  if (!replays.firstUse(signature, timestamp, nowSec)) return { ok: false, status: 401, message: 'This request was already received.' };
+  if (!(await deliveries.first(`slack:sig:${signature}`, timestamp + WINDOW_SECONDS, nowSec)))
+    return { ok: false, status: 401, message: 'This request was already received.' };
   const problem = shapeProblem(body, contentType);
   if (problem) return { ok: false, status: 400, message: `Not a Slack request: ${problem}.` };
+  // A retried event (new signature, same event id) is acknowledged and dropped: one request, one card.
+  const eventId = contentType?.startsWith('application/json') ? (JSON.parse(body) as { event_id?: unknown }).event_id : undefined;
+  if (typeof eventId === 'string' && !(await deliveries.first(`slack:event:${eventId}`, nowSec + 60 * 60, nowSec)))
+    return { ok: true, rawBody, duplicate: true };
   return { ok: true, rawBody };
 }
 

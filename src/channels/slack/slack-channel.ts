@@ -4,8 +4,9 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { Logger } from '../../observability/logger.ts';
+import { firstDelivery } from '../../store/leases.ts';
 import { type HandlerDeps, registerHandlers } from './handlers.ts';
-import { checkSlackRequest, ReplayCache, refuse } from './request-gate.ts';
+import { checkSlackRequest, type Deliveries, refuse } from './request-gate.ts';
 import { SlackPort } from './slack-port.ts';
 
 // The Slack channel: a Bolt app in HTTP mode (POST /slack/events, signature checked by Bolt's
@@ -78,16 +79,22 @@ export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & 
       // Our own server in front of Bolt's receiver: every request to /slack/events passes the
       // gate (signature, time window both ways, replay, body shape) before Bolt sees it.
       const receiverHttp = http as HTTPReceiver;
-      const replays = new ReplayCache();
+      const iso = (sec: number) => new Date(sec * 1000).toISOString();
+      const deliveries: Deliveries = { first: (id, expiresSec, nowSec) => firstDelivery(deps.db, id, iso(nowSec), iso(expiresSec)) };
       const signingSecret = settings.signingSecret ?? '';
       server = createServer((req, res) => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
         if (req.method !== 'POST' || path !== '/slack/events') return receiverHttp.requestListener(req, res);
-        checkSlackRequest(req, signingSecret, replays)
+        checkSlackRequest(req, signingSecret, deliveries)
           .then((verdict) => {
             if (!verdict.ok) {
               deps.log.warn({ status: verdict.status, reason: verdict.message }, 'slack request refused');
               return refuse(res, verdict.status, verdict.message);
+            }
+            if (verdict.duplicate) {
+              deps.log.info({ retry: req.headers['x-slack-retry-num'] }, 'slack event already received (a retry): acknowledged');
+              res.writeHead(200).end();
+              return;
             }
             // Bolt reuses an already-read body (its `rawBody`) and verifies it again.
             (req as IncomingMessage & { rawBody?: Buffer }).rawBody = verdict.rawBody;

@@ -16,6 +16,7 @@ import { secrets } from '../../domain/redaction.ts';
 import type { ChangeRequest, PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Db } from '../../store/database.ts';
+import { firstDelivery } from '../../store/leases.ts';
 import { findRequest } from '../../store/requests.ts';
 import { rememberTeamsUser, saveConversationReference } from '../../store/teams-directory.ts';
 import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
@@ -95,7 +96,9 @@ export class TeamsBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (ctx, next) => {
-      this.message(ctx);
+      // Bot Framework redelivers an activity it thinks was lost, possibly to another replica: the
+      // activity id says whether any replica took it already. One message, one answer.
+      if (await this.firstDelivery(ctx)) this.message(ctx);
       await next();
     });
     this.onMembersAdded(async (ctx, next) => {
@@ -105,6 +108,18 @@ export class TeamsBot extends ActivityHandler {
       }
       await next();
     });
+  }
+
+  private firstDelivery(ctx: TurnContext): Promise<boolean> {
+    const { id, conversation } = ctx.activity;
+    if (!id) return Promise.resolve(true);
+    const now = this.deps.now();
+    return firstDelivery(
+      this.deps.db,
+      `teams:${conversation.id}:${id}`,
+      now.toISOString(),
+      new Date(now.getTime() + 3_600_000).toISOString(),
+    );
   }
 
   /** Every activity refreshes where to post in its conversation and who its sender is. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
@@ -42,7 +42,7 @@ export class TerraformEngine implements Engine {
     args: string[],
     options: RunOptions & { onLine?: (line: string) => void } = {},
   ): Promise<TerraformRun> {
-    const run = await runTerraform(this.binary, [`-chdir=${target.dir}`, ...args], {
+    const run = await runTerraform(this.binary, [`-chdir=${TerraformEngine.rootOf(target)}`, ...args], {
       env: this.env(target),
       signal: options.signal,
       onLine: options.onLine,
@@ -71,12 +71,36 @@ export class TerraformEngine implements Engine {
     return new GreenlightError(code, message, { details: { command, exitCode: run.exitCode } });
   }
 
+  /**
+   * The root module Terraform runs in. With state in PostgreSQL the project's own backend block
+   * (e.g. `backend "local" {}`) is overridden: the project's files are linked into a root under
+   * the work dir, next to an override file declaring `backend "pg"`. The project dir is never
+   * written to.
+   */
+  private static rootOf(target: StackTarget): string {
+    return target.pgState ? join(target.workDir, 'root') : target.dir;
+  }
+
+  private static prepareRoot(target: StackTarget): void {
+    if (!target.pgState) return;
+    const root = TerraformEngine.rootOf(target);
+    mkdirSync(root, { recursive: true });
+    for (const entry of readdirSync(target.dir)) {
+      if (entry === '.terraform' || entry.startsWith('terraform.tfstate') || existsSync(join(root, entry))) continue;
+      // The lock file is written by init: a copy, so the project's own stays as it is.
+      if (entry === '.terraform.lock.hcl') copyFileSync(join(target.dir, entry), join(root, entry));
+      else symlinkSync(join(target.dir, entry), join(root, entry));
+    }
+    writeFileSync(join(root, 'zz_greenlight_backend_override.tf'), 'terraform {\n  backend "pg" {}\n}\n');
+  }
+
   /** Whether an earlier process already initialised this work dir against the same state file. */
   private static initialisedBefore(target: StackTarget): boolean {
     try {
       const recorded = JSON.parse(readFileSync(join(target.workDir, '.terraform', 'terraform.tfstate'), 'utf8')) as {
-        backend?: { type?: string; config?: { path?: string | null } };
+        backend?: { type?: string; config?: { path?: string | null; schema_name?: string | null } };
       };
+      if (target.pgState) return recorded.backend?.type === 'pg' && recorded.backend.config?.schema_name === target.pgState.schema;
       return target.stateFile ? recorded.backend?.config?.path === target.stateFile : recorded.backend?.type === 'local';
     } catch {
       return false;
@@ -95,8 +119,13 @@ export class TerraformEngine implements Engine {
     }
     if (!pending) {
       mkdirSync(target.workDir, { recursive: true });
+      TerraformEngine.prepareRoot(target);
       const args = ['init', '-input=false', '-no-color'];
       if (target.stateFile) args.push(`-backend-config=path=${target.stateFile}`, '-reconfigure');
+      // Given at init only (kept in the 0600 work dir): later commands, and the stack's own
+      // local-exec provisioners, never see the database URL in their environment.
+      if (target.pgState)
+        args.push(`-backend-config=conn_str=${target.pgState.connStr}`, `-backend-config=schema_name=${target.pgState.schema}`, '-reconfigure');
       pending = this.run(target, args, { signal }).then(() => undefined);
       // A failed init is retried on the next call rather than cached.
       pending.catch(() => this.initialised.delete(key));
