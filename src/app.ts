@@ -17,7 +17,7 @@ import { LlmRouter } from './router/llm-router.ts';
 import { Router } from './router/router.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
-import { isPostgres } from './store/audit-log.ts';
+import { assertAuditKey, isPostgres } from './store/audit-log.ts';
 import { type Db, databaseTarget, openDatabase } from './store/database.ts';
 import { acquireLease } from './store/leases.ts';
 import { runningSpend } from './store/registry.ts';
@@ -103,6 +103,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const auditKey = loadAuditKey(config.audit.keyFile, config.audit.key, { create: true });
   const db = await openDatabase(databaseTarget(config), { auditKey });
+  await assertAuditKey(db, auditKey).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
   await learnConfiguredSecrets(config, db, auditKey, process.env);
   const checkpoint = () =>
     writeCheckpoint(db, auditKey, config.audit.checkpointDir, now().toISOString()).catch((err: unknown) =>

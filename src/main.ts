@@ -36,6 +36,8 @@ program
     const [{ createApp }, { loadConfig }] = await Promise.all([import('./app.ts'), import('./config/load.ts')]);
     const app = await createApp(loadConfig(), { role });
     const url = await app.start();
+    if (app.slackUrl) console.log(`Slack events: ${app.slackUrl}`);
+    if (app.teamsUrl) console.log(`Teams messages: ${app.teamsUrl}`);
     console.log(role === 'worker' ? `Greenlight worker: health on ${url}` : `Greenlight console: ${url}  (data in ${app.config.dataDir})`);
     const stop = async (signal: string) => {
       app.log.info({ signal }, 'shutting down');

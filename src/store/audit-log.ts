@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { GreenlightError } from '../domain/errors.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
 import { secrets } from '../domain/redaction.ts';
 import { latestCheckpoint } from './audit-checkpoint.ts';
@@ -49,6 +50,20 @@ export function usePostgresAuditKey(key: Buffer): void {
 
 export function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Refuses to start with an audit key the chain was not written with (a replica given its own key
+ * would fork the chain into rows nobody can verify): the newest row must verify with this key.
+ */
+export async function assertAuditKey(db: Db, key: Buffer): Promise<void> {
+  const last = await db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  if (last && rowMac(key, last.prev_hash, canonicalRow(last)) !== last.hash) {
+    throw new GreenlightError(
+      'config_invalid',
+      `The audit key of this process is not the key the audit log was written with (row ${last.seq} does not verify). Give every replica the same key (GREENLIGHT_AUDIT_KEY or audit.keyFile).`,
+    );
+  }
 }
 
 /** One number for PostgreSQL's transaction-scoped advisory lock that serialises audit appends. */

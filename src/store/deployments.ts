@@ -146,8 +146,10 @@ export async function tryLockStack(db: Executor, stack: string, deploymentId: st
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return true;
-  const holder = await lockHolder(db, stack);
-  return holder === deploymentId;
+  // Already this deployment's: yes if this owner took it (a retry inside one replica), never
+  // because another replica holds it for the same deployment.
+  const held = await db.selectFrom('stack_locks').select(['deployment_id', 'owner']).where('stack', '=', stack).executeTakeFirst();
+  return held?.deployment_id === deploymentId && (held.owner ?? null) === (lease?.owner ?? null);
 }
 
 /** Heartbeat: moves the lease's expiry on; false when the lock is no longer this owner's (the fencing check). */

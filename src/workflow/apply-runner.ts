@@ -50,6 +50,9 @@ export interface ApplyRunnerDeps extends RevisionDeps {
   shared?: boolean;
 }
 
+/** Thrown to roll a claim back when the request was already started elsewhere. */
+class NotClaimed extends Error {}
+
 export function replicaName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
@@ -159,20 +162,31 @@ export class ApplyRunner {
     const queue = await queuedOn(this.deps.db, stack);
     if (!queue[0]) return;
     const at = this.at();
-    const head = await this.deps.db.transaction().execute(async (trx) => {
-      // Replicas claim the queue's head without waiting on each other (SKIP LOCKED on PostgreSQL);
-      // the stack lock then decides which one applies it.
-      const claimed = await claimQueuedHead(trx, stack);
-      if (!claimed || !(await tryLockStack(trx, stack, claimed.id, at, this.lease()))) return undefined;
-      await updateDeployment(trx, claimed.id, { status: 'applying', started_at: at });
-      await transition(trx, { id: claimed.requestId, revision: claimed.revision }, ['queued'], 'applying', SYSTEM, at, {
-        deploymentId: claimed.id,
-        replica: this.replica,
+    const head = await this.deps.db
+      .transaction()
+      .execute(async (trx) => {
+        // Replicas claim the queue's head without waiting on each other (SKIP LOCKED on PostgreSQL);
+        // the stack lock then decides which one applies it.
+        const claimed = await claimQueuedHead(trx, stack);
+        if (!claimed || !(await tryLockStack(trx, stack, claimed.id, at, this.lease()))) return undefined;
+        // The request moves queued → applying exactly once, whichever replica gets here first.
+        const moved = await transition(trx, { id: claimed.requestId, revision: claimed.revision }, ['queued'], 'applying', SYSTEM, at, {
+          deploymentId: claimed.id,
+          replica: this.replica,
+        });
+        if (!moved) throw new NotClaimed();
+        await updateDeployment(trx, claimed.id, { status: 'applying', started_at: at });
+        return claimed;
+      })
+      .catch((error: unknown) => {
+        // Someone else started it meanwhile: the transaction (and any lock it took) rolled back.
+        if (error instanceof NotClaimed) return undefined;
+        throw error;
       });
-      return claimed;
-    });
-    await this.announcePositions(stack, head ? queue.filter((q) => q.id !== head.id) : queue);
-    if (!head) return;
+    if (!head) {
+      await this.announcePositions(stack, queue);
+      return;
+    }
     const controller = new AbortController();
     // Heartbeat: the lease moves on while the apply runs; a lease lost (this replica was cut off
     // long enough for another to settle the apply) stops it, and nothing more is recorded here.
@@ -185,6 +199,10 @@ export class ApplyRunner {
       });
     }, this.leaseMs / 3);
     heartbeat.unref();
+    await this.announcePositions(
+      stack,
+      queue.filter((q) => q.id !== head.id),
+    ).catch((err) => this.deps.log.warn({ err, stack }, 'queue positions not announced'));
     const done = this.execution
       .run(head.id, controller.signal, fence)
       .catch((error) => this.deps.log.error({ err: error, deploymentId: head.id }, 'apply crashed'))

@@ -18,6 +18,8 @@ const STATE_LOCKED = /Error acquiring the state lock/i;
 /** What terraform says when its work dir must be initialised again (providers or modules changed). */
 const NEEDS_INIT = /terraform init|Inconsistent dependency lock file|Module not installed|Required plugins are not installed/i;
 
+const CREATION_LOCKED = /Already locked for workspace creation/;
+
 export class TerraformEngine implements Engine {
   readonly kind = 'terraform' as const;
   private readonly initialised = new Map<string, Promise<void>>();
@@ -42,14 +44,21 @@ export class TerraformEngine implements Engine {
     args: string[],
     options: RunOptions & { onLine?: (line: string) => void } = {},
   ): Promise<TerraformRun> {
-    const run = await runTerraform(this.binary, [`-chdir=${TerraformEngine.rootOf(target)}`, ...args], {
-      env: this.env(target),
-      signal: options.signal,
-      onLine: options.onLine,
-      ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
-    });
-    if (run.exitCode !== 0) throw this.failure(args[0] ?? '', run);
-    return run;
+    for (let attempt = 1; ; attempt++) {
+      const run = await runTerraform(this.binary, [`-chdir=${TerraformEngine.rootOf(target)}`, ...args], {
+        env: this.env(target),
+        signal: options.signal,
+        onLine: options.onLine,
+        ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+      });
+      if (run.exitCode === 0) return run;
+      const failure = this.failure(args[0] ?? '', run);
+      // The pg backend takes one database-wide advisory lock to create any stack's first state:
+      // two stacks deployed for the first time at once meet on it. Nothing was changed (the lock
+      // was not had): wait a moment and run the same command again.
+      if (!target.pgState || !CREATION_LOCKED.test(failure.message) || attempt >= 30 || options.signal?.aborted) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 450));
+    }
   }
 
   /** Builds the error a user reads: Terraform's own diagnostics, not a stack trace. */
@@ -125,7 +134,11 @@ export class TerraformEngine implements Engine {
       // Given at init only (kept in the 0600 work dir): later commands, and the stack's own
       // local-exec provisioners, never see the database URL in their environment.
       if (target.pgState)
-        args.push(`-backend-config=conn_str=${target.pgState.connStr}`, `-backend-config=schema_name=${target.pgState.schema}`, '-reconfigure');
+        args.push(
+          `-backend-config=conn_str=${target.pgState.connStr}`,
+          `-backend-config=schema_name=${target.pgState.schema}`,
+          '-reconfigure',
+        );
       pending = this.run(target, args, { signal }).then(() => undefined);
       // A failed init is retried on the next call rather than cached.
       pending.catch(() => this.initialised.delete(key));
