@@ -141,6 +141,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
   const role = options.role ?? 'all';
+  const pulumiBackend =
+    engines.pulumi instanceof PulumiEngine ? (config.engines.pulumi.backendUrl ?? process.env.PULUMI_BACKEND_URL) : 'custom';
+  if (isPostgres(db) && !pulumiBackend)
+    log.warn(
+      "Pulumi state is in a file:// backend under this replica's data dir, which other replicas cannot read: set engines.pulumi.backendUrl (s3://, azblob://, gs:// or https://) before running more than one.",
+    );
   // On PostgreSQL other replicas may share the store: leases, not process memory, tell who applies.
   const shared = isPostgres(db);
   const runner = new ApplyRunner({

@@ -37,6 +37,18 @@ describe('config', () => {
     expect(config.plans.ttlMinutes).toBe(30);
   });
 
+  it('the deployment example (deploy/greenlight.yaml, as compose.yaml runs it) is a valid config; DATABASE_URL selects PostgreSQL', () => {
+    const config = loadConfig({
+      GREENLIGHT_CONFIG: join(process.cwd(), 'deploy/greenlight.yaml'),
+      GREENLIGHT_CONSOLE_TOKEN: 'a-console-token-of-32-characters',
+      DATABASE_URL: 'postgres://greenlight:pw@postgres:5432/greenlight',
+    });
+    expect(config.console).toMatchObject({ host: '0.0.0.0', publicUrl: 'https://greenlight.example.com' });
+    expect(config.database.url).toBe('postgres://greenlight:pw@postgres:5432/greenlight');
+    expect(config.cluster).toEqual({ leaseSeconds: 30, pollMs: 1000 });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' }, dirWith())).toThrow(/database.url is a postgres:\/\/ URL/);
+  });
+
   it('PORT and GREENLIGHT_DATA_DIR override', () => {
     const config = loadConfig({ PORT: '4000', GREENLIGHT_DATA_DIR: '/tmp/elsewhere' }, dirWith());
     expect(config.console.port).toBe(4000);
