@@ -11,6 +11,7 @@ import { TerraformEngine } from '../src/engines/terraform/terraform-engine.ts';
 import { loadIntents } from '../src/router/intents.ts';
 import { Router } from '../src/router/router.ts';
 import { benchCatalogAnalysis, benchProgramAnalysis } from './program-analysis.ts';
+import { benchReplicas } from './replicas.ts';
 import { startBareBolt } from './slack-ack.ts';
 import { benchStartup } from './startup.ts';
 import { median, ms, percentile } from './stats.ts';
@@ -267,4 +268,25 @@ for (const [label, s] of [
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
 // A script: done once the figures are out (tsx's esbuild service would otherwise keep it alive).
+// --- 5. more than one machine: PostgreSQL vs SQLite, one replica vs three ----------------------
+const replicas = await benchReplicas(Number(process.env.BENCH_STORE_REQUESTS ?? 40), Number(process.env.BENCH_REPLICA_APPLIES ?? 20));
+if (!replicas) console.log('more than one machine: skipped (no PostgreSQL binaries under /usr/lib/postgresql)');
+else {
+  const { planCard, throughput } = replicas;
+  console.log(
+    `request → plan card, Greenlight's own share, PostgreSQL vs SQLite (${process.env.BENCH_STORE_REQUESTS ?? 40} requests each)`,
+  );
+  console.log(`  SQLite      p50 ${ms(planCard.sqlite.p50)}   p99 ${ms(planCard.sqlite.p99)}`);
+  console.log(`  PostgreSQL  p50 ${ms(planCard.postgres.p50)}   p99 ${ms(planCard.postgres.p99)}`);
+  console.log(
+    `  ratio PostgreSQL / SQLite   p50 ${(planCard.postgres.p50 / planCard.sqlite.p50).toFixed(2)}   p99 ${(planCard.postgres.p99 / planCard.sqlite.p99).toFixed(2)}`,
+  );
+  console.log(
+    `approvals → applies on quick stacks (${throughput.one.applied} and ${throughput.three.applied} applies, counted from the applies' ledger)`,
+  );
+  console.log(`  1 replica   ${throughput.one.seconds.toFixed(1)} s   ${throughput.one.perSecond.toFixed(2)} applies/s`);
+  console.log(`  3 replicas  ${throughput.three.seconds.toFixed(1)} s   ${throughput.three.perSecond.toFixed(2)} applies/s`);
+  console.log(`  ratio 3 / 1   ${(throughput.three.perSecond / throughput.one.perSecond).toFixed(2)}   (this machine: 2 cores)`);
+}
+
 process.exit(0);
