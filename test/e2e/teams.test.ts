@@ -149,6 +149,22 @@ describe.skipIf(!hasTerraform)('Teams channel end to end', () => {
     expect(JSON.stringify(audit)).toContain('teams:aad-bob');
   });
 
+  it('an activity delivered twice (Bot Framework redelivers what it thinks was lost) gets one answer', async () => {
+    const conversationId = newThread();
+    const activity = messageActivity({
+      serviceUrl: connector.url,
+      from: ALICE,
+      text: 'deploy sandbox/dev',
+      conversationId,
+      conversationType: 'channel',
+    });
+    expect((await post(activity)).status).toBe(200);
+    expect((await post(activity)).status).toBe(200);
+    await planPost(conversationId);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(posts(conversationId).filter((c) => cardText(connector.cardOf(c)).includes('plan r1'))).toHaveLength(1);
+  });
+
   it('reject by an approver ends the request and updates the card', async () => {
     const conversationId = newThread();
     await say(ALICE, 'set sandbox/prod release=v2', conversationId);

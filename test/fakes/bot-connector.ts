@@ -101,6 +101,8 @@ export const BOT = { id: '28:greenlight-bot', name: 'Greenlight' };
 /** A Teams user as activities carry them: Bot Framework id, Entra object id, name. */
 export const teamsUser = (name: string): TeamsUser => ({ id: `29:${name}-teams-id`, aadObjectId: `aad-${name}`, name });
 
+let activities = 0;
+
 export function messageActivity(o: {
   serviceUrl: string;
   from: TeamsUser;
@@ -113,7 +115,8 @@ export function messageActivity(o: {
   const text = mention ? `<at>${BOT.name}</at> ${o.text}` : o.text;
   return {
     type: 'message',
-    id: `1${Date.now()}`,
+    // Unique per activity, as Bot Framework's are (a redelivery repeats it).
+    id: `1${Date.now()}${String(++activities).padStart(6, '0')}`,
     timestamp: new Date().toISOString(),
     serviceUrl: o.serviceUrl,
     channelId: 'msteams',
