@@ -1,7 +1,17 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import { GreenlightError } from '../domain/errors.ts';
 import { AUDIT_MAC_FUNCTION, rowMac, usePostgresAuditKey } from './audit-log.ts';
@@ -67,5 +77,25 @@ function openSqlite(file: string, options: { auditKey?: Buffer }): Db {
     if (!auditKey) throw new Error('this connection was opened without the audit key and cannot write the audit log');
     return rowMac(auditKey, String(prevHash), String(canonical));
   });
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Transactions that take SQLite's write lock when they begin (`begin immediate`), waiting up to
+ * busy_timeout for it. A second process on the same file (`greenlight mcp`, the CLI beside a
+ * running bot) then waits its turn instead of failing on a read that turned into a write.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
 }
