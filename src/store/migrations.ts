@@ -308,6 +308,18 @@ const cluster: Migration = {
   },
 };
 
+/** Calls to each Teams conversation, so every replica keeps to Teams' limits together. */
+const teamsSends: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('teams_sends')
+      .addColumn('conversation_id', 'text', (c) => c.notNull())
+      .addColumn('at_ms', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('teams_sends_conversation').on('teams_sends').columns(['conversation_id', 'at_ms']).execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -321,6 +333,7 @@ export const migrationProvider: MigrationProvider = {
       '0008_api_tokens': apiTokens,
       '0009_plan_artifacts': planArtifacts,
       '0010_cluster': cluster,
+      '0011_teams_sends': teamsSends,
     };
   },
 };

@@ -207,6 +207,12 @@ export interface PlanArtifactsTable {
   created_at: string;
 }
 
+export interface TeamsSendsTable {
+  conversation_id: string;
+  /** When the call went out (ms since the epoch); bigint on PostgreSQL, read back as a number. */
+  at_ms: number | string;
+}
+
 export interface Database {
   change_requests: ChangeRequestsTable;
   approvals: ApprovalsTable;
@@ -229,4 +235,5 @@ export interface Database {
   plan_artifacts: PlanArtifactsTable;
   leases: LeasesTable;
   inbound_events: InboundEventsTable;
+  teams_sends: TeamsSendsTable;
 }

@@ -19,8 +19,36 @@ export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
   { windowMs: 3_600_000, max: 1_800 },
 ];
 
-export class ConversationLimiter {
+/**
+ * Where the calls already made are counted. In memory for one process; in the database when
+ * replicas share the bot, so that Teams' limits hold for all of them together.
+ */
+export interface SendLog {
+  /** Times (ms) of the calls to a conversation after `sinceMs`. */
+  recent(conversationId: string, sinceMs: number): Promise<number[]>;
+  /**
+   * Counts a call at `at` if `fits(times)` still says 0 once this log alone is looked at (the
+   * shared log checks and records under one lock); returns the delay otherwise.
+   */
+  take(conversationId: string, at: number, sinceMs: number, fits: (times: number[]) => number): Promise<number>;
+}
+
+export class MemorySendLog implements SendLog {
   private readonly sent = new Map<string, number[]>();
+  async recent(conversationId: string, sinceMs: number): Promise<number[]> {
+    return (this.sent.get(conversationId) ?? []).filter((t) => t > sinceMs);
+  }
+  async take(conversationId: string, at: number, sinceMs: number, fits: (times: number[]) => number): Promise<number> {
+    const times = await this.recent(conversationId, sinceMs);
+    const delay = fits(times);
+    if (delay > 0) return delay;
+    times.push(at);
+    this.sent.set(conversationId, times);
+    return 0;
+  }
+}
+
+export class ConversationLimiter {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly longest: number;
 
@@ -31,14 +59,14 @@ export class ConversationLimiter {
     private readonly now: () => number = Date.now,
     private readonly wait: (ms: number) => Promise<unknown> = (ms) => sleep(ms, undefined, { ref: false }),
     marginMs = 150,
+    private readonly log: SendLog = new MemorySendLog(),
   ) {
     this.limits = limits.map((l) => ({ windowMs: l.windowMs + marginMs, max: l.max }));
     this.longest = Math.max(...this.limits.map((l) => l.windowMs));
   }
 
-  /** How long until one more call fits every window (0: now). */
-  delayFor(conversationId: string): number {
-    const times = this.sent.get(conversationId) ?? [];
+  /** How long until one more call fits every window, given the calls made (0: now). */
+  private delayGiven(times: number[]): number {
     const at = this.now();
     let delay = 0;
     for (const { windowMs, max } of this.limits) {
@@ -48,6 +76,11 @@ export class ConversationLimiter {
       if (oldest !== undefined) delay = Math.max(delay, oldest + windowMs - at);
     }
     return delay;
+  }
+
+  /** How long until one more call fits every window (0: now). */
+  async delayFor(conversationId: string): Promise<number> {
+    return this.delayGiven(await this.log.recent(conversationId, this.now() - this.longest));
   }
 
   /** Resolves when the conversation may take one more call, and counts that call. */
@@ -63,12 +96,14 @@ export class ConversationLimiter {
   private inTurn(conversationId: string, take: boolean): Promise<void> {
     const previous = this.tails.get(conversationId) ?? Promise.resolve();
     const next = previous.then(async () => {
-      for (let delay = this.delayFor(conversationId); delay > 0; delay = this.delayFor(conversationId)) await this.wait(delay);
-      if (!take) return;
-      const at = this.now();
-      const times = (this.sent.get(conversationId) ?? []).filter((t) => t > at - this.longest);
-      times.push(at);
-      this.sent.set(conversationId, times);
+      for (;;) {
+        const at = this.now();
+        const delay = take
+          ? await this.log.take(conversationId, at, at - this.longest, (times) => this.delayGiven(times))
+          : await this.delayFor(conversationId);
+        if (delay <= 0) return;
+        await this.wait(delay);
+      }
     });
     this.tails.set(conversationId, next);
     void next.finally(() => {
@@ -78,8 +113,7 @@ export class ConversationLimiter {
   }
 
   /** Calls counted for a conversation inside the last `windowMs` (for tests and metrics). */
-  countIn(conversationId: string, windowMs: number): number {
-    const at = this.now();
-    return (this.sent.get(conversationId) ?? []).filter((t) => t > at - windowMs).length;
+  async countIn(conversationId: string, windowMs: number): Promise<number> {
+    return (await this.log.recent(conversationId, this.now() - windowMs)).length;
   }
 }

@@ -5,8 +5,10 @@ import type { Card } from '../../../cards/model.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { isPostgres } from '../../store/audit-log.ts';
 import type { Db } from '../../store/database.ts';
 import { findConversationReference } from '../../store/teams-directory.ts';
+import { DatabaseSendLog } from '../../store/teams-sends.ts';
 import type { ThreadPort } from '../../workflow/ports.ts';
 import type { CardViews } from './card-views.ts';
 import { ConversationLimiter } from './send-limiter.ts';
@@ -53,7 +55,14 @@ export class TeamsPort implements ThreadPort {
     private readonly db: Db,
     private readonly views: CardViews,
     private readonly log: Logger,
-    private readonly limiter = new ConversationLimiter(),
+    // Replicas on one PostgreSQL count their calls together; one process counts in memory.
+    private readonly limiter = new ConversationLimiter(
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      isPostgres(db) ? new DatabaseSendLog(db) : undefined,
+    ),
     private readonly retry: RetryPolicy = { retries: 4, minTimeoutMs: 500 },
   ) {}
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationLimiter, TEAMS_CONVERSATION_LIMITS } from '../../../src/channels/teams/send-limiter.ts';
+import { type Db, openDatabase } from '../../../src/store/database.ts';
+import { DatabaseSendLog } from '../../../src/store/teams-sends.ts';
+import { TEST_PG_URL, testPostgres } from '../../helpers/test-database.ts';
 
 // A fake clock: waiting moves time instead of sleeping.
 function clock() {
@@ -24,7 +27,7 @@ describe('ConversationLimiter', () => {
       for (const start of times) expect(times.filter((t) => t >= start && t < start + windowMs).length).toBeLessThanOrEqual(max);
     // 60 per 30 s is the binding limit: 200 calls take at least three full windows.
     expect(c.waited).toBeGreaterThanOrEqual(90_000);
-    expect(limiter.countIn('conv', 30_000)).toBeLessThanOrEqual(60);
+    expect(await limiter.countIn('conv', 30_000)).toBeLessThanOrEqual(60);
   });
 
   it('lets the first 7 go at once and makes the 8th wait; other conversations are not held up', async () => {
@@ -32,8 +35,8 @@ describe('ConversationLimiter', () => {
     const limiter = new ConversationLimiter(TEAMS_CONVERSATION_LIMITS, now, wait);
     for (let i = 0; i < 7; i++) await limiter.slot('a');
     expect(c.waited).toBe(0);
-    expect(limiter.delayFor('a')).toBe(1150);
-    expect(limiter.delayFor('b')).toBe(0);
+    expect(await limiter.delayFor('a')).toBe(1150);
+    expect(await limiter.delayFor('b')).toBe(0);
     await limiter.slot('b');
     expect(c.waited).toBe(0);
     await limiter.slot('a');
@@ -45,8 +48,38 @@ describe('ConversationLimiter', () => {
     const limiter = new ConversationLimiter([{ windowMs: 1000, max: 1 }], now, wait, 0);
     await limiter.ready('a');
     await limiter.ready('a');
-    expect(limiter.countIn('a', 1000)).toBe(0);
+    expect(await limiter.countIn('a', 1000)).toBe(0);
     await limiter.slot('a');
-    expect(limiter.delayFor('a')).toBe(1000);
+    expect(await limiter.delayFor('a')).toBe(1000);
+  });
+
+  it.skipIf(!TEST_PG_URL)('three replicas (three connection pools on one PostgreSQL) stay inside the limits together', async () => {
+    const pg = await testPostgres();
+    const dbs: Db[] = [];
+    try {
+      for (let i = 0; i < 3; i++) dbs.push(await openDatabase(pg!.url));
+      // Real time here: the replicas share the database's idea of which calls were made when.
+      const limiters = dbs.map(
+        (db) => new ConversationLimiter([{ windowMs: 1000, max: 7 }], Date.now, undefined, 0, new DatabaseSendLog(db)),
+      );
+      const times: number[] = [];
+      await Promise.all(
+        limiters.map(async (limiter) => {
+          for (let i = 0; i < 7; i++) {
+            await limiter.slot('19:shared@thread');
+            times.push(Date.now());
+          }
+        }),
+      );
+      times.sort((a, b) => a - b);
+      // 21 calls, 7 a second at most across all three: the last ones waited for the window.
+      for (const start of times) expect(times.filter((t) => t >= start && t < start + 1000).length).toBeLessThanOrEqual(7 + 1);
+      expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1900);
+      expect(times).toHaveLength(21);
+      expect(await limiters[0]!.countIn('19:shared@thread', 1000)).toBeLessThanOrEqual(7);
+    } finally {
+      for (const db of dbs) await db.destroy();
+      await pg?.drop();
+    }
   });
 });
