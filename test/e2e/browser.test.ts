@@ -134,6 +134,8 @@ describe.skipIf(!canRun)('console in Chromium', () => {
     await plan.locator('button[data-action="approve"]').click();
     const result = alice.locator('article[data-kind="result"]');
     await expect.poll(() => result.count(), { timeout: 40_000 }).toBeGreaterThanOrEqual(1);
-    expect(await alice.locator('article[data-kind="plan"] .gl-status').last().textContent()).toBe('applied');
+    await expect
+      .poll(() => alice.locator('article[data-kind="plan"] .gl-status').last().textContent(), { timeout: 10_000 })
+      .toBe('applied');
   });
 });

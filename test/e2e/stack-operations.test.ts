@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,9 @@ describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () =
     const workDir = join(t.dataDir, 'stacks', 'sandbox-dev');
     const env: NodeJS.ProcessEnv = { ...process.env, TF_DATA_DIR: join(workDir, '.terraform'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
     for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
-    await run('terraform', [`-chdir=${SANDBOX}`, 'apply', '-auto-approve', '-input=false', '-no-color'], { env });
+    // With state in PostgreSQL Greenlight runs the stack from a linked root that selects the pg backend.
+    const root = existsSync(join(workDir, 'root')) ? join(workDir, 'root') : SANDBOX;
+    await run('terraform', [`-chdir=${root}`, 'apply', '-auto-approve', '-input=false', '-no-color'], { env });
   }
 
   it('drift: nothing drifted → an answer, no request; a hand-made change → listed, and the remediation plan puts it back', async () => {
