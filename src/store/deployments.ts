@@ -194,33 +194,29 @@ export async function unlockStack(db: Executor, stack: string, deploymentId: str
   await db.deleteFrom('stack_locks').where('stack', '=', stack).where('deployment_id', '=', deploymentId).execute();
 }
 
-/** The oldest queued deployment of a stack that no other replica is claiming right now. */
-export async function claimQueuedHead(
-  trx: Transaction<Database>,
-  stack: string,
-): Promise<{ id: string; requestId: string; revision: number } | undefined> {
-  const query = trx
+/** A stack's queue, oldest first. */
+const queueOf = (db: Executor, stack: string) =>
+  db
     .selectFrom('deployments')
     .select(['id', 'request_id', 'revision'])
     .where('stack', '=', stack)
     .where('status', '=', 'queued')
     .orderBy('queued_at')
-    .orderBy('id')
-    .limit(1);
+    .orderBy('id');
+
+/** The oldest queued deployment of a stack that no other replica is claiming right now. */
+export async function claimQueuedHead(
+  trx: Transaction<Database>,
+  stack: string,
+): Promise<{ id: string; requestId: string; revision: number } | undefined> {
+  const query = queueOf(trx, stack).limit(1);
   const row = await (isPostgres(trx) ? query.forUpdate().skipLocked() : query).executeTakeFirst();
   return row && { id: row.id, requestId: row.request_id, revision: row.revision };
 }
 
 /** Queued deployments of a stack, oldest first. */
 export async function queuedOn(db: Executor, stack: string): Promise<{ id: string; requestId: string; revision: number }[]> {
-  const rows = await db
-    .selectFrom('deployments')
-    .select(['id', 'request_id', 'revision'])
-    .where('stack', '=', stack)
-    .where('status', '=', 'queued')
-    .orderBy('queued_at')
-    .orderBy('id')
-    .execute();
+  const rows = await queueOf(db, stack).execute();
   return rows.map((r) => ({ id: r.id, requestId: r.request_id, revision: r.revision }));
 }
 
