@@ -141,19 +141,27 @@ async function throughput(
         headers: body ? { 'content-type': 'application/json' } : {},
         body: body ? JSON.stringify(body) : undefined,
       });
-      return (await res.json()) as any;
+      // The console API's answers, read for the few fields used here.
+      return (await res.json()) as {
+        id: string;
+        revision: number;
+        status: string;
+        plan: { hash: string };
+        messages: { requestId: string }[];
+      };
     };
+    const replicaFor = (i: number): Replica => replicas[i % replicas.length] as Replica;
     const opened = [];
     for (const [i, stack] of stacks.entries()) {
-      const r = replicas[i % replicas.length]!;
+      const r = replicaFor(i);
       const reply = await call(r, '/api/chat', { user: 'alice', text: `set ${stack} release=b${i}` });
-      const shown = await call(r, `/api/requests/${reply.messages[0].requestId}`);
-      opened.push({ id: shown.id as string, revision: shown.revision as number, hash: shown.plan.hash as string });
+      const shown = await call(r, `/api/requests/${reply.messages[0]?.requestId}`);
+      opened.push({ id: shown.id, revision: shown.revision, hash: shown.plan.hash });
     }
     const started = performance.now();
     await Promise.all(
       opened.map((o, i) =>
-        call(replicas[i % replicas.length]!, '/api/actions', {
+        call(replicaFor(i), '/api/actions', {
           user: 'bob',
           requestId: o.id,
           action: 'approve',
@@ -164,7 +172,7 @@ async function throughput(
     );
     for (;;) {
       const lines = existsSync(ledger) ? readFileSync(ledger, 'utf8').trim().split('\n').length : 0;
-      const statuses = await Promise.all(opened.map((o) => call(replicas[0]!, `/api/requests/${o.id}`).then((r) => r.status as string)));
+      const statuses = await Promise.all(opened.map((o) => call(replicaFor(0), `/api/requests/${o.id}`).then((r) => r.status)));
       if (statuses.every((s) => s === 'succeeded' || s === 'failed')) {
         const seconds = (performance.now() - started) / 1000;
         return { seconds, perSecond: lines / seconds, applied: lines };

@@ -5,16 +5,15 @@ import { describeIssues, GreenlightError, toGreenlightError } from '../domain/er
 import { canonicalJson, sha256 } from '../domain/hash.ts';
 import type { DeploymentStatus, DriftReport, PlanView } from '../domain/program-api.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { ChangeRequest, EngineKind, Environment, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
+import type { EngineKind, Environment, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { paramNames } from '../router/params.ts';
 import type { Db } from '../store/database.ts';
-import { findDeployment } from '../store/deployments.ts';
-import { findEngineLog, findProgramRequest, insertProgramRequest, type ProgramVia, saveEngineLog } from '../store/program-requests.ts';
-import { findRequest, listApprovals } from '../store/requests.ts';
+import { findProgramRequest, insertProgramRequest, type ProgramVia, saveEngineLog } from '../store/program-requests.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow } from './change-workflow.ts';
 import { discardArtifact, hasEffectiveChanges } from './planner.ts';
+import { planView, programLogs, programStatus } from './program-status.ts';
 import type { Publisher } from './publisher.ts';
 import type { StackRegistry } from './stacks.ts';
 
@@ -65,28 +64,6 @@ export interface ProgramRequestsDeps {
 const RUNNING = new Set(['approved', 'queued', 'applying']);
 /** The only policy profile: the configured policies. */
 const POLICY_PROFILES = new Set(['default']);
-
-export function planView(plan: Plan, runtime: EngineKind): PlanView {
-  const summary: Record<string, number> = {};
-  for (const c of plan.changes) summary[c.operation] = (summary[c.operation] ?? 0) + 1;
-  return {
-    capability: plan.capability,
-    stack: plan.stack,
-    environment: plan.environment,
-    runtime,
-    operation: plan.operation,
-    plan_hash: plan.hash,
-    made_by: plan.madeBy,
-    changes: plan.changes.map((c) => ({ address: c.address, type: c.type, operation: c.operation })),
-    summary,
-    cost: { monthly_usd: plan.cost.monthlyUsd, delta_usd: plan.cost.deltaUsd, currency: 'USD', assumptions: plan.cost.assumptions },
-    risk: { level: plan.risk.level, score: plan.risk.score, summary: plan.risk.summary ?? '', factors: plan.risk.factors },
-    findings: plan.findings.map((f) => ({ rule: f.ruleId, severity: f.severity, message: f.message })),
-    ...(plan.drift ? { drift: plan.drift } : {}),
-    notes: plan.notes,
-    expires_at: plan.expiresAt,
-  };
-}
 
 export class ProgramRequests {
   constructor(private readonly deps: ProgramRequestsDeps) {}
@@ -287,60 +264,13 @@ export class ProgramRequests {
   }
 
   /** GET /v1/status/{id}: by deployment id or request id. */
-  async status(id: string): Promise<DeploymentStatus> {
-    const origin = await findProgramRequest(this.deps.db, id);
-    const request = await findRequest(this.deps.db, origin?.requestId ?? id);
-    if (!request) throw new GreenlightError('not_found', `There is no deployment or request ${id}.`);
-    return this.describe(request, origin ?? undefined);
-  }
-
-  private async describe(request: ChangeRequest, origin?: { deploymentId: string; via: ProgramVia }): Promise<DeploymentStatus> {
-    const { policy, db } = this.deps;
-    const approvals = (await listApprovals(db, request.id)).filter((a) => a.revision === request.revision);
-    const counted = new Set(policy.counted(request, approvals).map((a) => a.approver));
-    const deployment = await findDeployment(db, { requestId: request.id, revision: request.revision });
-    const failed = deployment && (deployment.status === 'failed' || deployment.status === 'cancelled');
-    return {
-      deployment_id: origin?.deploymentId ?? null,
-      request_id: request.id,
-      revision: request.revision,
-      status: request.status,
-      stack: request.stack,
-      environment: request.environment,
-      capability: request.capability,
-      requester: request.requester,
-      via: origin?.via ?? null,
-      card_url: this.deps.planUrl(request.id) ?? null,
-      thread: request.thread,
-      plan: planView(request.plan, this.runtimeOf(request.plan)),
-      approvals: approvals.map((a) => ({ approver: a.approver, decision: a.decision, at: a.at, counted: counted.has(a.approver) })),
-      approvals_required: policy.ruleFor(request).required,
-      approvers: policy.describe(request),
-      deployment: deployment
-        ? {
-            id: deployment.id,
-            status: deployment.status,
-            started_at: deployment.startedAt,
-            finished_at: deployment.finishedAt,
-            outputs: deployment.outputs,
-            events: deployment.events.map((e) => ({ at: e.at, type: e.type, address: e.address, message: e.message })),
-            error: failed ? { code: deployment.errorCode, message: deployment.error ?? 'failed', logs_ref: deployment.id } : null,
-          }
-        : null,
-    };
+  status(id: string): Promise<DeploymentStatus> {
+    return programStatus({ ...this.deps, runtimeOf: (plan) => this.runtimeOf(plan) }, id);
   }
 
   /** GET /v1/logs/{ref}: a failed plan's engine output, or a deployment's events and error. */
-  async logs(ref: string): Promise<{ ref: string; at: string | null; stack: string | null; text: string }> {
-    if (ref.startsWith('lg-')) {
-      const log = await findEngineLog(this.deps.db, ref);
-      if (log) return { ref, at: log.at, stack: log.stack, text: log.text };
-    }
-    const deployment = await findDeployment(this.deps.db, { id: ref });
-    if (!deployment) throw new GreenlightError('not_found', `There are no logs ${ref}.`);
-    const lines = deployment.events.map((e) => `${e.at} ${e.type}${e.address ? ` ${e.address}` : ''}: ${e.message}`);
-    if (deployment.error) lines.push(`error (${deployment.errorCode ?? 'engine_failed'}): ${deployment.error}`);
-    return { ref, at: deployment.finishedAt, stack: deployment.stack, text: lines.join('\n') };
+  logs(ref: string): Promise<{ ref: string; at: string | null; stack: string | null; text: string }> {
+    return programLogs(this.deps.db, ref);
   }
 
   /**
