@@ -20,13 +20,15 @@ async function tokenTools() {
   return { db, tokens, audit, actor };
 }
 
+// Each command returns what the CLI prints (main.ts is the one place that writes to the console).
+
 export async function createToken(opts: {
   name: string;
   scopes: string;
   expires?: string;
   webhook?: string;
   postTo?: string;
-}): Promise<void> {
+}): Promise<string> {
   const { z } = await import('zod');
   const { postToSchema } = await import('./config/schema.ts');
   const { API_SCOPES, tokenName, parseLifetime } = await import('./store/api-tokens.ts');
@@ -63,41 +65,41 @@ export async function createToken(opts: {
   });
   await audit('token.created', { name: name.data, id: created.record.id, scopes: scopes.data, expiresAt: created.record.expiresAt });
   await db.destroy();
-  console.log(
+  return [
     `API token ${name.data} (api:${name.data}; scopes ${scopes.data.join(', ')}; ${created.record.expiresAt ? `expires ${created.record.expiresAt}` : 'no expiry'})`,
-  );
-  console.log(`token:          ${created.token}`);
-  console.log(`webhook secret: ${created.record.webhookSecret}`);
-  console.log(
+    `token:          ${created.token}`,
+    `webhook secret: ${created.record.webhookSecret}`,
     'Both are shown this once. Send the token as "Authorization: Bearer <token>"; verify webhooks with the secret (README, "Programs and agents").',
-  );
+  ].join('\n');
 }
 
-export async function listTokens(opts: { json?: boolean }): Promise<void> {
+export async function listTokens(opts: { json?: boolean }): Promise<string> {
   const { db, tokens } = await tokenTools();
   const all = (await tokens.listTokens(db)).map(({ webhookSecret: _secret, ...t }) => t);
   await db.destroy();
-  if (opts.json) return console.log(JSON.stringify(all, null, 2));
-  if (!all.length) return console.log('No API tokens yet: greenlight token create --name ci --scopes read,plan,request');
+  if (opts.json) return JSON.stringify(all, null, 2);
+  if (!all.length) return 'No API tokens yet: greenlight token create --name ci --scopes read,plan,request';
+  const lines: string[] = [];
   for (const t of all) {
     const state = t.revokedAt
       ? `revoked ${t.revokedAt}`
       : t.expiresAt && Date.parse(t.expiresAt) <= Date.now()
         ? `expired ${t.expiresAt}`
         : 'active';
-    console.log(
+    lines.push(
       `${t.name.padEnd(20)} ${t.id}  ${t.scopes.join(',').padEnd(18)} ${state.padEnd(32)} created ${t.createdAt} by ${t.createdBy}; last used ${t.lastUsedAt ?? 'never'}${t.expiresAt && !t.revokedAt ? `; expires ${t.expiresAt}` : ''}`,
     );
   }
+  return lines.join('\n');
 }
 
-export async function revokeToken(nameOrId: string): Promise<void> {
+export async function revokeToken(nameOrId: string): Promise<string> {
   const { db, tokens, audit } = await tokenTools();
   const revoked = await tokens.revokeToken(db, nameOrId, new Date().toISOString());
   if (revoked) await audit('token.revoked', { name: revoked.name, id: revoked.id });
   await db.destroy();
   if (!revoked) throw new GreenlightError('not_found', `There is no active token ${nameOrId}: greenlight token list shows them.`);
-  console.log(`API token ${revoked.name} (${revoked.id}) revoked.`);
+  return `API token ${revoked.name} (${revoked.id}) revoked.`;
 }
 
 export async function serveMcp(): Promise<void> {

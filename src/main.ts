@@ -201,18 +201,20 @@ token
     'where its requests go for approval: console, slack:<channel id> or teams:<conversation id> (default: api.postTo)',
   )
   .action((opts: { name: string; scopes: string; expires?: string; webhook?: string; postTo?: string }) =>
-    import('./cli-programs.ts').then((cli) => cli.createToken(opts)).catch(fail),
+    import('./cli-programs.ts').then(async (cli) => console.log(await cli.createToken(opts))).catch(fail),
   );
 token
   .command('list')
   .description('List tokens: name, scopes, created, expiry, last use, revoked')
   .option('--json', 'print as JSON')
-  .action((opts: { json?: boolean }) => import('./cli-programs.ts').then((cli) => cli.listTokens(opts)).catch(fail));
+  .action((opts: { json?: boolean }) =>
+    import('./cli-programs.ts').then(async (cli) => console.log(await cli.listTokens(opts))).catch(fail),
+  );
 token
   .command('revoke')
   .description('Revoke a token by name or id: its next use is refused (401)')
   .argument('<name-or-id>')
-  .action((nameOrId: string) => import('./cli-programs.ts').then((cli) => cli.revokeToken(nameOrId)).catch(fail));
+  .action((nameOrId: string) => import('./cli-programs.ts').then(async (cli) => console.log(await cli.revokeToken(nameOrId))).catch(fail));
 
 program
   .command('mcp')
