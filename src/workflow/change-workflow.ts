@@ -7,9 +7,10 @@ import type { ChangeRequest, Plan, PrincipalId, ThreadRef } from '../domain/type
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { learnFromApproved, rememberRequest } from '../store/memory-store.ts';
-import { findRequest, insertApproval, listApprovals, listRequests, lockRequest, setPlanMessage } from '../store/requests.ts';
+import { findRequest, insertApproval, listApprovals, lockRequest, setPlanMessage } from '../store/requests.ts';
 import type { ApplyRunner } from './apply-runner.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
+import { expireStale } from './plan-expiry.ts';
 import { discardArtifact, hasEffectiveChanges } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
@@ -322,7 +323,6 @@ export class ChangeWorkflow {
     return this.deps.publisher.renderPlanCard(next);
   }
 
-  /** Marks plans past their expiry as expired (their cards lose the Approve button). */
   /** Whether `user` may approve the request now (the console hides Approve from the rest). */
   mayApprove(requestId: string, user: PrincipalId): Promise<{ allowed: boolean; reason?: string }> {
     return mayApprove(this.deps.db, this.deps.policy, requestId, user);
@@ -336,28 +336,10 @@ export class ChangeWorkflow {
   /** When the next waiting plan expires (ms since the epoch), as of the last sweep. */
   nextExpiry: number | undefined;
 
+  /** Marks plans past their expiry as expired (their cards lose the Approve button). */
   async expireStale(): Promise<number> {
-    const now = this.deps.now();
-    const waiting = await listRequests(this.deps.db, { statuses: ['awaiting_approval'], limit: 500 });
-    let count = 0;
-    this.nextExpiry = undefined;
-    for (const request of waiting) {
-      const expiresAt = Date.parse(request.plan.expiresAt);
-      if (expiresAt > now.getTime()) {
-        this.nextExpiry = Math.min(this.nextExpiry ?? expiresAt, expiresAt);
-        continue;
-      }
-      const at = now.toISOString();
-      const moved = await this.deps.db.transaction().execute((trx) =>
-        transition(trx, request, ['awaiting_approval'], 'expired', 'greenlight', at, {
-          expiresAt: request.plan.expiresAt,
-        }),
-      );
-      if (moved) {
-        count += 1;
-        await this.deps.publisher.refreshPlanCard(request.id, request.revision);
-      }
-    }
+    const { count, nextExpiry } = await expireStale(this.deps);
+    this.nextExpiry = nextExpiry;
     return count;
   }
 }
