@@ -26,12 +26,12 @@ export class DatabaseSendLog implements SendLog {
     return callTimes(this.db, conversationId, sinceMs);
   }
 
-  take(conversationId: string, at: number, sinceMs: number, fits: (times: number[]) => number): Promise<number> {
+  take(conversationId: string, now: () => number, sinceMs: number, fits: (times: number[]) => number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext(${`teams-send:${conversationId}`}))`.execute(trx);
       const delay = fits(await callTimes(trx, conversationId, sinceMs));
       if (delay > 0) return delay;
-      await trx.insertInto('teams_sends').values({ conversation_id: conversationId, at_ms: at }).execute();
+      await trx.insertInto('teams_sends').values({ conversation_id: conversationId, at_ms: now() }).execute();
       await trx.deleteFrom('teams_sends').where('conversation_id', '=', conversationId).where('at_ms', '<=', sinceMs).execute();
       return 0;
     });

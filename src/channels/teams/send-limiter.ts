@@ -27,10 +27,10 @@ export interface SendLog {
   /** Times (ms) of the calls to a conversation after `sinceMs`. */
   recent(conversationId: string, sinceMs: number): Promise<number[]>;
   /**
-   * Counts a call at `at` if `fits(times)` still says 0 once this log alone is looked at (the
-   * shared log checks and records under one lock); returns the delay otherwise.
+   * Counts a call at `now()` if `fits(times)` says 0 (the shared log checks and records under one
+   * lock, reading the clock once it holds it); returns the delay otherwise.
    */
-  take(conversationId: string, at: number, sinceMs: number, fits: (times: number[]) => number): Promise<number>;
+  take(conversationId: string, now: () => number, sinceMs: number, fits: (times: number[]) => number): Promise<number>;
 }
 
 export class MemorySendLog implements SendLog {
@@ -38,11 +38,11 @@ export class MemorySendLog implements SendLog {
   async recent(conversationId: string, sinceMs: number): Promise<number[]> {
     return (this.sent.get(conversationId) ?? []).filter((t) => t > sinceMs);
   }
-  async take(conversationId: string, at: number, sinceMs: number, fits: (times: number[]) => number): Promise<number> {
+  async take(conversationId: string, now: () => number, sinceMs: number, fits: (times: number[]) => number): Promise<number> {
     const times = await this.recent(conversationId, sinceMs);
     const delay = fits(times);
     if (delay > 0) return delay;
-    times.push(at);
+    times.push(now());
     this.sent.set(conversationId, times);
     return 0;
   }
@@ -99,7 +99,7 @@ export class ConversationLimiter {
       for (;;) {
         const at = this.now();
         const delay = take
-          ? await this.log.take(conversationId, at, at - this.longest, (times) => this.delayGiven(times))
+          ? await this.log.take(conversationId, this.now, at - this.longest, (times) => this.delayGiven(times))
           : await this.delayFor(conversationId);
         if (delay <= 0) return;
         await this.wait(delay);
