@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { SendLog } from '../channels/teams/send-limiter.ts';
+import type { SendLog } from '../domain/channel-memory.ts';
 import { isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { Database } from './tables.ts';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Card } from '../../cards/model.ts';
+import type { StoredMessage } from '../domain/channel-memory.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { ChannelKind } from '../domain/types.ts';
 import { isPostgres } from './audit-log.ts';
@@ -11,16 +12,7 @@ import type { MessagesTable } from './tables.ts';
 // Threads and their messages as the console shows them. Slack and Teams keep their own threads;
 // this table is the console's source of truth and survives restarts.
 
-export interface StoredMessage {
-  id: string;
-  threadId: string;
-  seq: number;
-  author: string;
-  card: Card;
-  requestId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { StoredMessage };
 
 // Cards are written by this process; the check guards against a hand-edited database.
 const cardSchema = z.custom<Card>((v) => typeof v === 'object' && v !== null && 'kind' in v && 'blocks' in v);

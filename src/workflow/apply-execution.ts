@@ -1,19 +1,19 @@
 import { trace } from '@opentelemetry/api';
 import { progressCard, resultCard } from '../../cards/run-cards.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
-import { canonicalJson, sha256 } from '../domain/hash.ts';
 import type { ChangeRequest, Plan } from '../domain/types.ts';
 import type { ApplyResult } from '../engines/engine.ts';
 import type { Logger } from '../observability/logger.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { appendEvents, findDeployment, progressMessageOf, unlockStack, updateDeployment } from '../store/deployments.ts';
 import { ensureLocalArtifact } from '../store/plan-artifacts.ts';
-import { findRequest, listApprovals } from '../store/requests.ts';
+import { findRequest } from '../store/requests.ts';
 import { saveStackConfig, storedStackConfig } from '../store/stack-config.ts';
 import type { ApplyRunnerDeps } from './apply-runner.ts';
 import { draftFor, planRequestFor } from './drafts.ts';
-import { artifactIntact, changesDigest } from './planner.ts';
+import { changesDigest } from './planner.ts';
 import { ProgressTracker } from './progress.ts';
+import { Requirements } from './requirements.ts';
 import { replan } from './revisions.ts';
 import { transition } from './transitions.ts';
 
@@ -27,36 +27,21 @@ const SYSTEM = 'greenlight';
 type Outcome = { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError };
 
 export class ApplyExecution {
-  constructor(private readonly deps: ApplyRunnerDeps) {}
+  private readonly requirements: Requirements;
+
+  constructor(private readonly deps: ApplyRunnerDeps) {
+    this.requirements = new Requirements(deps);
+  }
 
   private at(): string {
     return this.deps.now().toISOString();
   }
 
-  /** Approvals recorded for exactly this plan hash must still meet the rule, and the file must be the one hashed. */
+  /** The apply's requirements (approvals bound to this plan hash, the plan and its file intact), asked of what is stored. */
   private async checkBinding(request: ChangeRequest): Promise<void> {
-    // The same requirement the click checked, asked again of what is stored: distinct people,
-    // entitled under this revision's own rules, bound to this plan hash.
-    const approvals = this.deps.policy.counted(
-      request,
-      (await listApprovals(this.deps.db, request.id)).filter((a) => a.revision === request.revision),
-    );
-    const required = this.deps.policy.ruleFor(request).required;
-    if (approvals.length < required) {
-      throw new GreenlightError(
-        'plan_mismatch',
-        `Only ${approvals.length} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`,
-      );
-    }
-    // The stored plan must still be the one hashed (and approved): the database is not trusted blindly.
-    const { hash, ...content } = request.plan;
-    if (sha256(canonicalJson(content)) !== hash)
-      throw new GreenlightError('plan_mismatch', 'The stored plan does not match its hash: it was changed after it was planned.');
     // Planned on another replica: its saved plan comes from the database, checked by digest.
     await ensureLocalArtifact(this.deps.db, request.plan);
-    if (request.plan.artifact && !artifactIntact(request.plan)) {
-      throw new GreenlightError('plan_mismatch', 'The saved plan file is missing or differs from the one that was approved.');
-    }
+    await this.requirements.assertApplicable(request, SYSTEM);
   }
 
   /** Applies one deployment that holds its stack's lock; always ends it succeeded, failed or superseded. */

@@ -24,6 +24,7 @@ import { findRequest } from '../store/requests.ts';
 import { ApplyExecution } from './apply-execution.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import { explainInterrupted } from './interrupted-apply.ts';
+import type { Requirement } from './requirements.ts';
 import type { RevisionDeps } from './revisions.ts';
 import type { StackRegistry } from './stacks.ts';
 import { transition } from './transitions.ts';
@@ -48,6 +49,8 @@ export interface ApplyRunnerDeps extends RevisionDeps {
   runsApplies?: boolean;
   /** Several processes share the store (PostgreSQL): only an expired lease means an apply was cut off. */
   shared?: boolean;
+  /** The approval requirements the apply asks again (default REQUIREMENTS). */
+  requirements?: readonly Requirement[] | undefined;
 }
 
 /** Thrown to roll a claim back when the request was already started elsewhere. */

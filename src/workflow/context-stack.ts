@@ -3,7 +3,7 @@ import type { Params } from '../router/params.ts';
 import type { Db } from '../store/database.ts';
 import { latestRequestInThread } from '../store/requests.ts';
 import { threadNames } from '../store/threads.ts';
-import type { InboundText } from './change-workflow.ts';
+import type { InboundText } from './inbound.ts';
 
 /**
  * "make it 4 replicas" names no stack: in a plan's thread it is that plan's stack; elsewhere,

@@ -3,8 +3,8 @@ import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { toGreenlightError } from '../domain/errors.ts';
 import type { Environment } from '../domain/types.ts';
-import type { InboundText } from './change-workflow.ts';
 import type { ConversationDeps } from './conversation.ts';
+import type { InboundText } from './inbound.ts';
 import type { PostedMessage } from './ports.ts';
 
 // "check for drift in prod": a drift scan of every configured stack of one environment, one after

@@ -9,9 +9,9 @@ import type { Params } from '../router/params.ts';
 import { capabilityParams } from '../router/router.ts';
 import { findRequest, latestRequestInThread } from '../store/requests.ts';
 import { threadNames } from '../store/threads.ts';
-import type { InboundText } from './change-workflow.ts';
 import type { ConversationDeps } from './conversation.ts';
 import { valuesFromForm } from './forms.ts';
+import type { InboundText } from './inbound.ts';
 import type { PostedMessage } from './ports.ts';
 import { replan } from './revisions.ts';
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SendLog } from '../../domain/channel-memory.ts';
 
 // Teams throttles each bot per conversation on several windows at once (7 operations a second,
 // 8 in 2 s, 60 in 30 s, 1,800 an hour); a call over any of them gets 429. Waiting here before
@@ -19,20 +20,7 @@ export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
   { windowMs: 3_600_000, max: 1_800 },
 ];
 
-/**
- * Where the calls already made are counted. In memory for one process; in the database when
- * replicas share the bot, so that Teams' limits hold for all of them together.
- */
-export interface SendLog {
-  /** Times (ms) of the calls to a conversation after `sinceMs`. */
-  recent(conversationId: string, sinceMs: number): Promise<number[]>;
-  /**
-   * Counts a call at `now()` if `fits(times)` says 0 (the shared log checks and records under one
-   * lock, reading the clock once it holds it); returns the delay otherwise.
-   */
-  take(conversationId: string, now: () => number, sinceMs: number, fits: (times: number[]) => number): Promise<number>;
-}
-
+/** One process's count of its calls (a single replica, or SQLite). */
 export class MemorySendLog implements SendLog {
   private readonly sent = new Map<string, number[]>();
   async recent(conversationId: string, sinceMs: number): Promise<number[]> {

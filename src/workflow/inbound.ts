@@ -1,0 +1,22 @@
+import type { PrincipalId, ThreadRef } from '../domain/types.ts';
+
+// What enters the workflow from a channel: something said in a thread, and a button pressed on a
+// plan card. Channels build these after verifying the sender and parsing the platform's payload.
+
+export interface InboundText {
+  user: PrincipalId;
+  text: string;
+  thread: ThreadRef;
+}
+
+export interface InboundAction {
+  user: PrincipalId;
+  requestId: string;
+  action: 'approve' | 'reject' | 'replan';
+  /** The revision the button was rendered for; a click on an older card is refused. */
+  revision?: number;
+  /** When given, must equal the current plan's hash. */
+  planHash?: string;
+  /** What the person typed next to the button (a destroy needs the stack's name). */
+  confirmation?: string | undefined;
+}
