@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { learnConfiguredSecrets } from './app-secrets.ts';
 import { ConsolePort } from './channels/console/console-port.ts';
-import { WebhookNotifier } from './channels/http/webhooks.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
 import type { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { Config } from './config/schema.ts';
@@ -18,6 +17,7 @@ import { Router } from './router/router.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
 import { assertAuditKey, isPostgres } from './store/audit-log.ts';
+import { channelMemory } from './store/channel-memory.ts';
 import { type Db, databaseTarget, openDatabase } from './store/database.ts';
 import { acquireLease } from './store/leases.ts';
 import { runningSpend } from './store/registry.ts';
@@ -27,8 +27,11 @@ import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
 import { helpEntries } from './workflow/help.ts';
+import { Interactions } from './workflow/interactions.ts';
 import { Planner } from './workflow/planner.ts';
+import { ProgramAccess } from './workflow/program-access.ts';
 import { ProgramRequests } from './workflow/program-requests.ts';
+import { WebhookNotifier } from './workflow/program-webhooks.ts';
 import { Publisher } from './workflow/publisher.ts';
 import { StackQueries } from './workflow/query-services.ts';
 import { StackRegistry } from './workflow/stacks.ts';
@@ -58,6 +61,10 @@ export interface App {
   metrics: Metrics;
   workflow: ChangeWorkflow;
   conversation: Conversation;
+  /** The inbound API every channel calls. */
+  interactions: Interactions;
+  /** Token authentication and audit for programs (the /v1 API and MCP). */
+  access: ProgramAccess;
   router: Router;
   runner: ApplyRunner;
   stacks: StackRegistry;
@@ -136,7 +143,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let baseUrl = config.console.publicUrl ?? options.baseUrl ?? '';
   const planUrl = (id: string) => (baseUrl ? `${baseUrl}/plans/${id}` : undefined);
   const publisher = new Publisher(db, policy, log, planUrl);
-  const consolePort = new ConsolePort(db, now);
+  const memory = channelMemory(db, now);
+  const consolePort = new ConsolePort(memory.console);
   publisher.register(consolePort);
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
@@ -193,6 +201,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     confidenceThreshold: config.router.confidenceThreshold,
   });
+  const interactions = new Interactions(conversation, workflow);
+  const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
   const slack = config.slack.botToken
     ? (await import('./channels/slack/slack-channel.ts')).createSlackChannel(
@@ -204,30 +214,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           port: config.slack.port,
           apiUrl: config.slack.apiUrl,
         },
-        { db, conversation, conversationDeps: conversation.deps, workflow, policy, log, now },
+        { interactions, memory, log },
       )
     : null;
   if (slack) publisher.register(slack.port);
   const teams = config.teams.enabled
-    ? (await import('./channels/teams/teams-channel.ts')).createTeamsChannel(config.teams, {
-        db,
-        conversation,
-        conversationDeps: conversation.deps,
-        workflow,
-        policy,
-        publisher,
-        log,
-        now,
-      })
+    ? (await import('./channels/teams/teams-channel.ts')).createTeamsChannel(config.teams, { interactions, memory, log })
     : null;
   if (teams) publisher.register(teams.port);
   // The console's HTTP server (fastify, sign-in) is loaded by `start` only: `greenlight plan`
   // and `eval` build the app without serving it.
   const buildServer = async () =>
     (await import('./channels/console/server.ts')).buildConsoleServer(config, {
-      db,
-      workflow,
-      conversation,
+      interactions,
+      messages: memory.console,
+      ping: memory.ping,
+      access,
       port: consolePort,
       log,
       metrics,
@@ -249,6 +251,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     workflow,
     conversation,
+    interactions,
+    access,
     router,
     runner,
     stacks,
@@ -269,7 +273,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (role === 'worker') {
         // A worker serves only its health and metrics; people reach the web replicas.
         const { buildHealthServer } = await import('./channels/console/server.ts');
-        app.server = buildHealthServer(db, metrics);
+        app.server = buildHealthServer(memory.ping, metrics);
         app.url = (await app.server.listen({ host: config.console.host, port: config.console.port })).replace('[::1]', 'localhost');
         log.info({ url: app.url, replica: runner.replica }, 'worker ready');
         return app.url;

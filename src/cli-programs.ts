@@ -103,25 +103,16 @@ export async function revokeToken(nameOrId: string): Promise<string> {
 }
 
 export async function serveMcp(): Promise<void> {
-  const [
-    { createApp },
-    { loadConfig },
-    { createLogger },
-    { pino },
-    { authenticateCaller },
-    { buildMcpServer },
-    { VERSION },
-    { StdioServerTransport },
-  ] = await Promise.all([
-    import('./app.ts'),
-    import('./config/load.ts'),
-    import('./observability/logger.ts'),
-    import('pino'),
-    import('./channels/http/api-auth.ts'),
-    import('./channels/http/mcp.ts'),
-    import('./channels/http/server-routes.ts'),
-    import('@modelcontextprotocol/sdk/server/stdio.js'),
-  ]);
+  const [{ createApp }, { loadConfig }, { createLogger }, { pino }, { buildMcpServer }, { VERSION }, { StdioServerTransport }] =
+    await Promise.all([
+      import('./app.ts'),
+      import('./config/load.ts'),
+      import('./observability/logger.ts'),
+      import('pino'),
+      import('./channels/http/mcp.ts'),
+      import('./channels/http/server-routes.ts'),
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+    ]);
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   // stdout carries the protocol: logs go to stderr.
   const logger = createLogger(config.log.level, pino.destination(2));
@@ -131,17 +122,14 @@ export async function serveMcp(): Promise<void> {
     logger,
     baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
   });
-  const caller = await authenticateCaller(app.db, `Bearer ${process.env.GREENLIGHT_TOKEN ?? ''}`, 'mcp', new Date()).catch(
-    async (error: unknown) => {
-      await app.stop();
-      throw error;
-    },
-  );
+  const caller = await app.access.authenticate(`Bearer ${process.env.GREENLIGHT_TOKEN ?? ''}`, 'mcp').catch(async (error: unknown) => {
+    await app.stop();
+    throw error;
+  });
   const server = buildMcpServer(caller, {
-    db: app.db,
+    access: app.access,
     programs: app.programs,
     queries: app.queries,
-    now: () => new Date(),
     version: VERSION,
   });
   const transport = new StdioServerTransport();

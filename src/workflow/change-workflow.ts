@@ -13,7 +13,6 @@ import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
 import { newRequestId } from './revisions.ts';
 import type { StackRegistry } from './stacks.ts';
-import { mayApprove, type ThreadSummary, threadSummaries } from './thread-summaries.ts';
 import { createRevision } from './transitions.ts';
 
 // The change workflow: the only place that knows the order of things. A message becomes a query
@@ -147,16 +146,6 @@ export class ChangeWorkflow {
   /** A button press. Returns the updated plan card; throws a GreenlightError when refused. */
   act(input: InboundAction): Promise<Card> {
     return this.decisions.act(input);
-  }
-
-  /** Whether `user` may approve the request now (the console hides Approve from the rest). */
-  mayApprove(requestId: string, user: PrincipalId): Promise<{ allowed: boolean; reason?: string }> {
-    return mayApprove(this.deps.db, this.deps.policy, requestId, user);
-  }
-
-  /** The console's thread list, as `user` sees it. */
-  threadSummaries(user: PrincipalId): Promise<ThreadSummary[]> {
-    return threadSummaries(this.deps.db, this.deps.policy, user);
   }
 
   /** When the next waiting plan expires (ms since the epoch), as of the last sweep. */

@@ -1,5 +1,6 @@
 import { capabilities } from '../../capabilities/index.ts';
 import type { Capability } from '../../capabilities/types.ts';
+import { choiceCard, formCard, noteCard } from '../../cards/builders.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
@@ -108,16 +109,7 @@ export class Conversation {
   ): Promise<PostedMessage[]> {
     if (intent === 'general') {
       this.deps.metrics.requests.inc({ capability: 'general', outcome: 'answered' });
-      return [
-        await this.post(input, {
-          kind: 'info',
-          title: 'Hello',
-          tone: 'neutral',
-          blocks: [{ type: 'text', text: GENERAL_ANSWER }],
-          actions: [],
-          context: [],
-        }),
-      ];
+      return [await this.post(input, noteCard('Hello', GENERAL_ANSWER))];
     }
     const profile = await readProfile(this.deps.db, input.user);
     let params: Params = routed;
@@ -226,18 +218,14 @@ export class Conversation {
       params,
       createdAt: this.at(),
     });
-    const card: Card = {
-      kind: 'info',
+    const card = formCard({
+      id: saved.id,
       title: cap.title,
-      tone: 'info',
-      status: 'needs input',
-      blocks: [
-        { type: 'text', text: intro },
-        { type: 'form', id: saved.id, fields: formFields(cap.params, params), submitLabel: cap.kind === 'query' ? 'Show' : 'Plan it' },
-      ],
-      actions: [],
+      intro,
+      fields: formFields(cap.params, params),
+      submitLabel: cap.kind === 'query' ? 'Show' : 'Plan it',
       context: [...notes, 'Nothing changes until a plan is approved.'],
-    };
+    });
     this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'clarification' });
     return this.post(input, card);
   }
@@ -269,24 +257,16 @@ export class Conversation {
       createdAt: this.at(),
     });
     const choices = route.alternatives.filter((a) => a.intent !== 'general').slice(0, 3);
-    const card: Card = {
-      kind: 'info',
-      title: 'Did you mean …?',
-      tone: 'info',
-      blocks: [
-        {
-          type: 'text',
-          text: `I am not sure what "${input.text}" asks for.${route.decidedBy.length ? ` (closest words: ${route.decidedBy.join(', ')})` : ''}`,
-        },
-      ],
-      actions: choices.map((c, i) => ({
-        id: 'choose' as const,
+    const closest = route.decidedBy.length ? ` (closest words: ${route.decidedBy.join(', ')})` : '';
+    const card = choiceCard({
+      id: saved.id,
+      text: `I am not sure what "${input.text}" asks for.${closest}`,
+      choices: choices.map((c) => ({
+        intent: c.intent,
         label: `${byId.get(c.intent)?.title ?? c.intent.replace(/_/g, ' ')} (${Math.round(c.confidence * 100)}%)`,
-        style: i === 0 ? ('primary' as const) : ('default' as const),
-        value: { clarificationId: saved.id, choice: c.intent },
       })),
       context: ['Or rephrase, or say `help`.'],
-    };
+    });
     this.deps.metrics.requests.inc({ capability: route.intent, outcome: 'did_you_mean' });
     return this.post(input, card);
   }

@@ -1,6 +1,6 @@
 import type { Capability } from '../../capabilities/types.ts';
+import { noteCard } from '../../cards/builders.ts';
 import { errorCard } from '../../cards/info-cards.ts';
-import type { Card } from '../../cards/model.ts';
 import { toGreenlightError } from '../domain/errors.ts';
 import type { Environment } from '../domain/types.ts';
 import type { ConversationDeps } from './conversation.ts';
@@ -42,14 +42,12 @@ export async function sweepDrift(
     }
   }
   const drifted = lines.filter((l) => l.includes('not as applied')).length;
-  const summary: Card = {
-    kind: 'info',
-    title: `Drift in ${environment}: ${stacks.length} stack(s) scanned, ${drifted} drifted`,
+  const title = `Drift in ${environment}: ${stacks.length} stack(s) scanned, ${drifted} drifted`;
+  const text = stacks.length ? lines.map((l) => `• ${l}`).join('\n') : `No configured stack is in ${environment}.`;
+  const summary = noteCard(title, text, {
     tone: drifted ? 'warning' : stacks.length ? 'success' : 'neutral',
-    blocks: [{ type: 'text', text: stacks.length ? lines.map((l) => `• ${l}`).join('\n') : `No configured stack is in ${environment}.` }],
-    actions: [],
     context: ['Each drifted stack has its own remediation plan card in this thread.'],
-  };
+  });
   posted.push(await deps.publisher.post(input.thread, summary, null));
   return posted;
 }

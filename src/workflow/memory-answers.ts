@@ -1,3 +1,4 @@
+import { noteCard } from '../../cards/builders.ts';
 import { factsCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { GreenlightError } from '../domain/errors.ts';
@@ -9,14 +10,7 @@ import { DEFAULT_KEYS, defaultsOf, forget, readProfile, setPreference } from '..
 // Answers to what people say about the bot's memory of them: remember, forget, show.
 
 export async function memoryAnswer(db: Db, user: PrincipalId, command: MemoryCommand): Promise<Card> {
-  const note = (text: string): Card => ({
-    kind: 'info',
-    title: 'Memory',
-    tone: 'neutral',
-    blocks: [{ type: 'text', text }],
-    actions: [],
-    context: [],
-  });
+  const note = (text: string): Card => noteCard('Memory', text);
   switch (command.kind) {
     case 'invalid':
       throw new GreenlightError('bad_request', command.message);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CapabilityId, capabilities } from '../../capabilities/index.ts';
 import type { PlanningCapability } from '../../capabilities/types.ts';
+import { noteCard } from '../../cards/builders.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
 import type { DeploymentStatus, DriftReport, PlanView } from '../domain/program-api.ts';
@@ -209,14 +210,13 @@ export class ProgramRequests {
         createdAt: at,
       });
       if (!reserved) return;
-      await this.deps.publisher.postFrom(thread, caller.principal, {
-        kind: 'info',
-        title: '',
-        tone: 'neutral',
-        blocks: [{ type: 'text', text: `${ask.note ? `${ask.note}\n` : ''}${text}` }],
-        actions: [],
-        context: [`deployment ${ask.deploymentId}, ${caller.via === 'mcp' ? 'over MCP' : 'over the HTTP API'}`],
-      });
+      await this.deps.publisher.postFrom(
+        thread,
+        caller.principal,
+        noteCard('', `${ask.note ? `${ask.note}\n` : ''}${text}`, {
+          context: [`deployment ${ask.deploymentId}, ${caller.via === 'mcp' ? 'over MCP' : 'over the HTTP API'}`],
+        }),
+      );
     });
     if (!reserved) {
       // A concurrent call with the same deployment id won the race: withdraw this one.

@@ -5,8 +5,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../src/channels/http/openapi.ts';
 import { apiRoutes, fastifyPath } from '../../src/channels/http/routes.ts';
-import { signBody } from '../../src/channels/http/webhooks.ts';
 import { createToken } from '../../src/store/api-tokens.ts';
+import { signBody } from '../../src/workflow/program-webhooks.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { until } from '../helpers/until.ts';
 
@@ -334,7 +334,7 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
-    const routes = apiRoutes({ db: t.app.db, programs: t.app.programs, now: () => new Date() });
+    const routes = apiRoutes({ access: t.app.access, programs: t.app.programs });
     const documented = Object.entries(doc.paths).flatMap(([path, ops]: [string, any]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );

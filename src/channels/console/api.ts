@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { noteCard } from '../../../cards/builders.ts';
 import { planPageHtml } from '../../../cards/render/plan-page.ts';
+import type { ConsoleMessages } from '../../domain/channel-memory.ts';
 import { describeIssues, GreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
-import type { Db } from '../../store/database.ts';
-import { findDeployment } from '../../store/deployments.ts';
-import { findRequest, listApprovals } from '../../store/requests.ts';
-import { listMessages, threadExists } from '../../store/threads.ts';
-import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
-import type { Conversation } from '../../workflow/conversation.ts';
-import type { PostedMessage } from '../../workflow/ports.ts';
+import type { Interactions, PostedMessage } from '../../workflow/index.ts';
 import { type ConsolePort, type MessageView, toView } from './console-port.ts';
 import { actionBody, chatBody, formBody, idParam, viewerQuery } from './schemas.ts';
 
@@ -24,9 +20,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 export interface ApiDeps {
-  db: Db;
-  workflow: ChangeWorkflow;
-  conversation: Conversation;
+  interactions: Interactions;
+  messages: ConsoleMessages;
   port: ConsolePort;
 }
 
@@ -35,7 +30,7 @@ export type Identify = (req: FastifyRequest, bodyUser: string | undefined) => st
 
 const messageView = (m: PostedMessage) => ({ messageId: m.messageId, requestId: m.requestId, card: m.card });
 
-export function registerApi(app: FastifyInstance, { db, workflow, conversation, port }: ApiDeps, identify: Identify): void {
+export function registerApi(app: FastifyInstance, { interactions, messages, port }: ApiDeps, identify: Identify): void {
   /** Who is looking at a page: signed in, the session; in local mode, `?user=` or nobody in particular. */
   const viewer = (req: FastifyRequest, user: string | undefined): string => {
     if (user !== undefined) return identify(req, user);
@@ -50,35 +45,23 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   app.addHook('preSerialization', async (_req, _reply, payload) => secrets.value(payload));
   app.post('/api/chat', async (req) => {
     const body = parse(chatBody, req.body);
-    if (body.thread && !(await threadExists(db, body.thread))) {
+    if (body.thread && !(await messages.exists(body.thread))) {
       throw new GreenlightError('not_found', `There is no thread ${body.thread}. Leave "thread" out to start a new one.`);
     }
     const threadId = body.thread ?? randomUUID();
     const user = identify(req, body.user);
-    await port.postAs(
-      threadId,
-      user,
-      {
-        kind: 'info',
-        title: '',
-        tone: 'neutral',
-        blocks: [{ type: 'text', text: body.text }],
-        actions: [],
-        context: [],
-      },
-      null,
-    );
-    const posted = await conversation.submit({ user, text: body.text, thread: { channel: 'console', id: threadId } });
+    await port.postAs(threadId, user, noteCard('', body.text), null);
+    const posted = await interactions.say({ user, text: body.text, thread: { channel: 'console', id: threadId } });
     return { thread: threadId, messages: posted.map(messageView) };
   });
 
   app.post('/api/actions', async (req) => {
     const body = parse(actionBody, req.body);
     if (body.action === 'choose') {
-      const posted = await conversation.choose(identify(req, body.user), body.clarificationId, body.choice);
+      const posted = await interactions.choose(identify(req, body.user), body.clarificationId, body.choice);
       return { messages: posted.map(messageView) };
     }
-    const card = await workflow.act({
+    const card = await interactions.act({
       user: identify(req, body.user),
       requestId: body.requestId,
       action: body.action,
@@ -92,16 +75,14 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   // A submitted clarification form: the values complete the original request.
   app.post('/api/forms', async (req) => {
     const body = parse(formBody, req.body);
-    const posted = await conversation.submitForm(identify(req, body.user), body.formId, body.values);
+    const posted = await interactions.submitForm(identify(req, body.user), body.formId, body.values);
     return { messages: posted.map(messageView) };
   });
 
   app.get('/api/requests/:id', async (req) => {
     const { id } = parse(idParam, req.params);
-    const request = await findRequest(db, id);
-    if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
-    const approvals = (await listApprovals(db, id)).filter((a) => a.revision === request.revision);
-    const deployment = await findDeployment(db, { requestId: id, revision: request.revision });
+    const { request, approvals: all, deployment } = await interactions.detail(id);
+    const approvals = all.filter((a) => a.revision === request.revision);
     return {
       id: request.id,
       revision: request.revision,
@@ -134,15 +115,14 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   // The full plan as a page: linked from every plan card, here and in Slack and Teams.
   app.get('/plans/:id', async (req, reply) => {
     const { id } = parse(idParam, req.params);
-    const request = await findRequest(db, id);
-    if (!request) throw new GreenlightError('not_found', `There is no request ${id}.`);
-    const html = planPageHtml(request, await listApprovals(db, id));
+    const { request, approvals } = await interactions.detail(id);
+    const html = planPageHtml(request, approvals);
     return reply.type('text/html; charset=utf-8').send(secrets.text(html));
   });
 
   app.get('/api/threads', async (req) => {
     const { user } = parse(viewerQuery, req.query);
-    return { threads: await workflow.threadSummaries(viewer(req, user)) };
+    return { threads: await interactions.threadSummaries(viewer(req, user)) };
   });
 
   // Whether the viewer may approve a request now: the page shows Approve only to them (the
@@ -150,13 +130,13 @@ export function registerApi(app: FastifyInstance, { db, workflow, conversation, 
   app.get('/api/requests/:id/may-approve', async (req) => {
     const { id } = parse(idParam, req.params);
     const { user } = parse(viewerQuery, req.query);
-    return workflow.mayApprove(id, viewer(req, user));
+    return interactions.mayApprove(id, viewer(req, user));
   });
 
   app.get('/api/threads/:id', async (req) => {
     const { id } = parse(idParam, req.params);
-    if (!(await threadExists(db, id))) throw new GreenlightError('not_found', `There is no thread ${id}.`);
-    return { id, messages: (await listMessages(db, id)).map(toView) };
+    if (!(await messages.exists(id))) throw new GreenlightError('not_found', `There is no thread ${id}.`);
+    return { id, messages: (await messages.list(id)).map(toView) };
   });
 
   // Live updates for one thread: every new or edited message, as server-sent events.

@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Card } from '../../../cards/model.ts';
 import { renderHtml } from '../../../cards/render/html.ts';
+import type { ConsoleMessages, StoredMessage } from '../../domain/channel-memory.ts';
 import type { ThreadRef } from '../../domain/types.ts';
-import type { Db } from '../../store/database.ts';
-import { addMessage, ensureThread, findMessage, type StoredMessage, updateMessage } from '../../store/threads.ts';
-import type { ThreadPort } from '../../workflow/ports.ts';
+import type { ThreadPort } from '../../workflow/index.ts';
 
 // The console's side of the workflow: messages are rows in the store (so threads survive a
 // restart) and every change is pushed to the browsers watching that thread over SSE.
@@ -46,14 +45,11 @@ export class ConsolePort implements ThreadPort {
   /** Told of each message this replica posts or edits (other replicas' browsers hear of it: thread-feed.ts). */
   onChange: ((threadId: string, messageId: string) => void) | undefined;
 
-  constructor(
-    private readonly db: Db,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly messages: ConsoleMessages) {}
 
   /** A message another replica posted or edited: pushed to the browsers watching here. */
   async replay(threadId: string, messageId: string): Promise<void> {
-    const stored = await findMessage(this.db, messageId);
+    const stored = await this.messages.find(messageId);
     if (stored && stored.threadId === threadId) this.events.emit(threadId, toView(stored));
   }
 
@@ -66,16 +62,14 @@ export class ConsolePort implements ThreadPort {
   }
 
   async postAs(threadId: string, author: string, card: Card, requestId: string | null): Promise<MessageView> {
-    const at = this.now().toISOString();
-    await ensureThread(this.db, threadId, 'console', at);
-    const view = toView(await addMessage(this.db, { threadId, author, card, requestId, at }));
+    const view = toView(await this.messages.add({ threadId, author, card, requestId }));
     this.events.emit(threadId, view);
     this.onChange?.(threadId, view.id);
     return view;
   }
 
   async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {
-    const stored = await updateMessage(this.db, messageId, card, this.now().toISOString());
+    const stored = await this.messages.update(messageId, card);
     this.editCounts.set(messageId, (this.editCounts.get(messageId) ?? 0) + 1);
     if (stored) this.events.emit(thread.id, toView(stored));
     if (stored) this.onChange?.(thread.id, messageId);

@@ -2,14 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { sql } from 'kysely';
 import type { Config } from '../../config/schema.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { People } from '../../domain/people.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
-import type { Db } from '../../store/database.ts';
 import { isProgramPath, type ProgramSurfaceDeps, registerProgramSurface } from '../http/server-routes.ts';
 import { type ApiDeps, type Identify, registerApi } from './api.ts';
 import { ConsoleSignIn } from './oidc.ts';
@@ -62,10 +60,10 @@ function allowedHost(config: Config): (host: string | undefined) => boolean {
 }
 
 /** Healthy when the store answers: a replica that lost its database must leave the load balancer. */
-function healthCheck(db: Db) {
+function healthCheck(ping: () => Promise<void>) {
   return async (_req: FastifyRequest, reply: FastifyReply) => {
     try {
-      await sql`select 1`.execute(db);
+      await ping();
       return { ok: true, database: 'ok' };
     } catch (error) {
       return reply.status(503).send({ ok: false, database: error instanceof Error ? error.message : String(error) });
@@ -74,14 +72,16 @@ function healthCheck(db: Db) {
 }
 
 /** A worker's only server: /healthz (with the database) and /metrics. */
-export function buildHealthServer(db: Db, metrics: Metrics): FastifyInstance {
+export function buildHealthServer(ping: () => Promise<void>, metrics: Metrics): FastifyInstance {
   const app = Fastify({ logger: false });
-  app.get('/healthz', healthCheck(db));
+  app.get('/healthz', healthCheck(ping));
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   return app;
 }
 
-export interface ConsoleServerDeps extends ApiDeps, Omit<ProgramSurfaceDeps, 'db' | 'baseUrl'> {
+export interface ConsoleServerDeps extends ApiDeps, Omit<ProgramSurfaceDeps, 'baseUrl'> {
+  /** Throws when the database does not answer. */
+  ping: () => Promise<void>;
   log: Logger;
   metrics: Metrics;
   people: People;
@@ -173,7 +173,7 @@ export function buildConsoleServer(config: Config, deps: ConsoleServerDeps): Fas
     const body = readFileSync(join(PUBLIC_DIR, asset.file));
     app.get(path, async (_req, reply) => reply.type(asset.type).header('cache-control', 'no-cache').send(body));
   }
-  app.get('/healthz', healthCheck(deps.db));
+  app.get('/healthz', healthCheck(deps.ping));
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   // Identity: the session's person when sign-in is on (a different name in the body is refused);
   // otherwise the loopback-only local mode, where the name is self-declared (`console:<name>`).

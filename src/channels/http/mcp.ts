@@ -1,17 +1,20 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { capability } from '../../../capabilities/index.ts';
-import type { QueryCapability } from '../../../capabilities/types.ts';
 import { renderText } from '../../../cards/render/text.ts';
 import { toGreenlightError } from '../../domain/errors.ts';
 import type { DeploymentStatus } from '../../domain/program-api.ts';
 import { secrets } from '../../domain/redaction.ts';
-import type { ApiScope } from '../../store/api-tokens.ts';
-import type { Db } from '../../store/database.ts';
-import type { ProgramRequests } from '../../workflow/program-requests.ts';
-import type { QueryServices } from '../../workflow/query-services.ts';
-import { type ApiCaller, auditUse } from './api-auth.ts';
+import {
+  type ApiCaller,
+  type ApiScope,
+  answerQuery,
+  type CapabilityId,
+  capabilityInfo,
+  type ProgramAccess,
+  type ProgramRequests,
+  type QueryServices,
+} from '../../workflow/index.ts';
 import { deployBody } from './schemas.ts';
 
 // The MCP server: the same capabilities for AI agents, as tools. Over stdio (`greenlight mcp`) and
@@ -21,10 +24,9 @@ import { deployBody } from './schemas.ts';
 // listed. Every call is audited with the agent's principal.
 
 export interface McpDeps {
-  db: Db;
+  access: ProgramAccess;
   programs: ProgramRequests;
   queries: QueryServices;
-  now: () => Date;
   version: string;
 }
 
@@ -53,11 +55,11 @@ function statusText(s: DeploymentStatus): string {
 /** A read-only capability as a tool: its own parameter schema in, its card as text out. */
 function queryTool(
   name: string,
-  id: 'list_stacks' | 'stack_status' | 'preview_stack' | 'deployment_history' | 'cost_report',
+  id: CapabilityId & ('list_stacks' | 'stack_status' | 'preview_stack' | 'deployment_history' | 'cost_report'),
   scope: ApiScope,
   deps: McpDeps,
 ): Tool {
-  const cap = capability(id) as QueryCapability;
+  const cap = capabilityInfo(id);
   return {
     name,
     title: cap.title,
@@ -65,7 +67,7 @@ function queryTool(
     scope,
     input: cap.params as z.ZodObject,
     async run(caller, args) {
-      return { text: renderText(await cap.run(args, { user: caller.principal, services: deps.queries })) };
+      return { text: renderText(await answerQuery(id, args, caller.principal, deps.queries)) };
     },
   };
 }
@@ -118,7 +120,7 @@ export function mcpTools(deps: McpDeps): Tool[] {
       description:
         'Compares a stack with its real resources; reports what differs. Nothing is stored; a remediation is a plan_change with capability drift_scan.',
       scope: 'plan',
-      input: capability('drift_scan').params as z.ZodObject,
+      input: capabilityInfo('drift_scan').params as z.ZodObject,
       async run(caller, args) {
         const report = await deps.programs.driftScan(caller, { stack: String(args.stack) });
         const text = report.stacks
@@ -147,23 +149,21 @@ export function buildMcpServer(caller: ApiCaller, deps: McpDeps): McpServer {
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.input },
       async (args: Record<string, unknown>) => {
-        const at = () => deps.now().toISOString();
         try {
           const { text, data } = await tool.run(caller, args);
           const request = (data ?? {}) as { request_id?: string; deployment_id?: string };
-          await auditUse(
-            deps.db,
-            caller.principal,
-            'mcp.call',
-            { what: tool.name, outcome: 'ok', requestId: request.request_id ?? null, deploymentId: request.deployment_id ?? null },
-            at(),
-          );
+          await deps.access.audit(caller.principal, 'mcp.call', {
+            what: tool.name,
+            outcome: 'ok',
+            requestId: request.request_id ?? null,
+            deploymentId: request.deployment_id ?? null,
+          });
           const content: CallToolResult['content'] = [{ type: 'text', text: secrets.text(text) }];
           if (data !== undefined) content.push({ type: 'text', text: JSON.stringify(secrets.value(data)) });
           return { content };
         } catch (error) {
           const failure = toGreenlightError(error);
-          await auditUse(deps.db, caller.principal, 'mcp.call', { what: tool.name, outcome: failure.code }, at());
+          await deps.access.audit(caller.principal, 'mcp.call', { what: tool.name, outcome: failure.code });
           const details = Object.keys(failure.details).length ? ` ${JSON.stringify(secrets.value(failure.details))}` : '';
           return {
             isError: true,

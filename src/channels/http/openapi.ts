@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { capabilities } from '../../../capabilities/index.ts';
 import { errorSchema } from '../../domain/program-api.ts';
+import { CATALOG as capabilities } from '../../workflow/index.ts';
 import type { ApiRoute } from './routes.ts';
 
 // /openapi.json: OpenAPI 3.1, written from the route table and the zod schemas the routes parse

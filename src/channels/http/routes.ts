@@ -9,10 +9,8 @@ import {
   noChangesSchema,
   planViewSchema,
 } from '../../domain/program-api.ts';
-import type { ApiScope } from '../../store/api-tokens.ts';
-import type { Db } from '../../store/database.ts';
-import type { ChangeAsk, ProgramRequests } from '../../workflow/program-requests.ts';
-import { type ApiCaller, auditUse, authenticateCaller, requireScope } from './api-auth.ts';
+import type { ApiCaller, ApiScope, ChangeAsk, ProgramAccess, ProgramRequests } from '../../workflow/index.ts';
+import { requireScope } from './api-auth.ts';
 import { deployBody, driftScanBody, generateBody, idParam } from './schemas.ts';
 
 // The `/v1` API for programs (pipelines, portals): seed 002's contract on Greenlight's model.
@@ -36,9 +34,8 @@ export interface ApiRoute {
 }
 
 export interface HttpApiDeps {
-  db: Db;
+  access: ProgramAccess;
   programs: ProgramRequests;
-  now: () => Date;
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, root: string): z.output<S> {
@@ -164,31 +161,24 @@ export function registerApiRoutes(app: FastifyInstance, deps: HttpApiDeps, route
       method: route.method,
       url: fastifyPath(route.path),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const at = () => deps.now().toISOString();
         let caller: ApiCaller | undefined;
         try {
-          caller = await authenticateCaller(deps.db, req.headers.authorization, 'api', deps.now());
+          caller = await deps.access.authenticate(req.headers.authorization, 'api');
           requireScope(caller, route.scope, `${route.method} ${route.path}`);
           const result = await route.handle(caller, { body: req.body, params: req.params as Record<string, string> });
           const body = result.body as { request_id?: string; deployment_id?: string | null };
-          await auditUse(
-            deps.db,
-            caller.principal,
-            'api.call',
-            {
-              what: `${route.method} ${route.path}`,
-              outcome: result.status,
-              requestId: body.request_id ?? null,
-              deploymentId: body.deployment_id ?? null,
-            },
-            at(),
-          );
+          await deps.access.audit(caller.principal, 'api.call', {
+            what: `${route.method} ${route.path}`,
+            outcome: result.status,
+            requestId: body.request_id ?? null,
+            deploymentId: body.deployment_id ?? null,
+          });
           return reply.status(result.status).send(result.body);
         } catch (error) {
           const failure = toGreenlightError(error);
           const actor = caller?.principal ?? (typeof failure.details.token === 'string' ? `api:${failure.details.token}` : undefined);
           // Uses of a token Greenlight knows are audited even when refused (revoked, expired, short of a scope).
-          if (actor) await auditUse(deps.db, actor, 'api.call', { what: `${route.method} ${route.path}`, outcome: failure.code }, at());
+          if (actor) await deps.access.audit(actor, 'api.call', { what: `${route.method} ${route.path}`, outcome: failure.code });
           throw error;
         }
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { capabilities } from '../../../capabilities/index.ts';
 import { environment, runtime } from '../../domain/program-api.ts';
+import { CATALOG as capabilities } from '../../workflow/index.ts';
 
 // Bodies of the `/v1` API (seed 002's contract mapped onto capabilities). Everything from the
 // network is `unknown` until parsed here; /openapi.json is generated from these schemas.

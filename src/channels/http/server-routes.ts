@@ -4,10 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { FastifyInstance } from 'fastify';
 import { GreenlightError } from '../../domain/errors.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
-import type { Db } from '../../store/database.ts';
-import type { ProgramRequests } from '../../workflow/program-requests.ts';
-import type { QueryServices } from '../../workflow/query-services.ts';
-import { authenticateCaller } from './api-auth.ts';
+import type { ProgramAccess, ProgramRequests, QueryServices } from '../../workflow/index.ts';
 import { buildMcpServer } from './mcp.ts';
 import { openApiDocument } from './openapi.ts';
 import { apiRoutes, registerApiRoutes } from './routes.ts';
@@ -17,7 +14,7 @@ import { apiRoutes, registerApiRoutes } from './routes.ts';
 // and a token is never taken on the console's routes).
 
 export interface ProgramSurfaceDeps {
-  db: Db;
+  access: ProgramAccess;
   programs: ProgramRequests;
   queries: QueryServices;
   now: () => Date;
@@ -40,7 +37,7 @@ export function registerProgramSurface(app: FastifyInstance, deps: ProgramSurfac
   // Streamable HTTP, stateless: each POST carries one JSON-RPC exchange with its own server,
   // built for the token that sent it.
   app.post('/mcp', async (req, reply) => {
-    const caller = await authenticateCaller(deps.db, req.headers.authorization, 'mcp', deps.now());
+    const caller = await deps.access.authenticate(req.headers.authorization, 'mcp');
     const server = buildMcpServer(caller, { ...deps, version: VERSION });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();

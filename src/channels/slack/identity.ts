@@ -37,3 +37,22 @@ export function parseButtonValue(raw: unknown): ButtonValue {
 export function withoutMentions(text: string): string {
   return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
 }
+
+const modifyMetadata = z.object({ requestId: z.string().regex(/^cr-[0-9a-f]{10}$/), revision: z.number().int().positive() });
+const formMetadata = z.object({ formId: z.string().regex(/^cl-[0-9a-f]{10}$/) });
+
+/** A modal's `private_metadata`, checked: Slack returns what the bot set, but it arrives from the network. */
+function parseMetadata<S extends z.ZodType>(schema: S, raw: string | undefined): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw || '{}');
+  } catch {
+    json = undefined;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new GreenlightError('bad_request', 'This form carries no request; open it again from the card.');
+  return parsed.data;
+}
+
+export const parseModifyMetadata = (raw: string | undefined) => parseMetadata(modifyMetadata, raw);
+export const parseFormMetadata = (raw: string | undefined) => parseMetadata(formMetadata, raw);

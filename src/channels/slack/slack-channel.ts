@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
+import type { ChannelMemory } from '../../domain/channel-memory.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { firstDelivery } from '../../store/leases.ts';
 import { type HandlerDeps, registerHandlers } from './handlers.ts';
 import { checkSlackRequest, type Deliveries, refuse } from './request-gate.ts';
 import { SlackPort } from './slack-port.ts';
@@ -45,7 +45,7 @@ export interface SlackChannel {
   stop(): Promise<void>;
 }
 
-export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & { now: () => Date }): SlackChannel {
+export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & { memory: ChannelMemory }): SlackChannel {
   const logger = boltLogger(deps.log);
   const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {};
   const http = settings.appToken
@@ -63,7 +63,7 @@ export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & 
   // Edits on their own client that refuses to wait out a 429: a rate-limited progress edit must
   // not pause the queue that posts plan cards and answers approvals.
   const editClient = new WebClient(settings.botToken, { ...clientOptions, rejectRateLimitedCalls: true, logger });
-  const port = new SlackPort(app.client, editClient, deps.db, deps.log, deps.now);
+  const port = new SlackPort(app.client, editClient, deps.memory.slackThreads, deps.log);
   registerHandlers(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'slack app error');
@@ -79,8 +79,7 @@ export function createSlackChannel(settings: SlackSettings, deps: HandlerDeps & 
       // Our own server in front of Bolt's receiver: every request to /slack/events passes the
       // gate (signature, time window both ways, replay, body shape) before Bolt sees it.
       const receiverHttp = http as HTTPReceiver;
-      const iso = (sec: number) => new Date(sec * 1000).toISOString();
-      const deliveries: Deliveries = { first: (id, expiresSec, nowSec) => firstDelivery(deps.db, id, iso(nowSec), iso(expiresSec)) };
+      const deliveries: Deliveries = { first: (id, expiresSec, nowSec) => deps.memory.deliveries.first(id, (expiresSec - nowSec) * 1000) };
       const signingSecret = settings.signingSecret ?? '';
       server = createServer((req, res) => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Card } from '../../../cards/model.ts';
+import type { ThreadAliases } from '../../domain/channel-memory.ts';
 import type { ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { Db } from '../../store/database.ts';
-import { resolveThreadAlias, saveThreadAlias } from '../../store/threads.ts';
-import type { ThreadPort } from '../../workflow/ports.ts';
+import type { ThreadPort } from '../../workflow/index.ts';
 import { renderBlockKit } from './block-kit.ts';
 
 // Slack's side of the workflow. A thread is `<channel>/<thread ts>`; a slash command names a
@@ -34,16 +33,15 @@ export class SlackPort implements ThreadPort {
   constructor(
     private readonly client: WebClient,
     private readonly editClient: WebClient,
-    private readonly db: Db,
+    private readonly aliases: ThreadAliases,
     private readonly log: Logger,
-    private readonly now: () => Date,
   ) {}
 
   /** The Slack channel and thread ts a ThreadRef stands for (undefined ts: not started yet). */
   async resolve(thread: ThreadRef): Promise<{ channel: string; ts: string | undefined }> {
     const { channel, ts } = split(thread.id);
     if (!ts.startsWith(NEW)) return { channel, ts };
-    const real = await resolveThreadAlias(this.db, thread.id);
+    const real = await this.aliases.resolve(thread.id);
     return { channel, ts: real ? split(real).ts : undefined };
   }
 
@@ -52,7 +50,7 @@ export class SlackPort implements ThreadPort {
     const message = renderBlockKit(card);
     const res = await this.client.chat.postMessage({ channel, ...message, ...(ts ? { thread_ts: ts } : {}), unfurl_links: false });
     const posted = String(res.ts);
-    if (!ts) await saveThreadAlias(this.db, thread.id, `${channel}/${posted}`, this.now().toISOString());
+    if (!ts) await this.aliases.save(thread.id, `${channel}/${posted}`);
     return `${channel}/${posted}`;
   }
 

@@ -1,11 +1,8 @@
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
-import type { Card, CardAction, FormField } from '../../../cards/model.ts';
+import type { Card } from '../../../cards/model.ts';
+import type { TeamsDirectory } from '../../domain/channel-memory.ts';
 import type { ChangeRequest, PrincipalId } from '../../domain/types.ts';
-import type { Db } from '../../store/database.ts';
-import { findRequest } from '../../store/requests.ts';
-import { teamsUserIds } from '../../store/teams-directory.ts';
-import type { ApprovalPolicy } from '../../workflow/approval-policy.ts';
-import type { Publisher } from '../../workflow/publisher.ts';
+import type { Interactions, ModifyForm } from '../../workflow/index.ts';
 import { acEscape, execute, formElements, renderAdaptiveCard, VERBS } from './adaptive-card.ts';
 import { aadObjectIds } from './identity.ts';
 
@@ -18,14 +15,13 @@ const DECISIONS = new Set(['approve', 'reject', 'modify', 'replan']);
 
 export class CardViews {
   constructor(
-    private readonly db: Db,
-    private readonly policy: ApprovalPolicy,
-    private readonly publisher: Publisher,
+    private readonly interactions: Interactions,
+    private readonly directory: TeamsDirectory,
   ) {}
 
   private async request(card: Card): Promise<ChangeRequest | undefined> {
     if (!card.requestId || !card.actions.some((a) => DECISIONS.has(a.id))) return undefined;
-    return findRequest(this.db, card.requestId, card.revision);
+    return this.interactions.request(card.requestId, card.revision).catch(() => undefined);
   }
 
   /**
@@ -33,16 +29,8 @@ export class CardViews {
    * (a card may name 60), whose clients then fetch their own view of this request.
    */
   private async refreshFor(request: ChangeRequest) {
-    const { principals } = this.policy.approvers(request.environment, request.plan.risk.level);
-    const ids = await teamsUserIds(this.db, aadObjectIds([request.requester, ...request.editors, ...principals]));
+    const ids = await this.directory.userIds(aadObjectIds(this.interactions.audience(request).principals));
     return { userIds: [...new Set(ids.values())].slice(0, 60), data: { requestId: request.id, revision: request.revision } };
-  }
-
-  /** Whether `user` may press a button of this kind on the request's card. */
-  may(request: ChangeRequest, user: PrincipalId, action: CardAction['id']): boolean {
-    if (action === 'approve') return this.policy.canApprove(request, user).allowed;
-    if (DECISIONS.has(action)) return this.policy.canReject(request, user).allowed;
-    return true;
   }
 
   /** The message as posted to the conversation. */
@@ -50,8 +38,8 @@ export class CardViews {
     const request = await this.request(card);
     if (!request) return renderAdaptiveCard(card);
     const refresh = await this.refreshFor(request);
-    const { anyone } = this.policy.approvers(request.environment, request.plan.risk.level);
-    if (anyone) return renderAdaptiveCard(card, { actions: card.actions.filter((a) => a.id !== 'modify'), refresh });
+    if (this.interactions.audience(request).anyone)
+      return renderAdaptiveCard(card, { actions: card.actions.filter((a) => a.id !== 'modify'), refresh });
     return renderAdaptiveCard(card, {
       actions: card.actions.filter((a) => !DECISIONS.has(a.id)),
       extraActions: [execute('Show my options', VERBS.refresh, refresh.data)],
@@ -69,9 +57,9 @@ export class CardViews {
 
   /** One user's view of a request's plan card, with a note (a refusal, an acknowledgement) on top. */
   async personal(request: ChangeRequest, user: PrincipalId, note?: { text: string; error?: boolean }): Promise<IAdaptiveCard> {
-    const card = await this.publisher.renderPlanCard(request);
+    const card = await this.interactions.planCard(request);
     return renderAdaptiveCard(card, {
-      actions: card.actions.filter((a) => this.may(request, user, a.id)),
+      actions: await this.interactions.offered(request, user, card.actions),
       refresh: await this.refreshFor(request),
       append: note
         ? [{ type: 'TextBlock', wrap: true, text: acEscape(note.text), color: note.error ? 'Attention' : 'Good', weight: 'Bolder' }]
@@ -80,15 +68,15 @@ export class CardViews {
   }
 
   /** The Modify form: the plan's parameters as inputs, pre-filled; `problem` says why the last values were refused. */
-  async modifyForm(request: ChangeRequest, fields: FormField[], title: string, problem?: string): Promise<IAdaptiveCard> {
-    const card = await this.publisher.renderPlanCard(request);
-    const data = { requestId: request.id, revision: request.revision };
+  async modifyForm({ requestId, revision, title, fields, problem }: ModifyForm): Promise<IAdaptiveCard> {
+    const card = await this.interactions.planCard(await this.interactions.request(requestId, revision));
+    const data = { requestId, revision };
     const form: Card = {
       ...card,
       title: `Modify ${title}`,
       blocks: problem ? [{ type: 'error', code: 'bad_request', message: problem, next: 'Correct the values and submit again.' }] : [],
       actions: [],
-      context: [`${request.id} revision ${request.revision}`],
+      context: [`${requestId} revision ${revision}`],
     };
     return renderAdaptiveCard(form, {
       append: formElements(fields, execute('Plan with these values', VERBS.modifySubmit, data, 'positive'), [

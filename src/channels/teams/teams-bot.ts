@@ -6,23 +6,16 @@ import {
   TurnContext as Turn,
   type TurnContext,
 } from 'botbuilder';
-import PQueue from 'p-queue';
 import { z } from 'zod';
-import { capabilities } from '../../../capabilities/index.ts';
-import type { Capability } from '../../../capabilities/types.ts';
+import { noteCard } from '../../../cards/builders.ts';
 import { errorCard } from '../../../cards/info-cards.ts';
-import { describeIssues, GreenlightError, toGreenlightError } from '../../domain/errors.ts';
+import type { ChannelMemory } from '../../domain/channel-memory.ts';
+import { GreenlightError, toGreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
-import type { ChangeRequest, PrincipalId, ThreadRef } from '../../domain/types.ts';
+import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import type { Db } from '../../store/database.ts';
-import { firstDelivery } from '../../store/leases.ts';
-import { findRequest } from '../../store/requests.ts';
-import { rememberTeamsUser, saveConversationReference } from '../../store/teams-directory.ts';
-import type { ChangeWorkflow } from '../../workflow/change-workflow.ts';
-import type { Conversation, ConversationDeps } from '../../workflow/conversation.ts';
-import { modifyRequest } from '../../workflow/follow-up.ts';
-import { formFields, valuesFromForm } from '../../workflow/forms.ts';
+import type { Interactions } from '../../workflow/index.ts';
+import { AfterAck } from '../after-ack.ts';
 import { renderAdaptiveCard, VERBS } from './adaptive-card.ts';
 import type { CardViews } from './card-views.ts';
 import { teamsPrincipal } from './identity.ts';
@@ -35,12 +28,9 @@ import type { TeamsPort } from './teams-port.ts';
 // answer "working on it" and post their result to the thread. Nothing here decides anything.
 
 export interface TeamsBotDeps {
-  db: Db;
-  conversation: Conversation;
-  conversationDeps: ConversationDeps;
-  workflow: ChangeWorkflow;
+  interactions: Interactions;
+  memory: ChannelMemory;
   log: Logger;
-  now: () => Date;
 }
 
 const requestData = z.object({
@@ -63,15 +53,7 @@ function cardResponse(card: IAdaptiveCard): AdaptiveCardInvokeResponse {
 }
 
 /** A short acknowledgement ("working on it") as a card. */
-function noteCard(title: string, text: string): IAdaptiveCard {
-  return renderAdaptiveCard({ kind: 'info', title, tone: 'info', blocks: [{ type: 'text', text }], actions: [], context: [] });
-}
-
-function capabilityOf(request: ChangeRequest): Capability {
-  const cap = capabilities.find((c) => c.id === request.capability);
-  if (!cap) throw new GreenlightError('not_found', `${request.capability} is not a capability.`);
-  return cap;
-}
+const ackCard = (title: string, text: string): IAdaptiveCard => renderAdaptiveCard(noteCard(title, text, { tone: 'info' }));
 
 /** The form inputs of an Action.Execute: everything in its data that the bot did not put there. */
 function inputsOf(data: Record<string, unknown>): Record<string, string> {
@@ -83,7 +65,7 @@ function inputsOf(data: Record<string, unknown>): Record<string, string> {
 }
 
 export class TeamsBot extends ActivityHandler {
-  private readonly queue = new PQueue({ concurrency: 4 });
+  private readonly queue: AfterAck;
 
   constructor(
     private readonly deps: TeamsBotDeps,
@@ -91,6 +73,7 @@ export class TeamsBot extends ActivityHandler {
     private readonly port: TeamsPort,
   ) {
     super();
+    this.queue = new AfterAck(deps.log);
     this.onTurn(async (ctx, next) => {
       await this.remember(ctx);
       await next();
@@ -113,24 +96,16 @@ export class TeamsBot extends ActivityHandler {
   private firstDelivery(ctx: TurnContext): Promise<boolean> {
     const { id, conversation } = ctx.activity;
     if (!id) return Promise.resolve(true);
-    const now = this.deps.now();
-    return firstDelivery(
-      this.deps.db,
-      `teams:${conversation.id}:${id}`,
-      now.toISOString(),
-      new Date(now.getTime() + 3_600_000).toISOString(),
-    );
+    return this.deps.memory.deliveries.first(`teams:${conversation.id}:${id}`, 3_600_000);
   }
 
   /** Every activity refreshes where to post in its conversation and who its sender is. */
   private async remember(ctx: TurnContext): Promise<void> {
     const { activity } = ctx;
-    const at = this.deps.now().toISOString();
-    const reference = Turn.getConversationReference(activity);
-    await saveConversationReference(this.deps.db, activity.conversation.id, reference, at);
+    const { teams } = this.deps.memory;
+    await teams.saveReference(activity.conversation.id, Turn.getConversationReference(activity));
     const from = activity.from;
-    if (from?.aadObjectId && from.id)
-      await rememberTeamsUser(this.deps.db, { aadObjectId: from.aadObjectId, userId: from.id, name: from.name }, at);
+    if (from?.aadObjectId && from.id) await teams.rememberUser({ aadObjectId: from.aadObjectId, userId: from.id, name: from.name });
   }
 
   private thread(ctx: TurnContext): ThreadRef {
@@ -147,14 +122,12 @@ export class TeamsBot extends ActivityHandler {
 
   private later(ctx: TurnContext, user: PrincipalId, text: string): void {
     const thread = this.thread(ctx);
-    void this.queue.add(() => this.deps.conversation.submit({ user, text, thread })).catch((error) => this.tell(thread, error));
+    this.queue.run(() => this.deps.interactions.say({ user, text, thread }), this.tell(thread));
   }
 
   /** Work that failed after the turn was answered: say so in the thread. */
-  private async tell(thread: ThreadRef, error: unknown): Promise<void> {
-    const coded = toGreenlightError(error);
-    if (coded.code === 'internal') this.deps.log.error({ err: error, thread }, 'teams work failed');
-    await this.port.post(thread, errorCard(coded)).catch((e) => this.deps.log.warn({ err: e }, 'could not tell the user'));
+  private tell(thread: ThreadRef) {
+    return (error: GreenlightError) => this.port.post(thread, errorCard(error));
   }
 
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -200,9 +173,7 @@ export class TeamsBot extends ActivityHandler {
 
   private async request(data: Record<string, unknown>) {
     const { requestId, revision } = this.parse(requestData, data);
-    const request = await findRequest(this.deps.db, requestId, revision);
-    if (!request) throw new GreenlightError('not_found', `There is no request ${requestId} revision ${revision}.`);
-    return request;
+    return this.deps.interactions.request(requestId, revision);
   }
 
   private async planView(
@@ -225,70 +196,49 @@ export class TeamsBot extends ActivityHandler {
   private async decide(action: 'approve' | 'reject' | 'replan', data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
     const { requestId, revision, planHash } = this.parse(requestData, data);
     const confirmation = typeof data.confirmation === 'string' ? data.confirmation : undefined;
-    await this.deps.workflow.act({ user, requestId, revision, ...(planHash ? { planHash } : {}), action, confirmation });
-    const done = { approve: 'You approved this change.', reject: 'You rejected this change.', replan: 'Planned again.' }[action];
-    // After a re-plan the current revision is a new one; show that.
-    const request = action === 'replan' ? await findRequest(this.deps.db, requestId) : await findRequest(this.deps.db, requestId, revision);
-    if (!request) throw new GreenlightError('not_found', `There is no request ${requestId}.`);
+    const { request, done } = await this.deps.interactions.decide({
+      user,
+      requestId,
+      revision,
+      ...(planHash ? { planHash } : {}),
+      action,
+      confirmation,
+    });
     return this.views.personal(request, user, { text: done });
   }
 
   private async modifyForm(data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
-    const request = await this.request(data);
-    const cap = capabilityOf(request);
-    if (!this.views.may(request, user, 'modify'))
-      throw new GreenlightError('permission_denied', `${user} may not change ${request.id}: only its requester or an approver can.`);
-    return this.views.modifyForm(request, formFields(cap.params, request.plan.params), cap.title);
+    const { requestId, revision } = this.parse(requestData, data);
+    return this.views.modifyForm(await this.deps.interactions.modifyForm(user, requestId, revision));
   }
 
   /** A new revision needs a new plan (seconds): answer now, post the new plan card when it is ready. */
   private async modifySubmit(ctx: TurnContext, data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
-    const request = await this.request(data);
-    const cap = capabilityOf(request);
+    const { requestId, revision } = this.parse(requestData, data);
     const inputs = inputsOf(data);
     // Values the capability refuses go back to the form at once, with the reason.
-    const checked = cap.params.safeParse({ ...request.plan.params, ...valuesFromForm(cap.params, inputs) });
-    if (!checked.success) {
-      const fields = formFields(cap.params, { ...request.plan.params, ...inputs });
-      return this.views.modifyForm(request, fields, cap.title, describeIssues(checked.error.issues, 'form'));
-    }
-    const thread = this.thread(ctx);
-    void this.queue
-      .add(async () => {
-        const posted = await modifyRequest(this.deps.conversationDeps, user, request.id, request.revision, inputs);
-        if (!posted)
-          await this.port.post(
-            thread,
-            errorCard(
-              new GreenlightError(
-                'bad_request',
-                "Nothing changed: the form had the plan's values. Change a value and submit again, or approve the plan as it is.",
-              ),
-              request.id,
-            ),
-          );
-      })
-      .catch((error) => this.tell(thread, error));
+    const refused = await this.deps.interactions.checkModify(requestId, revision, inputs);
+    if (refused) return this.views.modifyForm(refused);
+    const request = await this.deps.interactions.request(requestId, revision);
+    this.queue.run(() => this.deps.interactions.submitModify(user, requestId, revision, inputs), this.tell(this.thread(ctx)));
     return this.views.personal(request, user, { text: 'Planning again with your values; the new plan will be posted here.' });
   }
 
   private choose(ctx: TurnContext, data: Record<string, unknown>, user: PrincipalId): IAdaptiveCard {
     const { clarificationId, choice } = this.parse(choiceData, data);
-    const thread = this.thread(ctx);
-    void this.queue.add(() => this.deps.conversation.choose(user, clarificationId, choice)).catch((error) => this.tell(thread, error));
-    return noteCard('Got it', `Working on ${choice.replaceAll('_', ' ')}; the answer will be posted here.`);
+    this.queue.run(() => this.deps.interactions.choose(user, clarificationId, choice), this.tell(this.thread(ctx)));
+    return ackCard('Got it', `Working on ${choice.replaceAll('_', ' ')}; the answer will be posted here.`);
   }
 
   private form(ctx: TurnContext, data: Record<string, unknown>, user: PrincipalId): IAdaptiveCard {
     const { formId } = this.parse(formData, data);
-    const thread = this.thread(ctx);
     const values = inputsOf(data);
-    void this.queue.add(() => this.deps.conversation.submitForm(user, formId, values)).catch((error) => this.tell(thread, error));
-    return noteCard('Thanks', 'Planning with these details; the plan will be posted here.');
+    this.queue.run(() => this.deps.interactions.submitForm(user, formId, values), this.tell(this.thread(ctx)));
+    return ackCard('Thanks', 'Planning with these details; the plan will be posted here.');
   }
 
   /** Waits for work started after answering (tests and shutdown). */
   async idle(): Promise<void> {
-    await this.queue.onIdle();
+    await this.queue.idle();
   }
 }

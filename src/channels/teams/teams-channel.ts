@@ -2,8 +2,6 @@ import { type Activity, CallerIdConstants, CloudAdapter, ConfigurationBotFramewo
 import { type AuthenticateRequestResult, AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ApprovalPolicy } from '../../workflow/approval-policy.ts';
-import type { Publisher } from '../../workflow/publisher.ts';
 import { CardViews } from './card-views.ts';
 import { TeamsBot, type TeamsBotDeps } from './teams-bot.ts';
 import { TeamsPort } from './teams-port.ts';
@@ -59,10 +57,7 @@ class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
   }
 }
 
-export function createTeamsChannel(
-  settings: TeamsSettings,
-  deps: TeamsBotDeps & { policy: ApprovalPolicy; publisher: Publisher },
-): TeamsChannel {
+export function createTeamsChannel(settings: TeamsSettings, deps: TeamsBotDeps): TeamsChannel {
   const log = deps.log.child({ channel: 'teams' });
   const appType = settings.appType ?? (settings.tenantId ? 'SingleTenant' : 'MultiTenant');
   const auth = new StrictAuthentication({
@@ -88,8 +83,8 @@ export function createTeamsChannel(
   adapter.onTurnError = async (_ctx, error) => {
     log.error({ err: error }, 'teams turn failed');
   };
-  const views = new CardViews(deps.db, deps.policy, deps.publisher);
-  const port = new TeamsPort(adapter, settings.appId ?? '', deps.db, views, log);
+  const views = new CardViews(deps.interactions, deps.memory.teams);
+  const port = new TeamsPort(adapter, settings.appId ?? '', deps.memory.teams, views, log);
   const bot = new TeamsBot({ ...deps, log }, views, port);
 
   const server: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });

@@ -2,14 +2,11 @@ import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
 import pRetry from 'p-retry';
 import type { Card } from '../../../cards/model.ts';
+import type { TeamsDirectory } from '../../domain/channel-memory.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import type { ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
-import { isPostgres } from '../../store/audit-log.ts';
-import type { Db } from '../../store/database.ts';
-import { findConversationReference } from '../../store/teams-directory.ts';
-import { DatabaseSendLog } from '../../store/teams-sends.ts';
-import type { ThreadPort } from '../../workflow/ports.ts';
+import type { ThreadPort } from '../../workflow/index.ts';
 import type { CardViews } from './card-views.ts';
 import { ConversationLimiter } from './send-limiter.ts';
 
@@ -52,22 +49,16 @@ export class TeamsPort implements ThreadPort {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
-    private readonly db: Db,
+    private readonly directory: TeamsDirectory,
     private readonly views: CardViews,
     private readonly log: Logger,
     // Replicas on one PostgreSQL count their calls together; one process counts in memory.
-    private readonly limiter = new ConversationLimiter(
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      isPostgres(db) ? new DatabaseSendLog(db) : undefined,
-    ),
+    private readonly limiter = new ConversationLimiter(undefined, undefined, undefined, undefined, directory.sendLog),
     private readonly retry: RetryPolicy = { retries: 4, minTimeoutMs: 500 },
   ) {}
 
   private async reference(conversationId: string): Promise<Partial<ConversationReference>> {
-    const reference = (await findConversationReference(this.db, conversationId)) as Partial<ConversationReference> | undefined;
+    const reference = (await this.directory.reference(conversationId)) as Partial<ConversationReference> | undefined;
     if (!reference)
       throw new GreenlightError(
         'not_found',

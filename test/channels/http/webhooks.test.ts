@@ -3,11 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody, WebhookNotifier } from '../../../src/channels/http/webhooks.ts';
 import type { ChangeRequest } from '../../../src/domain/types.ts';
 import { authenticateToken, createToken, parseLifetime, revokeToken } from '../../../src/store/api-tokens.ts';
 import { type Db, openDatabase } from '../../../src/store/database.ts';
 import { insertProgramRequest } from '../../../src/store/program-requests.ts';
+import { signBody, WebhookNotifier } from '../../../src/workflow/program-webhooks.ts';
 
 // Webhooks against a local HTTP server standing in for a pipeline's endpoint: signed, in order,
 // retried when the receiver fails, and sent once per change of status.

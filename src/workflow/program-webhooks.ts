@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import pRetry from 'p-retry';
-import { secrets } from '../../domain/redaction.ts';
-import type { ChangeRequest } from '../../domain/types.ts';
-import type { Logger } from '../../observability/logger.ts';
-import { tokenOf } from '../../store/api-tokens.ts';
-import type { Db } from '../../store/database.ts';
-import { findProgramRequest } from '../../store/program-requests.ts';
+import { secrets } from '../domain/redaction.ts';
+import type { ChangeRequest } from '../domain/types.ts';
+import type { Logger } from '../observability/logger.ts';
+import { tokenOf } from '../store/api-tokens.ts';
+import type { Db } from '../store/database.ts';
+import { findProgramRequest } from '../store/program-requests.ts';
 
 // Notifications out: a program's request calls its webhook (the one given with the deploy, else
 // its token's) on each change of status, so a pipeline can wait without polling. The body is
