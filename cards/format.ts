@@ -7,9 +7,7 @@ export function formatDuration(seconds: number): string {
   return `${m}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function formatUsd(amount: number): string {
-  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+export { formatUsd } from '../src/domain/money.ts';
 
 /** A one-line rendering of any output or input value. */
 export function formatValue(value: unknown): string {

@@ -1,4 +1,6 @@
-import type { Cost, Environment, PlanOperation, ResourceChange, Risk, RiskFactor, RiskLevel } from '../domain/types.ts';
+import { formatUsd } from '../domain/money.ts';
+import type { Environment, ResourceChange, Risk, RiskFactor, RiskLevel } from '../domain/types.ts';
+import type { PlanFacts } from './plan-facts.ts';
 
 // Risk as a score from named factors; the card lists every factor that added points. Weights are
 // deliberately simple and visible so an approver can see why a change is "high".
@@ -32,13 +34,8 @@ const COST_FALLBACK_BUDGET: Record<Environment, number> = { dev: 5_000, staging:
 /** Ports that expose data or a shell when open to the world. */
 const SENSITIVE_PORTS = new Set([22, 23, 1433, 2375, 3306, 3389, 5432, 5984, 6379, 9200, 11211, 27017]);
 
-export interface RiskInput {
-  environment: Environment;
-  operation: PlanOperation;
-  changes: ResourceChange[];
-  cost: Cost;
-  /** True when the stack has no resources yet. */
-  firstDeploy: boolean;
+/** The plan's facts (the ones the policies read too), and what the policies concluded. */
+export interface RiskInput extends PlanFacts {
   /** Policy warnings on the plan: each raises the risk. */
   warnings?: number;
   /** The environment's monthly budget (policies): cost weighs in proportion to it. */
@@ -95,6 +92,9 @@ export function dependentsOf(changes: readonly ResourceChange[]): string[] {
   const touched = new Set(changed.map((c) => c.address));
   return [...new Set(changed.flatMap((c) => c.dependents ?? []))].filter((a) => !touched.has(a));
 }
+
+/** Risk labels carry whole, ungrouped dollars ("$3000"). */
+const whole = { cents: false, grouping: false };
 
 const short = (c: ResourceChange) => (c.address.length > 60 ? c.name : c.address);
 
@@ -171,7 +171,7 @@ export function assessRisk(input: RiskInput): Risk {
   const costPoints = share >= 0.5 ? 50 : share >= 0.25 ? 30 : share >= 0.1 ? 20 : share >= 0.02 ? 5 : 0;
   add(
     'cost',
-    `raises the monthly cost by $${Math.round(delta)}: ${Math.round(share * 100)}% of the ${environment} budget ($${Math.round(budget)})`,
+    `raises the monthly cost by ${formatUsd(delta, whole)}: ${Math.round(share * 100)}% of the ${environment} budget (${formatUsd(budget, whole)})`,
     costPoints,
   );
 

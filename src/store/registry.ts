@@ -1,3 +1,4 @@
+import { formatUsd } from '../domain/money.ts';
 import type { DeployedStack, Environment } from '../domain/types.ts';
 import type { Db } from './database.ts';
 import { latestSucceededPerStack } from './requests.ts';
@@ -38,9 +39,9 @@ export function registryText(stacks: DeployedStack[], environment?: Environment)
     const here = stacks.filter((s) => s.environment === env);
     if (here.length === 0) continue;
     const total = here.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
-    lines.push(`${env}: ${here.length} stack(s), $${total.toFixed(2)} a month`);
+    lines.push(`${env}: ${here.length} stack(s), ${formatUsd(total)} a month`);
     for (const s of here) {
-      const cost = s.monthlyUsd === null ? 'not priced' : `$${s.monthlyUsd.toFixed(2)}/month`;
+      const cost = s.monthlyUsd === null ? 'not priced' : `${formatUsd(s.monthlyUsd)}/month`;
       lines.push(
         `  ${s.stack}  (${s.capability}${s.team ? `, team ${s.team}` : ''}, ${cost}, applied ${s.appliedAt} by ${s.appliedBy}, ${s.requestId})`,
       );

@@ -9,6 +9,7 @@ import type { Environment, Plan, PolicyFinding, ResourceChange } from '../domain
 import type { Engine, StackTarget } from '../engines/engine.ts';
 import { estimateCost } from '../planning/cost.ts';
 import { driftOf, mergeDrift } from '../planning/drift.ts';
+import type { PlanFacts } from '../planning/plan-facts.ts';
 import { evaluatePolicies, type Policies } from '../planning/policies.ts';
 import { analyseProgram } from '../planning/program-analysis.ts';
 import { assessRisk } from '../planning/risk.ts';
@@ -151,23 +152,19 @@ export class Planner {
     const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined);
     const builtBy = draft.builtBy ?? (draft.program ? { capability: request.capability, params: request.params } : undefined);
     const { policies, spend, onFinding } = this.options;
-    const findings = policies
-      ? evaluatePolicies(policies, {
-          environment: stack.environment,
-          operation: draft.operation,
-          changes: preview.changes,
-          cost,
-          team,
-          spend: spend ? await spend(stack.environment, team, stack.name) : { environment: 0, team: 0 },
-        })
-      : [];
-    for (const finding of findings) onFinding?.(finding, stack.environment);
-    const risk = assessRisk({
+    const facts: PlanFacts = {
       environment: stack.environment,
       operation: draft.operation,
       changes: preview.changes,
       cost,
+      team,
+      spend: spend ? await spend(stack.environment, team, stack.name) : { environment: 0, team: 0 },
       firstDeploy,
+    };
+    const findings = policies ? evaluatePolicies(policies, facts) : [];
+    for (const finding of findings) onFinding?.(finding, stack.environment);
+    const risk = assessRisk({
+      ...facts,
       warnings: findings.filter((f) => f.severity === 'warn').length,
       budget: policies?.budgets[stack.environment],
     });

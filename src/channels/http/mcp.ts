@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { renderText } from '../../../cards/render/text.ts';
 import { toGreenlightError } from '../../domain/errors.ts';
+import { formatUsd } from '../../domain/money.ts';
 import type { DeploymentStatus } from '../../domain/program-api.ts';
 import { secrets } from '../../domain/redaction.ts';
 import {
@@ -43,7 +44,7 @@ function statusText(s: DeploymentStatus): string {
   const approvals = s.approvals.filter((a) => a.decision === 'approve' && a.counted).length;
   const lines = [
     `${s.request_id} (deployment ${s.deployment_id ?? '—'}): ${s.status.replace('_', ' ')} — ${s.plan.operation} on ${s.stack} (${s.environment}).`,
-    `Cost ${s.plan.cost.monthly_usd === null ? 'not estimated' : `$${s.plan.cost.monthly_usd.toFixed(2)} a month`}; risk ${s.plan.risk.level} (${s.plan.risk.score}).`,
+    `Cost ${s.plan.cost.monthly_usd === null ? 'not estimated' : `${formatUsd(s.plan.cost.monthly_usd)} a month`}; risk ${s.plan.risk.level} (${s.plan.risk.score}).`,
     `Approvals: ${approvals} of ${s.approvals_required} (approvers: ${s.approvers}). Only a person can approve, in chat or the signed-in console.`,
   ];
   if (s.card_url) lines.push(`Plan card: ${s.card_url}`);
