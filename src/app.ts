@@ -33,6 +33,7 @@ import { ProgramAccess } from './workflow/program-access.ts';
 import { ProgramRequests } from './workflow/program-requests.ts';
 import { WebhookNotifier } from './workflow/program-webhooks.ts';
 import { Publisher } from './workflow/publisher.ts';
+import type { Requirement } from './workflow/requirements.ts';
 import { StackQueries } from './workflow/query-services.ts';
 import { StackRegistry } from './workflow/stacks.ts';
 
@@ -50,6 +51,8 @@ export interface AppOptions {
   baseUrl?: string;
   /** Engines to use instead of the built-in ones (benchmarks wrap them to time them). */
   engines?: Partial<Record<EngineKind, Engine>>;
+  /** The approval requirements (default REQUIREMENTS; a test adds one to show it is one entry). */
+  requirements?: readonly Requirement[];
 }
 
 export type Role = 'all' | 'web' | 'worker';
@@ -171,8 +174,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     leaseMs: config.cluster.leaseSeconds * 1000,
     runsApplies: role !== 'web',
     shared,
+    requirements: options.requirements,
   });
-  const workflow = new ChangeWorkflow({ db, planner, publisher, now, stacks, policy, runner, queries, log, metrics });
+  const workflow = new ChangeWorkflow({
+    db,
+    planner,
+    publisher,
+    now,
+    stacks,
+    policy,
+    runner,
+    queries,
+    log,
+    metrics,
+    requirements: options.requirements,
+  });
   const programs = new ProgramRequests({
     db,
     workflow,
@@ -201,7 +217,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     confidenceThreshold: config.router.confidenceThreshold,
   });
-  const interactions = new Interactions(conversation, workflow);
+  const interactions = new Interactions(conversation, workflow, options.requirements);
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
   const slack = config.slack.botToken

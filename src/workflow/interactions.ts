@@ -14,7 +14,7 @@ import { modifyRequest } from './follow-up.ts';
 import { formFields, valuesFromForm } from './forms.ts';
 import type { InboundAction, InboundText } from './inbound.ts';
 import type { PostedMessage } from './ports.ts';
-import { Requirements } from './requirements.ts';
+import { type Requirement, Requirements } from './requirements.ts';
 import { type ThreadSummary, threadSummaries } from './thread-summaries.ts';
 
 // The one inbound API every channel calls: what someone said, a button, the Modify form, a
@@ -63,8 +63,9 @@ export class Interactions {
   constructor(
     private readonly conversation: Conversation,
     private readonly workflow: ChangeWorkflow,
+    requirements?: readonly Requirement[],
   ) {
-    this.requirements = new Requirements(conversation.deps);
+    this.requirements = new Requirements({ ...conversation.deps, requirements });
   }
 
   private get deps() {

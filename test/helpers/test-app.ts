@@ -37,7 +37,7 @@ export interface TestApp {
 
 export async function startTestApp(
   input: ConfigInput = {},
-  options: { dataDir?: string; engines?: AppOptions['engines']; expirySweepMs?: number } = {},
+  options: { dataDir?: string; engines?: AppOptions['engines']; expirySweepMs?: number; requirements?: AppOptions['requirements'] } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'greenlight-test-'));
   // A test that names its database (a restart on the same store) keeps it; otherwise a fresh one.
@@ -60,6 +60,7 @@ export async function startTestApp(
     logger: pino({ level: 'silent' }),
     expirySweepMs: options.expirySweepMs ?? 0,
     ...(options.engines ? { engines: options.engines } : {}),
+    ...(options.requirements ? { requirements: options.requirements } : {}),
   });
   const url = await app.start();
 
