@@ -21,7 +21,4 @@ export class TimedEngine implements Engine {
   exportState(target: StackTarget) {
     return this.inner.exportState(target);
   }
-  importState(target: StackTarget, state: string) {
-    return this.inner.importState(target, state);
-  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentSchema } from '../src/domain/environments.ts';
 
 // Parameters several provisioning capabilities take, written once so they read and fail alike.
 
@@ -14,7 +15,7 @@ export const team = (what: string) =>
     .regex(/^[a-z][a-z0-9-]{1,30}$/, 'team is a lower-case slug like data or ml-platform')
     .describe(`Team that owns ${what} (lower-case slug)`);
 
-export const environment = z.enum(['dev', 'staging', 'prod']).describe('Environment: dev, staging or prod');
+export const environment = environmentSchema.describe('Environment: dev, staging or prod');
 
 /**
  * The tags every resource a capability builds carries (policy GL-TAG-001 checks them). Labels

@@ -33,8 +33,8 @@ import { ProgramAccess } from './workflow/program-access.ts';
 import { ProgramRequests } from './workflow/program-requests.ts';
 import { WebhookNotifier } from './workflow/program-webhooks.ts';
 import { Publisher } from './workflow/publisher.ts';
-import type { Requirement } from './workflow/requirements.ts';
 import { StackQueries } from './workflow/query-services.ts';
+import type { Requirement } from './workflow/requirements.ts';
 import { StackRegistry } from './workflow/stacks.ts';
 
 // Builds the whole app from a config: store, engines, workflow, channels. `start` binds the

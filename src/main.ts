@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ENVIRONMENTS } from './domain/environments.ts';
 import { GreenlightError } from './domain/errors.ts';
 
 // The `greenlight` CLI. This is the one place that writes to the console directly. Each command
@@ -170,8 +171,7 @@ program
   .option('--env <environment>', 'only dev, staging or prod')
   .option('--json', 'print the registry as JSON')
   .action(async (opts: { env?: string; json?: boolean }) => {
-    const environments = ['dev', 'staging', 'prod'] as const;
-    const env = environments.find((e) => e === opts.env);
+    const env = ENVIRONMENTS.find((e) => e === opts.env);
     if (opts.env !== undefined && !env) throw new GreenlightError('bad_request', `--env must be dev, staging or prod, not "${opts.env}".`);
     const [{ loadConfig }, { databaseTarget, openDatabase }, { deployedStacks, registryText }, { secrets }] = await Promise.all([
       import('./config/load.ts'),

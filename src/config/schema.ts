@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { environmentSchema } from '../domain/environments.ts';
 import { GREENLIGHT_SECRET_VARIABLES } from '../engines/child-env.ts';
 import { policiesSchema } from '../planning/policies.ts';
 
 // The whole configuration surface. Every key has a default so that no file at all is a working
 // setup (local console, SQLite under ./.greenlight, the example stacks).
 
-const environment = z.enum(['dev', 'staging', 'prod']);
+const environment = environmentSchema;
 
 /** Names of environment variables an engine may see; Greenlight's own secrets are refused. */
 const passEnvSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentSchema } from './environments.ts';
 
 // The plan: what a card shows and what an approval binds to. Schema first, because plans are
 // stored as JSON and parsed again whenever a button is pressed.
@@ -75,7 +76,7 @@ export const planSchema = z.object({
   capability: z.string(),
   params: z.record(z.string(), z.unknown()),
   stack: z.string(),
-  environment: z.enum(['dev', 'staging', 'prod']),
+  environment: environmentSchema,
   operation: planOperationSchema,
   /** Stack config values the plan was made with (stack config + this request's overrides). */
   config: z.record(z.string(), z.string()),

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { environmentSchema } from './environments.ts';
 import { driftItemSchema } from './plan.ts';
+import { CHANNEL_KINDS } from './types.ts';
 
 // What programs and agents get back (the `/v1` HTTP API and the MCP tools). The zod schemas are
 // the contract: /openapi.json is generated from them (bodies: src/channels/http/schemas.ts).
 
-export const environment = z.enum(['dev', 'staging', 'prod']);
+export const environment = environmentSchema;
 export const runtime = z.enum(['terraform', 'pulumi']);
 export const planViewSchema = z.object({
   capability: z.string(),
@@ -35,7 +37,7 @@ export const planViewSchema = z.object({
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
-const threadRef = z.object({ channel: z.enum(['console', 'slack', 'teams', 'http']), id: z.string() });
+const threadRef = z.object({ channel: z.enum(CHANNEL_KINDS), id: z.string() });
 
 export const deploymentStatusSchema = z.object({
   deployment_id: z.string().nullable(),

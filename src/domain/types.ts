@@ -19,9 +19,12 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** Statuses after which a request never changes again. */
 export const FINAL_STATUSES: readonly RequestStatus[] = ['succeeded', 'failed', 'cancelled', 'rejected', 'expired', 'superseded'];
 
-export type Environment = 'dev' | 'staging' | 'prod';
+import type { Environment } from './environments.ts';
+
+export type { Environment };
 export type EngineKind = 'terraform' | 'pulumi';
-export type ChannelKind = 'console' | 'slack' | 'teams' | 'http';
+export const CHANNEL_KINDS = ['console', 'slack', 'teams'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** A user as the workflow knows them: `console:alice`, later `slack:T1:U2`, `teams:<aad id>`. */
 export type PrincipalId = string;

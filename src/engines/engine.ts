@@ -91,6 +91,6 @@ export interface Engine {
   /** Applies exactly the saved plan made by `preview` in the same mode. */
   apply(target: StackTarget, planFile: string, mode: PreviewMode, options?: RunOptions): Promise<ApplyResult>;
   outputs(target: StackTarget): Promise<Record<string, unknown>>;
+  /** The engine's state as JSON (what an interrupted apply left behind is read from it). */
   exportState(target: StackTarget): Promise<string>;
-  importState(target: StackTarget, state: string): Promise<void>;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { environmentSchema } from '../domain/environments.ts';
 
 // What the guardrails are set to (config `policies`): budgets, tags, regions, ports, sizes, and a
 // per-rule severity override. The rules themselves are in ./rules/, one per file.
 
 const severity = z.enum(['block', 'warn', 'off']);
-const perEnvironment = z.partialRecord(z.enum(['dev', 'staging', 'prod']), z.number().positive());
+const perEnvironment = z.partialRecord(environmentSchema, z.number().positive());
 
 export const policiesSchema = z
   .object({

@@ -13,9 +13,9 @@ import type { PlanFacts } from './plan-facts.ts';
 // scenarios in test/planning/risk-scenarios.ts (written before these weights).
 
 /** Points for any change at all in an environment (a no-op plan scores nothing). */
-const ENVIRONMENT_POINTS: Record<Environment, number> = { dev: 0, staging: 10, prod: 25 };
+const ENVIRONMENT_POINTS = { dev: 0, staging: 10, prod: 25 } satisfies Record<Environment, number>;
 /** How much more harm the same thing does per environment. */
-const ENVIRONMENT_SCALE: Record<Environment, number> = { dev: 1, staging: 1.3, prod: 1.6 };
+const ENVIRONMENT_SCALE = { dev: 1, staging: 1.3, prod: 1.6 } satisfies Record<Environment, number>;
 
 const IAM_TYPE = /iam|role|(?<!management|network)polic(y|ies)|rbac|permission|serviceaccount|authorization(?!:getClientConfig)/i;
 /** Resources whose 0.0.0.0/0 is a destination, not a way in (outbound rules, default routes). */
@@ -29,7 +29,7 @@ const STATEFUL_TYPE =
 const SERVING_TYPE =
   /service(?!account|linkedrole)|listener|loadbalancer|_lb\b|\blb\b|targetgroup|aws_instance|ec2\/instance|virtualmachine|deployment|statefulset|function|gateway|webapp|appservice|containerapp|ingress(?!rule)|cdn|distribution|dns|record/i;
 /** Budgets to weigh cost against when none is configured (the defaults of policies.budgets). */
-const COST_FALLBACK_BUDGET: Record<Environment, number> = { dev: 5_000, staging: 10_000, prod: 50_000 };
+const COST_FALLBACK_BUDGET = { dev: 5_000, staging: 10_000, prod: 50_000 } satisfies Record<Environment, number>;
 
 /** Ports that expose data or a shell when open to the world. */
 const SENSITIVE_PORTS = new Set([22, 23, 1433, 2375, 3306, 3389, 5432, 5984, 6379, 9200, 11211, 27017]);

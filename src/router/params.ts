@@ -6,20 +6,21 @@ import { z } from 'zod';
 
 export type Params = Record<string, unknown>;
 
+import type { Environment } from '../domain/environments.ts';
 import { type Cloud, lowerWords, regionOf } from './regions.ts';
 
 export { regionOf };
 
-const ENVIRONMENTS: [RegExp, 'dev' | 'staging' | 'prod'][] = [
+const ENVIRONMENT_WORDS: [RegExp, Environment][] = [
   [/\b(prod|production|prd|live)\b/, 'prod'],
   [/\b(staging|stage|stg|preprod|pre-prod|uat)\b/, 'staging'],
   [/\b(dev|development|develop)\b/, 'dev'],
 ];
 
-export function environmentOf(text: string): 'dev' | 'staging' | 'prod' | undefined {
+export function environmentOf(text: string): Environment | undefined {
   const t = text.toLowerCase();
-  let best: { at: number; env: 'dev' | 'staging' | 'prod' } | undefined;
-  for (const [re, env] of ENVIRONMENTS) {
+  let best: { at: number; env: Environment } | undefined;
+  for (const [re, env] of ENVIRONMENT_WORDS) {
     const m = re.exec(t.replace(/\b[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*\b/g, ' '));
     if (m && (!best || m.index < best.at)) best = { at: m.index, env };
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { secrets } from '../domain/redaction.ts';
-import type { ChannelKind, ThreadRef } from '../domain/types.ts';
+import type { ThreadRef } from '../domain/types.ts';
 import type { Db } from './database.ts';
 
 // A question the bot asked back: a form for missing parameters, or "did you mean …?". The
@@ -47,9 +47,9 @@ export async function findClarification(db: Db, id: string): Promise<Clarificati
   if (!row) return undefined;
   return {
     id: row.id,
-    kind: row.kind as Clarification['kind'],
+    kind: row.kind,
     user: row.user,
-    thread: { channel: row.thread_channel as ChannelKind, id: row.thread_id },
+    thread: { channel: row.thread_channel, id: row.thread_id },
     text: row.text,
     intent: row.intent,
     params: paramsSchema.parse(JSON.parse(row.params)),

@@ -18,7 +18,7 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
     requestId: row.request_id,
     revision: row.revision,
     stack: row.stack,
-    status: row.status as DeploymentStatus,
+    status: row.status,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     outputs: outputsSchema.parse(JSON.parse(row.outputs)),

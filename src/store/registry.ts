@@ -1,3 +1,4 @@
+import { ENVIRONMENTS } from '../domain/environments.ts';
 import { formatUsd } from '../domain/money.ts';
 import type { DeployedStack, Environment } from '../domain/types.ts';
 import type { Db } from './database.ts';
@@ -35,7 +36,7 @@ export async function deployedStacks(db: Db, filter: { environment?: Environment
 export function registryText(stacks: DeployedStack[], environment?: Environment): string {
   if (stacks.length === 0) return `Nothing deployed${environment ? ` in ${environment}` : ''} by Greenlight yet.`;
   const lines: string[] = [];
-  for (const env of ['dev', 'staging', 'prod'] as const) {
+  for (const env of ENVIRONMENTS) {
     const here = stacks.filter((s) => s.environment === env);
     if (here.length === 0) continue;
     const total = here.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);

@@ -1,7 +1,7 @@
 import { type Selectable, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { planSchema } from '../domain/plan.ts';
-import type { Approval, ChangeRequest, ChannelKind, Environment, RequestStatus } from '../domain/types.ts';
+import type { Approval, ChangeRequest, Environment, RequestStatus } from '../domain/types.ts';
 import { appendAudit, isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { ChangeRequestsTable, Database } from './tables.ts';
@@ -14,14 +14,14 @@ function toRequest(row: Selectable<ChangeRequestsTable>): ChangeRequest {
   return {
     id: row.id,
     revision: row.revision,
-    status: row.status as RequestStatus,
+    status: row.status,
     requester: row.requester,
     editors: z.array(z.string()).parse(JSON.parse(row.editors)),
     capability: row.capability,
     stack: row.stack,
-    environment: row.environment as Environment,
+    environment: row.environment,
     text: row.text,
-    thread: { channel: row.thread_channel as ChannelKind, id: row.thread_id },
+    thread: { channel: row.thread_channel, id: row.thread_id },
     planMessageId: row.plan_message_id,
     plan: planSchema.parse(JSON.parse(row.plan)),
     createdAt: row.created_at,
@@ -205,7 +205,7 @@ export async function listApprovals(db: Executor, id: string): Promise<Approval[
     requestId: r.request_id,
     revision: r.revision,
     approver: r.approver,
-    decision: r.decision as Approval['decision'],
+    decision: r.decision,
     planHash: r.plan_hash,
     at: r.at,
   }));

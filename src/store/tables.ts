@@ -1,3 +1,4 @@
+import type { Approval, ChannelKind, DeploymentStatus, Environment, RequestStatus } from '../domain/types.ts';
 // Row shapes of the SQL schema, as Kysely sees them. JSON columns are TEXT and parsed with zod
 // where they are read back (see repositories).
 
@@ -6,15 +7,15 @@ import type { Generated } from 'kysely';
 export interface ChangeRequestsTable {
   id: string;
   revision: number;
-  status: string;
+  status: RequestStatus;
   requester: string;
   /** JSON array of the principals who changed the request into this revision. */
   editors: Generated<string>;
   capability: string;
   stack: string;
-  environment: string;
+  environment: Environment;
   text: string;
-  thread_channel: string;
+  thread_channel: ChannelKind;
   thread_id: string;
   plan_message_id: string | null;
   plan: string;
@@ -28,7 +29,7 @@ export interface ApprovalsTable {
   request_id: string;
   revision: number;
   approver: string;
-  decision: string;
+  decision: Approval['decision'];
   plan_hash: string;
   at: string;
 }
@@ -38,7 +39,7 @@ export interface DeploymentsTable {
   request_id: string;
   revision: number;
   stack: string;
-  status: string;
+  status: DeploymentStatus;
   queued_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -90,7 +91,7 @@ export interface StackConfigTable {
 
 export interface ThreadsTable {
   id: string;
-  channel: string;
+  channel: ChannelKind;
   created_at: string;
 }
 
@@ -119,9 +120,9 @@ export interface AuditLogTable {
 
 export interface ClarificationsTable {
   id: string;
-  kind: string;
+  kind: 'form' | 'choice';
   user: string;
-  thread_channel: string;
+  thread_channel: ChannelKind;
   thread_id: string;
   text: string;
   intent: string | null;

@@ -95,7 +95,7 @@ export class ChangeWorkflow {
     const request = await this.createRequest(id, input, cap, params, plan);
     await beforePost?.(request);
     this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'planned' });
-    this.deps.log.info({ requestId: request.id, stack: request.stack, user: input.user }, 'plan posted');
+    (input.log ?? this.deps.log).info({ requestId: request.id, stack: request.stack, user: input.user }, 'plan posted');
     return { request, posted: await this.postPlan(request) };
   }
 

@@ -78,7 +78,7 @@ export class Conversation {
       const again = await this.lastRequest(input);
       if (again) return again;
       const route = await this.deps.router.route(input.text);
-      this.deps.log.debug(
+      (input.log ?? this.deps.log).debug(
         { intent: route.intent, confidence: route.confidence, source: route.source, decidedBy: route.decidedBy },
         'routed',
       );
@@ -87,7 +87,8 @@ export class Conversation {
       if (route.source !== 'grammar' && route.intent !== 'general' && route.confidence < this.deps.confidenceThreshold) {
         return [await this.didYouMean(input, route)];
       }
-      return await this.proceed(input, route.intent, route.params, route);
+      const log = (input.log ?? this.deps.log).child({ capability: route.intent });
+      return await this.proceed({ ...input, log }, route.intent, route.params, route);
     } catch (error) {
       return [await this.fail(input, error)];
     }
@@ -95,7 +96,7 @@ export class Conversation {
 
   private async fail(input: InboundText, error: unknown, capability = 'chat'): Promise<PostedMessage> {
     const coded = toGreenlightError(error);
-    if (coded.code === 'internal') this.deps.log.error({ err: error, user: input.user }, 'request failed');
+    if (coded.code === 'internal') (input.log ?? this.deps.log).error({ err: error, user: input.user }, 'request failed');
     this.deps.metrics.requests.inc({ capability, outcome: coded.code });
     return this.post(input, errorCard(coded));
   }

@@ -38,6 +38,7 @@ export class Decisions {
     const at = this.deps.now().toISOString();
     const request = await findRequest(this.deps.db, input.requestId);
     if (!request) throw new GreenlightError('not_found', `There is no request ${input.requestId}.`);
+    const log = (input.log ?? this.deps.log).child({ stack: request.stack, revision: request.revision, capability: request.capability });
     const named = { revision: input.revision, planHash: input.planHash, confirmation: input.confirmation };
     const refused = await this.requirements.refusal(request, input.user, input.action, 'click', named);
     if (refused?.code === 'plan_expired') {
@@ -47,7 +48,11 @@ export class Decisions {
         details: { requestId: request.id, revision: next.revision ?? null },
       });
     }
-    if (refused) throw await this.refuse(request, input.user, at, new GreenlightError(refused.code, refused.message));
+    if (refused) {
+      log.info({ code: refused.code }, 'action refused');
+      throw await this.refuse(request, input.user, at, new GreenlightError(refused.code, refused.message));
+    }
+    log.info('action accepted');
     if (input.action === 'replan') return this.replanExpired(request, input.user);
     return input.action === 'approve' ? this.approve(request, input.user, at) : this.reject(request, input.user, at);
   }

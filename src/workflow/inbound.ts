@@ -1,4 +1,5 @@
 import type { PrincipalId, ThreadRef } from '../domain/types.ts';
+import type { Logger } from '../observability/logger.ts';
 
 // What enters the workflow from a channel: something said in a thread, and a button pressed on a
 // plan card. Channels build these after verifying the sender and parsing the platform's payload.
@@ -7,6 +8,8 @@ export interface InboundText {
   user: PrincipalId;
   text: string;
   thread: ThreadRef;
+  /** This request's logger (channel, user, thread; capability and stack added on the way), made where it entered. */
+  log?: Logger | undefined;
 }
 
 export interface InboundAction {
@@ -19,4 +22,6 @@ export interface InboundAction {
   planHash?: string;
   /** What the person typed next to the button (a destroy needs the stack's name). */
   confirmation?: string | undefined;
+  /** This click's logger (user, request, action), made where it entered. */
+  log?: Logger | undefined;
 }

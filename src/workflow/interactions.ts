@@ -3,6 +3,7 @@ import type { Capability } from '../../capabilities/types.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import type { Card, CardAction, FormField } from '../../cards/model.ts';
 import { describeIssues, GreenlightError } from '../domain/errors.ts';
+import type { ClarificationId, RequestId } from '../domain/ids.ts';
 import type { Approval, ChangeRequest, Deployment, PrincipalId } from '../domain/types.ts';
 import { findClarification } from '../store/clarifications.ts';
 import { findDeployment } from '../store/deployments.ts';
@@ -72,9 +73,15 @@ export class Interactions {
     return this.conversation.deps;
   }
 
+  /** The logger of one request, made as it enters: every line it logs names who, where and what. */
+  private logFor(fields: Record<string, unknown>) {
+    return this.deps.log.child(fields);
+  }
+
   /** Something said to the bot: always answered with at least one card in the thread. */
   say(input: InboundText): Promise<PostedMessage[]> {
-    return this.conversation.submit(input);
+    const log = input.log ?? this.logFor({ channel: input.thread.channel, thread: input.thread.id, user: input.user });
+    return this.conversation.submit({ ...input, log });
   }
 
   /** Whether a reply in a channel thread is for Greenlight: a request was planned in it. */
@@ -84,19 +91,23 @@ export class Interactions {
 
   /** A decision button; returns the updated plan card, throws the coded refusal. */
   act(input: InboundAction): Promise<Card> {
-    return this.workflow.act(input);
+    return this.workflow.act(this.withLog(input));
+  }
+
+  private withLog(input: InboundAction): InboundAction {
+    return { ...input, log: input.log ?? this.logFor({ user: input.user, requestId: input.requestId, action: input.action }) };
   }
 
   /** A decision button, answered with the request as the clicker should see it next and what happened. */
   async decide(input: InboundAction): Promise<{ request: ChangeRequest; done: string }> {
-    await this.workflow.act(input);
+    await this.workflow.act(this.withLog(input));
     // After a re-plan the current revision is a new one; show that.
     const request = await this.request(input.requestId, input.action === 'replan' ? undefined : input.revision);
     return { request, done: DONE[input.action] };
   }
 
   /** A "did you mean …?" button. */
-  choose(user: PrincipalId, clarificationId: string, choice: string): Promise<PostedMessage[]> {
+  choose(user: PrincipalId, clarificationId: ClarificationId, choice: string): Promise<PostedMessage[]> {
     return this.conversation.choose(user, clarificationId, choice);
   }
 
@@ -132,7 +143,7 @@ export class Interactions {
   }
 
   /** The Modify form: refused unless `user` may change this revision now. */
-  async modifyForm(user: PrincipalId, requestId: string, revision: number): Promise<ModifyForm> {
+  async modifyForm(user: PrincipalId, requestId: RequestId, revision: number): Promise<ModifyForm> {
     const request = await this.request(requestId, revision);
     const refused = await this.requirements.refusal(request, user, 'modify', 'click', { revision });
     if (refused) throw new GreenlightError(refused.code, refused.message);
@@ -141,7 +152,7 @@ export class Interactions {
   }
 
   /** Values the capability refuses go back to the form at once, with the reason; undefined when they parse. */
-  async checkModify(requestId: string, revision: number, values: Record<string, string>): Promise<ModifyForm | undefined> {
+  async checkModify(requestId: RequestId, revision: number, values: Record<string, string>): Promise<ModifyForm | undefined> {
     const request = await this.request(requestId, revision);
     const cap = capabilityOf(request);
     const checked = cap.params.safeParse({ ...request.plan.params, ...valuesFromForm(cap.params, values) });
@@ -151,7 +162,7 @@ export class Interactions {
   }
 
   /** A submitted Modify form: a new revision planned and posted, or a note that nothing changed. */
-  async submitModify(user: PrincipalId, requestId: string, revision: number, values: Record<string, string>): Promise<PostedMessage[]> {
+  async submitModify(user: PrincipalId, requestId: RequestId, revision: number, values: Record<string, string>): Promise<PostedMessage[]> {
     const posted = await modifyRequest(this.deps, user, requestId, revision, values);
     if (posted) return posted;
     const request = await this.request(requestId);
@@ -166,7 +177,7 @@ export class Interactions {
   }
 
   /** A clarification form, to open as a dialog. */
-  async clarificationForm(formId: string): Promise<ClarificationForm> {
+  async clarificationForm(formId: ClarificationId): Promise<ClarificationForm> {
     const question = await findClarification(this.deps.db, formId);
     const cap = capabilities.find((c) => c.id === question?.intent);
     if (!question || !cap) throw new GreenlightError('not_found', `There is no open question ${formId}.`);
@@ -174,7 +185,7 @@ export class Interactions {
   }
 
   /** A submitted clarification form: its values complete the original request. */
-  submitForm(user: PrincipalId, formId: string, values: Record<string, string>): Promise<PostedMessage[]> {
+  submitForm(user: PrincipalId, formId: ClarificationId, values: Record<string, string>): Promise<PostedMessage[]> {
     return this.conversation.submitForm(user, formId, values);
   }
 

@@ -37,6 +37,4 @@ export class InstantEngine implements Engine {
   async exportState(): Promise<string> {
     return '{}';
   }
-
-  async importState(): Promise<void> {}
 }

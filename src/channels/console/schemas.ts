@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
 
 // Bodies of the console's JSON API. Everything from the network is `unknown` until parsed here.
 
@@ -22,13 +23,10 @@ export const chatBody = z
 const requestAction = z
   .object({
     user: userName.optional(),
-    requestId: z.string().regex(/^cr-[0-9a-f]{10}$/, 'request ids look like cr-0123456789'),
+    requestId: requestIdSchema,
     action: z.enum(['approve', 'reject', 'replan']),
-    revision: z.number().int().positive().optional(),
-    planHash: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
+    revision: revisionSchema.optional(),
+    planHash: planHashSchema.optional(),
     /** The stack name typed to confirm a destroy. */
     confirmation: z.string().max(200).optional(),
   })
@@ -38,7 +36,7 @@ const chooseAction = z
   .object({
     user: userName.optional(),
     action: z.literal('choose'),
-    clarificationId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'question ids look like cl-0123456789'),
+    clarificationId: clarificationIdSchema,
     choice: z.string().regex(/^[a-z_]{2,40}$/),
   })
   .strict();
@@ -53,7 +51,7 @@ export const actionBody = z.discriminatedUnion('action', [
 export const formBody = z
   .object({
     user: userName.optional(),
-    formId: z.string().regex(/^cl-[0-9a-f]{10}$/, 'form ids look like cl-0123456789'),
+    formId: clarificationIdSchema,
     values: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.string().max(2000)),
   })
   .strict();

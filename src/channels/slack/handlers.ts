@@ -6,7 +6,7 @@ import type { Interactions } from '../../workflow/index.ts';
 import { AfterAck } from '../after-ack.ts';
 import { SLACK_ACTION_IDS, SLACK_CONFIRM_INPUT } from './block-kit.ts';
 import { homeView } from './home.ts';
-import { parseButtonValue, parseFormMetadata, parseModifyMetadata, slackPrincipal, withoutMentions } from './identity.ts';
+import { parseButtonValue, parseFormButton, parseFormMetadata, parseModifyMetadata, slackPrincipal, withoutMentions } from './identity.ts';
 import { formModal, modalValues } from './modals.ts';
 import { newSlackThread } from './slack-port.ts';
 
@@ -128,7 +128,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     if (action.type !== 'button' || body.type !== 'block_actions') return;
     later(
       async () => {
-        const form = await interactions.clarificationForm(String(action.value));
+        const form = await interactions.clarificationForm(parseFormButton(action.value));
         await client.views.open({
           trigger_id: body.trigger_id,
           view: formModal('gl_form', form.title, form.fields, { formId: form.formId }),

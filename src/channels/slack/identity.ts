@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GreenlightError } from '../../domain/errors.ts';
-import type { ButtonValue } from './block-kit.ts';
+import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
 
 /** Slack users are `slack:<team>:<user>` everywhere else in Greenlight (approver lists, audit). */
 export function slackPrincipal(team: string | undefined, user: string): string {
@@ -8,19 +8,12 @@ export function slackPrincipal(team: string | undefined, user: string): string {
 }
 
 const buttonValue = z.union([
-  z.object({
-    r: z.string().regex(/^cr-[0-9a-f]{10}$/),
-    v: z.number().int().positive(),
-    h: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-  }),
-  z.object({ c: z.string().regex(/^cl-[0-9a-f]{10}$/), i: z.string() }),
+  z.object({ r: requestIdSchema, v: revisionSchema, h: planHashSchema.optional() }),
+  z.object({ c: clarificationIdSchema, i: z.string() }),
 ]);
 
 /** A button's value, checked: it arrives from the network. */
-export function parseButtonValue(raw: unknown): ButtonValue {
+export function parseButtonValue(raw: unknown): z.output<typeof buttonValue> {
   let json: unknown;
   try {
     json = JSON.parse(String(raw));
@@ -38,8 +31,8 @@ export function withoutMentions(text: string): string {
   return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, '').trim();
 }
 
-const modifyMetadata = z.object({ requestId: z.string().regex(/^cr-[0-9a-f]{10}$/), revision: z.number().int().positive() });
-const formMetadata = z.object({ formId: z.string().regex(/^cl-[0-9a-f]{10}$/) });
+const modifyMetadata = z.object({ requestId: requestIdSchema, revision: revisionSchema });
+const formMetadata = z.object({ formId: clarificationIdSchema });
 
 /** A modal's `private_metadata`, checked: Slack returns what the bot set, but it arrives from the network. */
 function parseMetadata<S extends z.ZodType>(schema: S, raw: string | undefined): z.output<S> {
@@ -56,3 +49,10 @@ function parseMetadata<S extends z.ZodType>(schema: S, raw: string | undefined):
 
 export const parseModifyMetadata = (raw: string | undefined) => parseMetadata(modifyMetadata, raw);
 export const parseFormMetadata = (raw: string | undefined) => parseMetadata(formMetadata, raw);
+
+/** The "Fill in" button of a clarification form carries the form's id. */
+export function parseFormButton(raw: unknown) {
+  const parsed = clarificationIdSchema.safeParse(raw);
+  if (!parsed.success) throw new GreenlightError('bad_request', 'This button carries no form; ask again to get a new one.');
+  return parsed.data;
+}

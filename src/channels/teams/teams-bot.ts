@@ -11,6 +11,7 @@ import { noteCard } from '../../../cards/builders.ts';
 import { errorCard } from '../../../cards/info-cards.ts';
 import type { ChannelMemory } from '../../domain/channel-memory.ts';
 import { GreenlightError, toGreenlightError } from '../../domain/errors.ts';
+import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
 import { secrets } from '../../domain/redaction.ts';
 import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -34,15 +35,12 @@ export interface TeamsBotDeps {
 }
 
 const requestData = z.object({
-  requestId: z.string().regex(/^cr-[0-9a-f]{10}$/),
-  revision: z.coerce.number().int().positive(),
-  planHash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
+  requestId: requestIdSchema,
+  revision: z.coerce.number().pipe(revisionSchema),
+  planHash: planHashSchema.optional(),
 });
-const choiceData = z.object({ clarificationId: z.string().regex(/^cl-[0-9a-f]{10}$/), choice: z.string().min(1) });
-const formData = z.object({ formId: z.string().regex(/^cl-[0-9a-f]{10}$/) });
+const choiceData = z.object({ clarificationId: clarificationIdSchema, choice: z.string().min(1) });
+const formData = z.object({ formId: clarificationIdSchema });
 const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId', 'choice', 'formId']);
 
 const CARD = 'application/vnd.microsoft.card.adaptive';

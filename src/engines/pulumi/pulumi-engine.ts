@@ -205,26 +205,9 @@ export class PulumiEngine implements Engine {
     return this.outputsOf(await this.stack(target));
   }
 
-  async history(target: StackTarget): Promise<{ version: number; kind: string; result: string; startTime: string }[]> {
-    const stack = await this.stack(target);
-    const history = await this.wrap(() => stack.history(20, 1, false));
-    return history.map((h) => ({ version: h.version, kind: h.kind, result: h.result, startTime: new Date(h.startTime).toISOString() }));
-  }
-
   async exportState(target: StackTarget): Promise<string> {
     const stack = await this.stack(target);
     return JSON.stringify(await this.wrap(() => stack.exportStack()));
-  }
-
-  async importState(target: StackTarget, state: string): Promise<void> {
-    const stack = await this.stack(target);
-    await this.wrap(() => stack.importStack(JSON.parse(state)));
-  }
-
-  /** Asks the backend to stop a running update (used when a stack is left locked). */
-  async cancel(target: StackTarget): Promise<void> {
-    const stack = await this.stack(target);
-    await this.wrap(() => stack.cancel());
   }
 }
 

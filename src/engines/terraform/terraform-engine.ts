@@ -1,5 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
 import { engineEnvironment } from '../child-env.ts';
@@ -199,17 +198,5 @@ export class TerraformEngine implements Engine {
   async exportState(target: StackTarget): Promise<string> {
     await this.init(target);
     return (await this.run(target, ['state', 'pull'])).stdout;
-  }
-
-  async importState(target: StackTarget, state: string): Promise<void> {
-    await this.init(target);
-    const dir = mkdtempSync(join(tmpdir(), 'greenlight-state-'));
-    try {
-      const file = join(dir, 'state.tfstate');
-      writeFileSync(file, state, { mode: 0o600 });
-      await this.run(target, ['state', 'push', file]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   }
 }

@@ -66,7 +66,6 @@ describe('PulumiEngine over the Automation API', () => {
     // Pulumi's summary counts the stack resource itself, as the real CLI does.
     expect(result.summary).toEqual({ added: 4, changed: 0, removed: 0 });
     expect(result.outputs).toEqual({ url: 'http://sandbox.local' });
-    expect((await engine.history(target())).map((h) => h.result)).toEqual(['succeeded']);
   });
 
   it('refuses to apply when the program no longer matches the saved plan (plan_stale)', async () => {
@@ -111,7 +110,7 @@ describe('PulumiEngine over the Automation API', () => {
     expect(events.some((e) => e.type === 'log' && e.message === 'update cancelled')).toBe(true);
   });
 
-  it('previews and applies a destroy; exports and imports state', async () => {
+  it('previews and applies a destroy; exports state', async () => {
     const { engine, target } = setup(() => resources(1));
     const planFile = join(work, 'e.plan.json');
     await engine.preview(target(), 'apply', planFile);
@@ -123,8 +122,6 @@ describe('PulumiEngine over the Automation API', () => {
     expect(JSON.parse(readFileSync(join(work, 'e.destroy.json'), 'utf8')).mode).toBe('destroy');
     await engine.apply(target(), join(work, 'e.destroy.json'), 'destroy');
     expect(JSON.parse(await engine.exportState(target())).deployment.resources).toHaveLength(0);
-    await engine.importState(target(), exported);
-    expect(JSON.parse(await engine.exportState(target())).deployment.resources).toHaveLength(3);
   });
 
   it('without a CLI: engine_not_found saying how to install it or point the config at it', async () => {

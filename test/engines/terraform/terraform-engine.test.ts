@@ -47,11 +47,9 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
     expect((error as GreenlightError).code).toBe('plan_stale');
   });
 
-  it('exports and re-imports state; a refresh-only plan of untouched resources finds no drift', async () => {
-    const exported = await engine.exportState(target());
-    const state = JSON.parse(exported);
+  it('exports state; a refresh-only plan of untouched resources finds no drift', async () => {
+    const state = JSON.parse(await engine.exportState(target()));
     expect(state.resources.length).toBeGreaterThan(0);
-    await engine.importState(target(), exported);
     const refresh = await engine.preview(target({ replicas: '2' }), 'refresh-only', join(work, 'r.tfplan'));
     expect(refresh.drift).toEqual([]);
   });
