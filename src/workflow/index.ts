@@ -7,6 +7,6 @@ export type { InboundAction, InboundText } from './inbound.ts';
 export type { ClarificationForm, Interactions, ModifyForm, RequestDetail } from './interactions.ts';
 export type { PostedMessage, ThreadPort } from './ports.ts';
 export { type ApiCaller, type ApiScope, type ApiToken, ProgramAccess, type ProgramVia } from './program-access.ts';
-export type { ChangeAsk, ProgramCaller, ProgramRequests } from './program-requests.ts';
+export type { ChangeAsk, DeployAsk, ProgramCaller, ProgramRequests } from './program-requests.ts';
 export type { QueryServices } from './query-services.ts';
 export type { ThreadSummary } from './thread-summaries.ts';

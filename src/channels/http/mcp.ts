@@ -16,7 +16,7 @@ import {
   type ProgramRequests,
   type QueryServices,
 } from '../../workflow/index.ts';
-import { deployBody } from './schemas.ts';
+import { deployAsk, deployBody } from './schemas.ts';
 
 // The MCP server: the same capabilities for AI agents, as tools. Over stdio (`greenlight mcp`) and
 // streamable HTTP (`/mcp`), both behind an API token. An agent may look, plan and ask; there is no
@@ -86,18 +86,7 @@ export function mcpTools(deps: McpDeps): Tool[] {
       scope: 'request',
       input: deployBody as unknown as z.ZodObject,
       async run(caller, args) {
-        const ask = deployBody.parse(args);
-        const { status } = await deps.programs.deploy(caller, {
-          capability: ask.capability as never,
-          stack: ask.stack,
-          parameters: ask.parameters,
-          environment: ask.environment,
-          runtime: ask.runtime,
-          policyProfile: ask.policy_profile,
-          deploymentId: ask.deployment_id,
-          webhookUrl: ask.webhook_url,
-          note: ask.note,
-        });
+        const { status } = await deps.programs.deploy(caller, deployAsk(deployBody.parse(args)));
         if (!('request_id' in status)) return { text: `Nothing to change on ${status.plan.stack}: no request was opened.`, data: status };
         return { text: statusText(status), data: status };
       },

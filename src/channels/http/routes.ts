@@ -9,9 +9,9 @@ import {
   noChangesSchema,
   planViewSchema,
 } from '../../domain/program-api.ts';
-import type { ApiCaller, ApiScope, ChangeAsk, ProgramAccess, ProgramRequests } from '../../workflow/index.ts';
+import type { ApiCaller, ApiScope, ProgramAccess, ProgramRequests } from '../../workflow/index.ts';
 import { requireScope } from './api-auth.ts';
-import { deployBody, driftScanBody, generateBody, idParam } from './schemas.ts';
+import { changeAsk, deployAsk, deployBody, driftScanBody, generateBody, idParam } from './schemas.ts';
 
 // The `/v1` API for programs (pipelines, portals): seed 002's contract on Greenlight's model.
 // One table describes every route — its scope, body, answers — and both registers it and writes
@@ -44,15 +44,30 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, root: string): z.
   throw new GreenlightError('bad_request', `Invalid request: ${describeIssues(result.error.issues, root)}.`);
 }
 
-type AskBody = z.output<typeof generateBody>;
-const toAsk = (b: AskBody): ChangeAsk => ({
-  capability: b.capability as ChangeAsk['capability'],
-  stack: b.stack,
-  parameters: b.parameters,
-  environment: b.environment,
-  runtime: b.runtime,
-  policyProfile: b.policy_profile,
-});
+/** A `GET …/{id}` route that reads one thing by id (read scope). */
+function readById(route: {
+  path: string;
+  operationId: string;
+  summary: string;
+  response: { description: string; schema: z.ZodType };
+  notFound: string;
+  read(id: string): Promise<unknown>;
+}): ApiRoute {
+  return {
+    method: 'GET',
+    path: route.path,
+    operationId: route.operationId,
+    summary: route.summary,
+    scope: 'read',
+    params: idParam,
+    responses: { 200: route.response },
+    errors: { 404: route.notFound },
+    async handle(_caller, { params }) {
+      const { id } = parse(idParam, params, 'path');
+      return { status: 200, body: await route.read(id) };
+    },
+  };
+}
 
 export function apiRoutes({ programs }: HttpApiDeps): ApiRoute[] {
   return [
@@ -70,7 +85,7 @@ export function apiRoutes({ programs }: HttpApiDeps): ApiRoute[] {
       },
       async handle(caller, { body }) {
         const ask = parse(generateBody, body, 'body');
-        const plan = await programs.generate(caller, toAsk(ask));
+        const plan = await programs.generate(caller, changeAsk(ask));
         return { status: 200, body: { deployment_id: ask.deployment_id ?? null, ...plan } };
       },
     },
@@ -94,31 +109,18 @@ export function apiRoutes({ programs }: HttpApiDeps): ApiRoute[] {
         502: 'The engine failed while planning (details.logs_ref)',
       },
       async handle(caller, { body }) {
-        const ask = parse(deployBody, body, 'body');
-        const { status } = await programs.deploy(caller, {
-          ...toAsk(ask),
-          deploymentId: ask.deployment_id,
-          webhookUrl: ask.webhook_url,
-          note: ask.note,
-        });
+        const { status } = await programs.deploy(caller, deployAsk(parse(deployBody, body, 'body')));
         return { status: status.status === 'no_changes' ? 200 : 202, body: status };
       },
     },
-    {
-      method: 'GET',
+    readById({
       path: '/v1/status/{id}',
       operationId: 'status',
       summary: 'A deployment (by deployment_id or request id): status, approvals, progress events, outputs, error with its logs_ref',
-      scope: 'read',
-      params: idParam,
-      responses: { 200: { description: 'The request and its deployment', schema: deploymentStatusSchema } },
-      errors: { 404: 'No such deployment or request' },
-      async handle(_caller, { params }) {
-        const { id } = parse(idParam, params, 'path');
-        const status: DeploymentStatus = await programs.status(id);
-        return { status: 200, body: status };
-      },
-    },
+      response: { description: 'The request and its deployment', schema: deploymentStatusSchema },
+      notFound: 'No such deployment or request',
+      read: (id): Promise<DeploymentStatus> => programs.status(id),
+    }),
     {
       method: 'POST',
       path: '/v1/drift-scan',
@@ -135,20 +137,14 @@ export function apiRoutes({ programs }: HttpApiDeps): ApiRoute[] {
         return { status: 200, body: await programs.driftScan(caller, scope) };
       },
     },
-    {
-      method: 'GET',
+    readById({
       path: '/v1/logs/{id}',
       operationId: 'logs',
       summary: "What a logs_ref points at: a failed plan's engine output, or a deployment's events and error (secrets masked)",
-      scope: 'read',
-      params: idParam,
-      responses: { 200: { description: 'The log text', schema: logsSchema } },
-      errors: { 404: 'No such logs' },
-      async handle(_caller, { params }) {
-        const { id } = parse(idParam, params, 'path');
-        return { status: 200, body: await programs.logs(id) };
-      },
-    },
+      response: { description: 'The log text', schema: logsSchema },
+      notFound: 'No such logs',
+      read: (id) => programs.logs(id),
+    }),
   ];
 }
 

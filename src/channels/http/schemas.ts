@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { environment, runtime } from '../../domain/program-api.ts';
-import { CATALOG as capabilities } from '../../workflow/index.ts';
+import { type ChangeAsk, CATALOG as capabilities, type DeployAsk } from '../../workflow/index.ts';
 
 // Bodies of the `/v1` API (seed 002's contract mapped onto capabilities). Everything from the
 // network is `unknown` until parsed here; /openapi.json is generated from these schemas.
@@ -46,6 +46,23 @@ export const deployBody = changeAskSchema
     note: z.string().max(500).optional().describe('Why: shown in the thread above the plan card'),
   })
   .strict();
+
+/** A parsed /v1/generate body (or deploy body) as the workflow's ask. */
+export function changeAsk(b: z.output<typeof generateBody>): ChangeAsk {
+  return {
+    capability: b.capability as ChangeAsk['capability'],
+    stack: b.stack,
+    parameters: b.parameters,
+    environment: b.environment,
+    runtime: b.runtime,
+    policyProfile: b.policy_profile,
+  };
+}
+
+/** A parsed /v1/deploy body (or MCP plan_change arguments) as the workflow's ask. */
+export function deployAsk(b: z.output<typeof deployBody>): DeployAsk {
+  return { ...changeAsk(b), deploymentId: b.deployment_id, webhookUrl: b.webhook_url, note: b.note };
+}
 
 export const driftScanBody = z
   .object({

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { GreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -63,104 +64,96 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     later(() => interactions.say({ user, text, thread }), ephemeral(client, message.channel, message.user));
   });
 
-  app.action(
-    new RegExp(`^(${SLACK_ACTION_IDS.approve}|${SLACK_ACTION_IDS.reject}|${SLACK_ACTION_IDS.replan})$`),
-    async ({ ack, body, action, client }) => {
+  /** A button press: acked at once, worked on after, a refusal told to the clicker alone. */
+  const onButton = (
+    id: string | RegExp,
+    work: (press: {
+      user: string;
+      raw: unknown;
+      actionId: string;
+      typed: string | undefined;
+      open: (view: ModalView) => Promise<unknown>;
+    }) => Promise<unknown>,
+    prefix = '',
+  ) =>
+    app.action(id, async ({ ack, body, action, client }) => {
       await ack();
       if (action.type !== 'button' || body.type !== 'block_actions') return;
+      const press = {
+        user: slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id),
+        raw: action.value,
+        actionId: 'action_id' in action ? action.action_id : '',
+        typed: body.state?.values[SLACK_CONFIRM_INPUT.block_id]?.[SLACK_CONFIRM_INPUT.action_id]?.value ?? undefined,
+        open: (view: ModalView) => client.views.open({ trigger_id: body.trigger_id, view }),
+      };
+      later(() => work(press), ephemeral(client, body.channel?.id, body.user.id, prefix));
+    });
+
+  /** A submitted modal: acked at once (closing it), worked on after, a refusal told in a DM. */
+  const onModal = (
+    callbackId: string,
+    prefix: string,
+    work: (submitted: { user: string; metadata: string; values: Record<string, string> }) => Promise<unknown>,
+  ) =>
+    app.view(callbackId, async ({ ack, view, body, client }) => {
+      await ack();
       const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
-      later(
-        async () => {
-          const value = parseButtonValue(action.value);
-          if (!('r' in value)) return;
-          const id = 'action_id' in action ? action.action_id : '';
-          const verb = id === SLACK_ACTION_IDS.approve ? 'approve' : id === SLACK_ACTION_IDS.reject ? 'reject' : 'replan';
-          const typed = body.state?.values[SLACK_CONFIRM_INPUT.block_id]?.[SLACK_CONFIRM_INPUT.action_id]?.value;
-          await interactions.act({
-            user,
-            requestId: value.r,
-            revision: value.v,
-            ...(value.h ? { planHash: value.h } : {}),
-            action: verb,
-            confirmation: typed ?? undefined,
-          });
-        },
-        ephemeral(client, body.channel?.id, body.user.id, "You can't do that: "),
-      );
+      const tell = (error: GreenlightError) =>
+        client.chat.postMessage({ channel: body.user.id, text: secrets.text(`${prefix}${error.message} ${error.nextStep}`) });
+      later(() => work({ user, metadata: view.private_metadata, values: modalValues(view.state.values as never) }), tell);
+    });
+
+  const VERB = {
+    [SLACK_ACTION_IDS.approve]: 'approve',
+    [SLACK_ACTION_IDS.reject]: 'reject',
+    [SLACK_ACTION_IDS.replan]: 'replan',
+  } as const satisfies Record<string, 'approve' | 'reject' | 'replan'>;
+
+  onButton(
+    new RegExp(`^(${SLACK_ACTION_IDS.approve}|${SLACK_ACTION_IDS.reject}|${SLACK_ACTION_IDS.replan})$`),
+    async ({ user, raw, actionId, typed }) => {
+      const value = parseButtonValue(raw);
+      const action = VERB[actionId as keyof typeof VERB];
+      if (!('r' in value) || !action) return;
+      await interactions.act({
+        user,
+        requestId: value.r,
+        revision: value.v,
+        ...(value.h ? { planHash: value.h } : {}),
+        action,
+        confirmation: typed,
+      });
     },
+    "You can't do that: ",
   );
 
-  app.action(new RegExp(`^${SLACK_ACTION_IDS.choose}`), async ({ ack, body, action, client }) => {
-    await ack();
-    if (action.type !== 'button' || body.type !== 'block_actions') return;
-    const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
-    later(
-      async () => {
-        const value = parseButtonValue(action.value);
-        if ('c' in value) await interactions.choose(user, value.c, value.i);
-      },
-      ephemeral(client, body.channel?.id, body.user.id),
-    );
+  onButton(new RegExp(`^${SLACK_ACTION_IDS.choose}`), async ({ user, raw }) => {
+    const value = parseButtonValue(raw);
+    if ('c' in value) await interactions.choose(user, value.c, value.i);
   });
 
   // Modify: a modal generated from the capability's schema, pre-filled with the plan's values.
-  app.action(SLACK_ACTION_IDS.modify, async ({ ack, body, action, client }) => {
-    await ack();
-    if (action.type !== 'button' || body.type !== 'block_actions') return;
-    const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
-    later(
-      async () => {
-        const value = parseButtonValue(action.value);
-        if (!('r' in value)) return;
-        const form = await interactions.modifyForm(user, value.r, value.v);
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: formModal('gl_modify', `Modify ${form.title}`, form.fields, { requestId: form.requestId, revision: form.revision }),
-        });
-      },
-      ephemeral(client, body.channel?.id, body.user.id),
-    );
+  onButton(SLACK_ACTION_IDS.modify, async ({ user, raw, open }) => {
+    const value = parseButtonValue(raw);
+    if (!('r' in value)) return;
+    const form = await interactions.modifyForm(user, value.r, value.v);
+    await open(formModal('gl_modify', `Modify ${form.title}`, form.fields, { requestId: form.requestId, revision: form.revision }));
   });
 
   // A clarification form posted as a message: "Fill in" opens it as a modal.
-  app.action(SLACK_ACTION_IDS.form, async ({ ack, body, action, client }) => {
-    await ack();
-    if (action.type !== 'button' || body.type !== 'block_actions') return;
-    later(
-      async () => {
-        const form = await interactions.clarificationForm(parseFormButton(action.value));
-        await client.views.open({
-          trigger_id: body.trigger_id,
-          view: formModal('gl_form', form.title, form.fields, { formId: form.formId }),
-        });
-      },
-      ephemeral(client, body.channel?.id, body.user.id),
-    );
+  onButton(SLACK_ACTION_IDS.form, async ({ raw, open }) => {
+    const form = await interactions.clarificationForm(parseFormButton(raw));
+    await open(formModal('gl_form', form.title, form.fields, { formId: form.formId }));
   });
 
-  app.view('gl_modify', async ({ ack, view, body, client }) => {
-    await ack();
-    const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
-    const tell = (error: GreenlightError) =>
-      client.chat.postMessage({
-        channel: body.user.id,
-        text: secrets.text(`Your change was not applied: ${error.message} ${error.nextStep}`),
-      });
-    later(async () => {
-      const { requestId, revision } = parseModifyMetadata(view.private_metadata);
-      await interactions.submitModify(user, requestId, revision, modalValues(view.state.values as never));
-    }, tell);
+  onModal('gl_modify', 'Your change was not applied: ', async ({ user, metadata, values }) => {
+    const { requestId, revision } = parseModifyMetadata(metadata);
+    await interactions.submitModify(user, requestId, revision, values);
   });
 
-  app.view('gl_form', async ({ ack, view, body, client }) => {
-    await ack();
-    const user = slackPrincipal(body.team?.id ?? body.user.team_id, body.user.id);
-    const tell = (error: GreenlightError) =>
-      client.chat.postMessage({ channel: body.user.id, text: secrets.text(`${error.message} ${error.nextStep}`) });
-    later(async () => {
-      const { formId } = parseFormMetadata(view.private_metadata);
-      await interactions.submitForm(user, formId, modalValues(view.state.values as never));
-    }, tell);
+  onModal('gl_form', '', async ({ user, metadata, values }) => {
+    const { formId } = parseFormMetadata(metadata);
+    await interactions.submitForm(user, formId, values);
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {
