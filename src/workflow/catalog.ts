@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { capabilities, capability } from '../../capabilities/index.ts';
-import type { CapabilityId, CapabilityKind, QueryCapability } from '../../capabilities/types.ts';
+import type { CapabilityId, CapabilityKind } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
 import { describeIssues, GreenlightError } from '../domain/errors.ts';
 import type { PrincipalId } from '../domain/types.ts';
@@ -43,5 +43,5 @@ export function answerQuery(id: CapabilityId, params: Record<string, unknown>, u
   const parsed = cap.params.safeParse(params);
   if (!parsed.success)
     throw new GreenlightError('bad_request', `Invalid parameters: ${describeIssues(parsed.error.issues, 'parameters')}.`);
-  return (cap as QueryCapability).run(parsed.data, { user, services });
+  return cap.run(parsed.data, { user, services });
 }

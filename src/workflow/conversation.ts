@@ -3,9 +3,10 @@ import type { Capability } from '../../capabilities/types.ts';
 import { choiceCard, formCard, noteCard } from '../../cards/builders.ts';
 import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
+import { isEnvironment } from '../domain/environments.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { Environment, PrincipalId } from '../domain/types.ts';
+import type { PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { extractParams } from '../router/extract.ts';
@@ -133,7 +134,7 @@ export class Conversation {
     }
     params = capabilityParams(intent, params);
     // "check for drift in prod": every stack of that environment, not a form asking for one.
-    const environment = params.environment as Environment | undefined;
+    const environment = isEnvironment(params.environment) ? params.environment : undefined;
     if (intent === 'drift_scan' && !params.stack && environment) return sweepDrift(this.deps, input, cap, environment);
     if (intent === 'deployment_history' && /\b(i|my|me|mine)\b/i.test(input.text)) params.user = input.user;
     const context = await contextStack(this.deps.db, input, cap, params, profile.lastRequest?.stack);

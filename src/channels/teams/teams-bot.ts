@@ -41,6 +41,8 @@ const requestData = z.object({
 });
 const choiceData = z.object({ clarificationId: clarificationIdSchema, choice: z.string().min(1) });
 const formData = z.object({ formId: clarificationIdSchema });
+/** An Action.Execute's data: an object from the network (anything else counts as empty). */
+const actionData = z.record(z.string(), z.unknown()).catch({});
 const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId', 'choice', 'formId']);
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -131,7 +133,7 @@ export class TeamsBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const user = teamsPrincipal(ctx.activity.from);
     const verb = value.action.verb;
-    const data = (value.action.data ?? {}) as Record<string, unknown>;
+    const data = actionData.parse(value.action.data);
     try {
       switch (verb) {
         case VERBS.refresh:
