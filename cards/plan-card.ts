@@ -196,6 +196,8 @@ export interface PlanCardContext {
   planUrl?: string;
   /** How a program's or an agent's request came in (API token, HTTP API or MCP). */
   origin?: string;
+  /** The cost gate's extra approval: how many from whom, and why, with the figures. */
+  costApproval?: string;
 }
 
 /** A stack's config as `key=value` text; a secret-keyed value shows as its fingerprint (src/domain/redaction.ts). */
@@ -219,6 +221,7 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     ...(request.editors.length ? [{ label: 'Changed by', value: request.editors.join(', ') }] : []),
     ...(config ? [{ label: 'Config', value: config }] : []),
     { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
+    ...(ctx.costApproval ? [{ label: 'Cost approval', value: ctx.costApproval }] : []),
   ]);
   const blocked = plan.findings.some((f) => f.severity === 'block');
   const destroy = plan.operation === 'destroy';

@@ -51,9 +51,25 @@ const approvalRuleSchema = z
   })
   .strict();
 
+/**
+ * A cost gate: above a monthly cost or a monthly increase (USD), the approval needs `required`
+ * more approvals from `approvers` (e.g. `group:finance`), in addition to the usual ones.
+ */
+const costGateSchema = z
+  .object({
+    monthlyAbove: z.number().positive().optional(),
+    increaseAbove: z.number().positive().optional(),
+    approvers: z.array(z.string().min(1)).min(1).describe('user ids, `group:<name>` or `person:<name>`'),
+    required: z.number().int().min(1).max(5).default(1),
+  })
+  .strict()
+  .refine((g) => g.monthlyAbove !== undefined || g.increaseAbove !== undefined, 'give monthlyAbove, increaseAbove or both');
+export type CostGateConfig = z.output<typeof costGateSchema>;
+
 const partialApprovalRule = approvalRuleSchema.partial().extend({
   /** Stricter rules from a risk level up, e.g. `high: { required: 2 }`. */
   byRisk: z.partialRecord(z.enum(['medium', 'high', 'critical']), approvalRuleSchema.partial()).optional(),
+  byCost: costGateSchema.optional(),
 });
 
 /** Where programs' requests are posted for approval: a new console thread each, a Slack channel, or a Teams conversation. */

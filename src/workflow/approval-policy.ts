@@ -1,4 +1,5 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
+import { formatUsd } from '../domain/money.ts';
 import { isProgram, isSelfDeclared, People } from '../domain/people.ts';
 import type { Approval, Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
 
@@ -25,7 +26,29 @@ export interface ApprovalSubject {
   requester: PrincipalId;
   /** People who changed the request into this revision. */
   editors: readonly PrincipalId[];
-  plan: { environment: Environment; operation: PlanOperation; risk: { level: RiskLevel }; hash: string };
+  plan: {
+    environment: Environment;
+    operation: PlanOperation;
+    risk: { level: RiskLevel };
+    hash: string;
+    /** The monthly cost and its change: above `approvals.<env>.byCost`, more approvals are needed. */
+    cost?: { monthlyUsd: number | null; deltaUsd: number | null };
+  };
+}
+
+/** The extra approvals a revision's cost calls for, from whom, and why (with the figures). */
+export interface CostGate {
+  approvers: string[];
+  required: number;
+  reason: string;
+}
+
+/** Where a revision's approval stands: met when enough people approved, and enough of them from the cost gate's list. */
+export interface ApprovalState {
+  met: boolean;
+  have: number;
+  need: number;
+  gate?: CostGate & { have: number };
 }
 
 export type ApprovalDecision =
@@ -45,7 +68,7 @@ export class ApprovalPolicy {
   }
 
   rule(environment: Environment, risk: RiskLevel = 'low', operation: PlanOperation = 'apply'): ApprovalRule {
-    const { byRisk, ...configured } = this.config.approvals[environment] ?? {};
+    const { byRisk, byCost: _byCost, ...configured } = this.config.approvals[environment] ?? {};
     let rule: ApprovalRule = { ...DEFAULT_RULES[environment], ...configured };
     for (const level of RISK_ORDER.slice(1, RISK_ORDER.indexOf(risk) + 1)) {
       const stricter = byRisk?.[level as 'medium' | 'high' | 'critical'];
@@ -80,6 +103,32 @@ export class ApprovalPolicy {
     return risk.level === 'low' ? environment : `${environment} at ${risk.level} risk`;
   }
 
+  /** The cost gate this revision trips, if any: `approvals.<env>.byCost`. */
+  costGate(subject: ApprovalSubject): CostGate | undefined {
+    const { environment, cost } = subject.plan;
+    const gate = this.config.approvals[environment]?.byCost;
+    if (!gate || !cost) return undefined;
+    const usd = (n: number) => formatUsd(n, { cents: false });
+    const why: string[] = [];
+    if (gate.monthlyAbove !== undefined && cost.monthlyUsd !== null && cost.monthlyUsd > gate.monthlyAbove)
+      why.push(`it costs ${usd(cost.monthlyUsd)} a month, over ${usd(gate.monthlyAbove)}`);
+    if (gate.increaseAbove !== undefined && cost.deltaUsd !== null && cost.deltaUsd > gate.increaseAbove)
+      why.push(`it raises the monthly cost by ${usd(cost.deltaUsd)}, over ${usd(gate.increaseAbove)}`);
+    if (why.length === 0) return undefined;
+    return { approvers: gate.approvers, required: gate.required, reason: `${why.join(' and ')} (approvals.${environment}.byCost)` };
+  }
+
+  /** Whether the approvals that count (`counted`) complete this revision's approval. */
+  state(subject: ApprovalSubject, counted: readonly Approval[]): ApprovalState {
+    const required = this.ruleFor(subject).required;
+    const gate = this.costGate(subject);
+    if (!gate) return { met: counted.length >= required, have: counted.length, need: required };
+    // The gate's approvals come in addition to the usual ones: more people in all, enough from its list.
+    const fromGate = counted.filter((a) => this.listed(a.approver, gate.approvers)).length;
+    const need = required + gate.required;
+    return { met: counted.length >= need && fromGate >= gate.required, have: counted.length, need, gate: { ...gate, have: fromGate } };
+  }
+
   canApprove(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
     const rule = this.ruleFor(subject);
     const where = this.where(subject);
@@ -88,7 +137,8 @@ export class ApprovalPolicy {
       const reason = `${user} is a program (an API token): only a person approves, in chat or the signed-in console.`;
       return { allowed: false, code: 'permission_denied', reason };
     }
-    if (!this.listed(user, rule.approvers)) {
+    const gate = this.costGate(subject);
+    if (!this.listed(user, rule.approvers) && !(gate && this.listed(user, gate.approvers))) {
       const reason = `${user} is not an approver for ${where} (approvers: ${this.describe(subject)}).`;
       return { allowed: false, code: 'permission_denied', reason };
     }
@@ -137,12 +187,17 @@ export class ApprovalPolicy {
    */
   approvers(environment: Environment, risk: RiskLevel = 'low'): { anyone: boolean; principals: PrincipalId[] } {
     const entries = this.rule(environment, risk).approvers;
+    return { anyone: entries.includes('*'), principals: this.expand(entries) };
+  }
+
+  /** The principals an approver list names, groups and persons expanded (`*` names no one in particular). */
+  private expand(entries: readonly string[]): PrincipalId[] {
     const principals = entries.flatMap((entry) => {
       if (entry === '*') return [];
       if (entry.startsWith('group:')) return this.config.groups[entry.slice('group:'.length)] ?? [];
       return this.people.aliases(entry).filter((a) => !a.startsWith('person:'));
     });
-    return { anyone: entries.includes('*'), principals: [...new Set(principals)] };
+    return [...new Set(principals)];
   }
 
   describe(subject: ApprovalSubject): string {
@@ -151,6 +206,16 @@ export class ApprovalPolicy {
     const self = rule.allowSelfApproval ? '' : ' except the requester';
     const count = rule.required > 1 ? ` (${rule.required} distinct approvals needed)` : '';
     const signedIn = rule.requireSignedIn ? ' (signed in)' : '';
-    return `${who}${signedIn}${self}${count}`;
+    const gate = this.costGate(subject);
+    const extra = gate ? `; plus ${gate.required} from ${gate.approvers.join(', ')} because ${gate.reason}` : '';
+    return `${who}${signedIn}${self}${count}${extra}`;
+  }
+
+  /** Everyone who may approve this revision (its cost gate's approvers too), groups expanded. */
+  approversOf(subject: ApprovalSubject): { anyone: boolean; principals: PrincipalId[] } {
+    const usual = this.approvers(subject.plan.environment, subject.plan.risk.level);
+    const gate = this.costGate(subject);
+    if (!gate) return usual;
+    return { anyone: usual.anyone, principals: [...new Set([...usual.principals, ...this.expand(gate.approvers)])] };
   }
 }

@@ -94,7 +94,6 @@ export class Decisions {
   /** The approval, recorded under the request's row lock: approved once enough distinct people counted. */
   private record(request: ChangeRequest, user: PrincipalId, at: string): Promise<Recorded> {
     const { policy } = this.deps;
-    const required = policy.ruleFor(request).required;
     return this.deps.db.transaction().execute(async (trx): Promise<Recorded> => {
       // Re-read inside the transaction: a concurrent click may have decided it already.
       const current = await lockRequest(trx, request.id, request.revision);
@@ -104,9 +103,9 @@ export class Decisions {
       if (earlier.some((a) => policy.people.same(a.approver, user))) return { outcome: 'duplicate' };
       const approval = { requestId: request.id, revision: request.revision, approver: user, planHash: request.plan.hash, at };
       if (!(await insertApproval(trx, { ...approval, decision: 'approve' }))) return { outcome: 'duplicate' };
-      const votes = policy.counted(request, await listApprovals(trx, request.id)).length;
-      if (votes < required) return { outcome: 'partial' };
-      await transition(trx, request, ['awaiting_approval'], 'approved', user, at, { planHash: request.plan.hash, approvals: votes });
+      const state = policy.state(request, policy.counted(request, await listApprovals(trx, request.id)));
+      if (!state.met) return { outcome: 'partial' };
+      await transition(trx, request, ['awaiting_approval'], 'approved', user, at, { planHash: request.plan.hash, approvals: state.have });
       return { outcome: 'approved' };
     });
   }

@@ -133,7 +133,7 @@ export class Interactions {
 
   /** Everyone who may act on a request's card: its requester, its editors and the approvers named for it. */
   audience(request: ChangeRequest): { anyone: boolean; principals: PrincipalId[] } {
-    const { anyone, principals } = this.deps.policy.approvers(request.environment, request.plan.risk.level);
+    const { anyone, principals } = this.deps.policy.approversOf(request);
     return { anyone, principals: [...new Set([request.requester, ...request.editors, ...principals])] };
   }
 

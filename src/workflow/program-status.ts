@@ -71,7 +71,7 @@ async function describe(
     thread: request.thread,
     plan: planView(request.plan, deps.runtimeOf(request.plan)),
     approvals: approvals.map((a) => ({ approver: a.approver, decision: a.decision, at: a.at, counted: counted.has(a.approver) })),
-    approvals_required: policy.ruleFor(request).required,
+    approvals_required: policy.state(request, []).need,
     approvers: policy.describe(request),
     deployment: deployment
       ? {

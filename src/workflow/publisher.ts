@@ -69,13 +69,25 @@ export class Publisher {
   }
 
   async renderPlanCard(request: ChangeRequest): Promise<Card> {
-    const rule = this.policy.ruleFor(request);
     const planUrl = this.planUrl(request.id);
     const origin = isProgram(request.requester) ? await findProgramRequest(this.db, request.id) : undefined;
+    const approvals = await listApprovals(this.db, request.id);
+    const state = this.policy.state(
+      request,
+      this.policy.counted(
+        request,
+        approvals.filter((a) => a.revision === request.revision),
+      ),
+    );
     return planCard(request, {
       ...(origin ? { origin: originText(origin) } : {}),
-      approvals: await listApprovals(this.db, request.id),
-      required: rule.required,
+      approvals,
+      required: state.need,
+      ...(state.gate
+        ? {
+            costApproval: `${state.gate.have} of ${state.gate.required} from ${state.gate.approvers.join(', ')}, needed because ${state.gate.reason}`,
+          }
+        : {}),
       approverText: this.policy.describe(request),
       ...(planUrl ? { planUrl } : {}),
     });

@@ -171,11 +171,17 @@ export const REQUIREMENTS: readonly Requirement[] = [
       const counted = policy.counted(
         request,
         (await approvals()).filter((a) => a.revision === request.revision),
-      ).length;
-      const required = policy.ruleFor(request).required;
-      return counted < required
-        ? refusal('plan_mismatch', `Only ${counted} of ${required} approvals are bound to plan ${request.plan.hash.slice(0, 12)}.`)
-        : undefined;
+      );
+      const state = policy.state(request, counted);
+      if (state.met) return undefined;
+      const gate =
+        state.gate && state.gate.have < state.gate.required
+          ? ` and ${state.gate.have} of ${state.gate.required} from ${state.gate.approvers.join(', ')}`
+          : '';
+      return refusal(
+        'plan_mismatch',
+        `Only ${state.have} of ${state.need} approvals${gate} are bound to plan ${request.plan.hash.slice(0, 12)}.`,
+      );
     },
   },
   {
