@@ -3,8 +3,33 @@ import type { PolicyFinding, ResourceOperation, RiskLevel } from '../src/domain/
 // The neutral card model: what a person sees, with no platform in it. Renderers turn it into
 // HTML (console), text (CLI), and later Block Kit and Adaptive Cards.
 
-export const ACTION_IDS = ['approve', 'reject', 'modify', 'replan', 'choose'] as const;
+export const ACTION_IDS = ['approve', 'reject', 'modify', 'replan', 'choose', 'operate'] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
+
+/**
+ * Buttons that act on something other than a request's plan (a stack lock, an interrupted apply,
+ * a temporary environment, a drift finding): `operate` with one of these. The workflow's
+ * operations (src/workflow/operations/) decide who may and what happens; channels only carry them.
+ */
+export const OPERATIONS = [
+  'break_lock',
+  'resolve_interrupted',
+  'plan_again',
+  'extend_ttl',
+  'destroy_now',
+  'revert_drift',
+  'adopt_drift',
+  'snooze_drift',
+] as const;
+export type OperationName = (typeof OPERATIONS)[number];
+
+export interface OperationValue {
+  operation: OperationName;
+  /** What it acts on: a stack, a deployment id. */
+  target: string;
+  /** A choice the button carries (a snooze duration, a reason given with the command). */
+  option?: string;
+}
 
 export type CardKind = 'plan' | 'preview' | 'progress' | 'result' | 'error' | 'help' | 'info' | 'status';
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
@@ -18,7 +43,7 @@ export interface CardAction {
    * question and the choice): everything else is looked up again when the click arrives, and an
    * approval binds to the exact plan its card showed.
    */
-  value: { requestId: string; revision: number; planHash?: string } | { clarificationId: string; choice: string };
+  value: { requestId: string; revision: number; planHash?: string } | { clarificationId: string; choice: string } | OperationValue;
   confirm?: { title: string; text: string; confirm: string; deny: string };
   /**
    * Text the person must type next to the button for the click to count (a destroy's stack

@@ -102,16 +102,32 @@ export function resultCard(request: ChangeRequest, deployment: Deployment): Card
           : nextStepFor(deployment.errorCode ?? 'engine_failed'),
     });
   }
+  // An apply whose outcome is unknown (its process died, its lock was broken) is reconciled by a
+  // person: a fresh plan against the real state, or "resolved" once they have checked.
+  const interrupted = deployment.errorCode === 'interrupted';
+  const target = deployment.id;
+  const actions: Card['actions'] =
+    interrupted && !deployment.resolved
+      ? [
+          { id: 'operate', label: 'Plan again', style: 'primary', value: { operation: 'plan_again', target } },
+          { id: 'operate', label: 'Mark resolved', style: 'default', value: { operation: 'resolve_interrupted', target } },
+        ]
+      : [];
+  const resolved = deployment.resolved
+    ? [
+        `Resolved by ${deployment.resolved.by} at ${deployment.resolved.at}${deployment.resolved.note ? `: ${deployment.resolved.note}` : ''}`,
+      ]
+    : [];
   return {
     kind: 'result',
     title: ok
       ? `${request.plan.operation === 'destroy' ? 'Destroyed' : 'Applied'} ${request.stack}`
       : `${request.plan.operation === 'destroy' ? 'Destroy' : 'Apply'} of ${request.stack} failed`,
-    tone: ok ? 'success' : 'danger',
-    status: ok ? 'succeeded' : deployment.status,
+    tone: ok ? 'success' : interrupted && deployment.resolved ? 'neutral' : 'danger',
+    status: ok ? 'succeeded' : deployment.resolved ? 'resolved' : deployment.status,
     blocks,
-    actions: [],
-    context: [`Request ${request.id} r${request.revision} · deployment ${deployment.id}`],
+    actions,
+    context: [...resolved, `Request ${request.id} r${request.revision} · deployment ${deployment.id}`],
     requestId: request.id,
     revision: request.revision,
   };

@@ -217,7 +217,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     confidenceThreshold: config.router.confidenceThreshold,
   });
-  const interactions = new Interactions(conversation, workflow, options.requirements);
+  const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
   const slack = config.slack.botToken

@@ -92,7 +92,9 @@ function action(a: CardAction): string {
   const target =
     'requestId' in a.value
       ? `data-request="${esc(a.value.requestId)}" data-revision="${a.value.revision}"${a.value.planHash ? ` data-plan-hash="${esc(a.value.planHash)}"` : ''}`
-      : `data-clarification="${esc(a.value.clarificationId)}" data-choice="${esc(a.value.choice)}"`;
+      : 'operation' in a.value
+        ? `data-operation="${esc(a.value.operation)}" data-target="${esc(a.value.target)}"${a.value.option ? ` data-option="${esc(a.value.option)}"` : ''}`
+        : `data-clarification="${esc(a.value.clarificationId)}" data-choice="${esc(a.value.choice)}"`;
   const confirm = a.confirm ? ` data-confirm="${esc(a.confirm.text)}"` : '';
   const typed = a.typeToConfirm
     ? `<input class="gl-type-confirm" name="confirmation" autocomplete="off" placeholder="type ${esc(a.typeToConfirm)} to confirm" aria-label="Type ${esc(a.typeToConfirm)} to confirm">`

@@ -217,6 +217,8 @@ export const configSchema = z
       .strict()
       .default({ confidenceThreshold: 0.4, classifier: 'logistic', llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
+    /** Who may break a stack lock by hand (user ids, `group:<name>`, `person:<name>`); nobody by default. */
+    breakGlass: z.array(z.string().min(1)).default([]),
     /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */
     people: z
       .record(z.string().regex(/^[A-Za-z0-9._-]+$/, 'a person name: letters, digits, . _ -'), z.array(z.string().min(3)).min(1))

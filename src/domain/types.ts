@@ -103,6 +103,8 @@ export interface Deployment {
   /** The engine process that applied it (its own process group), when known. */
   enginePid: number | null;
   events: DeploymentEventRecord[];
+  /** An interrupted apply someone checked and marked resolved. */
+  resolved?: { by: string; at: string; note: string } | undefined;
 }
 
 /** A stack as the registry of deployed resources knows it: the plan of its last successful apply. */

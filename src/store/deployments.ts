@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { secrets } from '../domain/redaction.ts';
-import type { Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
+import type { ChannelKind, Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
 import { isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { Database, DeploymentsTable } from './tables.ts';
@@ -26,6 +26,7 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
     errorCode: row.error_code,
     enginePid: row.engine_pid,
     events,
+    ...(row.resolved_by && row.resolved_at ? { resolved: { by: row.resolved_by, at: row.resolved_at, note: row.resolution ?? '' } } : {}),
   };
 }
 
@@ -84,6 +85,9 @@ export async function updateDeployment(
     error_code: string | null;
     progress_message_id: string;
     engine_pid: number | null;
+    resolved_by: string;
+    resolved_at: string;
+    resolution: string;
   }>,
 ): Promise<void> {
   // Outputs and errors are shown to the thread: an output that carries a secret is masked.
@@ -130,6 +134,62 @@ export async function appendEvents(db: Executor, deploymentId: string, events: O
 export async function listEvents(db: Executor, deploymentId: string): Promise<DeploymentEventRecord[]> {
   const rows = await db.selectFrom('deployment_events').selectAll().where('deployment_id', '=', deploymentId).orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, address: r.address, message: r.message }));
+}
+
+/** A stack lock as `locks` shows it: who holds it, since when, for which request, and who waits. */
+export interface StackLockView {
+  stack: string;
+  deploymentId: string;
+  owner: string | null;
+  since: string;
+  expiresAt: string | null;
+  requestId: string | null;
+  revision: number | null;
+  requester: string | null;
+  text: string | null;
+  thread: { channel: ChannelKind; id: string } | null;
+}
+
+export async function listStackLocks(db: Executor): Promise<StackLockView[]> {
+  const rows = await db
+    .selectFrom('stack_locks as l')
+    .leftJoin('deployments as d', 'd.id', 'l.deployment_id')
+    .leftJoin('change_requests as r', (join) => join.onRef('r.id', '=', 'd.request_id').onRef('r.revision', '=', 'd.revision'))
+    .select([
+      'l.stack',
+      'l.deployment_id',
+      'l.owner',
+      'l.acquired_at',
+      'l.expires_at',
+      'd.request_id',
+      'd.revision',
+      'r.requester',
+      'r.text',
+      'r.thread_channel',
+      'r.thread_id',
+    ])
+    .orderBy('l.acquired_at')
+    .execute();
+  return rows.map((r) => ({
+    stack: r.stack,
+    deploymentId: r.deployment_id,
+    owner: r.owner,
+    since: r.acquired_at,
+    expiresAt: r.expires_at,
+    requestId: r.request_id,
+    revision: r.revision,
+    requester: r.requester,
+    text: r.text,
+    thread: r.thread_channel && r.thread_id ? { channel: r.thread_channel, id: r.thread_id } : null,
+  }));
+}
+
+/** Releases a stack's lock whoever holds it (break-glass); the holder's deployment is returned. */
+export async function breakStackLock(db: Executor, stack: string): Promise<string | undefined> {
+  const held = await db.selectFrom('stack_locks').select('deployment_id').where('stack', '=', stack).executeTakeFirst();
+  if (!held) return undefined;
+  await db.deleteFrom('stack_locks').where('stack', '=', stack).where('deployment_id', '=', held.deployment_id).execute();
+  return held.deployment_id;
 }
 
 /** A stack lock held as a lease: by a replica, until a time its heartbeat keeps moving. */

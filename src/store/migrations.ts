@@ -320,6 +320,43 @@ const teamsSends: Migration = {
   },
 };
 
+/**
+ * Between requests: an interrupted apply marked resolved, temporary environments (TTL) and their
+ * reminders, drift findings snoozed, and when each scheduled job last ran.
+ */
+const lifecycle: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployments').addColumn('resolved_by', 'text').execute();
+    await db.schema.alterTable('deployments').addColumn('resolved_at', 'text').execute();
+    await db.schema.alterTable('deployments').addColumn('resolution', 'text').execute();
+    await db.schema
+      .createTable('stack_ttls')
+      .addColumn('stack', 'text', (c) => c.primaryKey())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('requester', 'text', (c) => c.notNull())
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('thread_channel', 'text', (c) => c.notNull())
+      .addColumn('thread_id', 'text', (c) => c.notNull())
+      .addColumn('reminded_at', 'text')
+      .addColumn('destroy_request_id', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('drift_snoozes')
+      .addColumn('stack', 'text', (c) => c.primaryKey())
+      .addColumn('until', 'text', (c) => c.notNull())
+      .addColumn('snoozed_by', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('schedule_runs')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('last_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
     return {
@@ -334,6 +371,7 @@ export const migrationProvider: MigrationProvider = {
       '0009_plan_artifacts': planArtifacts,
       '0010_cluster': cluster,
       '0011_teams_sends': teamsSends,
+      '0012_lifecycle': lifecycle,
     };
   },
 };

@@ -49,6 +49,10 @@ export interface DeploymentsTable {
   progress_message_id: string | null;
   /** The engine process (its own process group) applying this deployment, for crash recovery. */
   engine_pid: Generated<number | null>;
+  /** An interrupted apply someone checked and marked resolved (who, when, what they found). */
+  resolved_by: Generated<string | null>;
+  resolved_at: Generated<string | null>;
+  resolution: Generated<string | null>;
 }
 
 export interface DeploymentEventsTable {
@@ -214,6 +218,32 @@ export interface TeamsSendsTable {
   at_ms: number | string;
 }
 
+export interface StackTtlsTable {
+  stack: string;
+  environment: Environment;
+  expires_at: string;
+  requester: string;
+  request_id: string;
+  thread_channel: ChannelKind;
+  thread_id: string;
+  reminded_at: string | null;
+  /** The destroy request opened at expiry (or by Destroy now). */
+  destroy_request_id: string | null;
+  updated_at: string;
+}
+
+export interface DriftSnoozesTable {
+  stack: string;
+  until: string;
+  snoozed_by: string;
+  at: string;
+}
+
+export interface ScheduleRunsTable {
+  name: string;
+  last_at: string;
+}
+
 export interface Database {
   change_requests: ChangeRequestsTable;
   approvals: ApprovalsTable;
@@ -237,4 +267,7 @@ export interface Database {
   leases: LeasesTable;
   inbound_events: InboundEventsTable;
   teams_sends: TeamsSendsTable;
+  stack_ttls: StackTtlsTable;
+  drift_snoozes: DriftSnoozesTable;
+  schedule_runs: ScheduleRunsTable;
 }

@@ -248,6 +248,17 @@ export class ApplyRunner {
     await Promise.all([...stacks].map((s) => this.kick(s)));
   }
 
+  /**
+   * Stops an apply this replica runs (its lock was broken): the engine gets SIGINT and writes its
+   * state, and nothing more is recorded for it here. No-op for an apply running elsewhere.
+   */
+  async stop(deploymentId: string): Promise<void> {
+    const running = this.running.get(deploymentId);
+    if (!running) return;
+    running.controller.abort();
+    await running.done;
+  }
+
   /** Resolves when nothing is applying (tests, shutdown). */
   async idle(): Promise<void> {
     // A finished apply kicks its stack's queue, which may start the next: wait until none runs.

@@ -55,7 +55,7 @@ export type ApprovalDecision =
   | { allowed: true }
   | { allowed: false; code: 'permission_denied' | 'self_approval' | 'signin_required'; reason: string };
 
-type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people'>>;
+type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people' | 'breakGlass'>>;
 
 export class ApprovalPolicy {
   readonly people: People;
@@ -101,6 +101,11 @@ export class ApprovalPolicy {
   private where(subject: ApprovalSubject): string {
     const { environment, risk } = subject.plan;
     return risk.level === 'low' ? environment : `${environment} at ${risk.level} risk`;
+  }
+
+  /** Whether `user` may break a stack lock by hand (config `breakGlass`; programs never). */
+  mayBreakGlass(user: PrincipalId): boolean {
+    return !isProgram(user) && this.listed(user, this.config.breakGlass ?? []);
   }
 
   /** The cost gate this revision trips, if any: `approvals.<env>.byCost`. */

@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { extractParams } from '../router/extract.ts';
 import type { IntentId } from '../router/intents.ts';
+import { parseLockCommand } from '../router/lock-commands.ts';
 import { parseMemoryCommand, wantsLastRequest } from '../router/memory-commands.ts';
 import type { Params } from '../router/params.ts';
 import { capabilityParams, type RouteResult, type Router } from '../router/router.ts';
@@ -25,6 +26,7 @@ import { sweepDrift } from './drift-sweep.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, paramNames, valuesFromForm } from './forms.ts';
 import type { InboundText } from './inbound.ts';
+import { lockAnswer } from './lock-answers.ts';
 import { memoryAnswer } from './memory-answers.ts';
 import type { PostedMessage } from './ports.ts';
 import type { Publisher } from './publisher.ts';
@@ -74,6 +76,8 @@ export class Conversation {
     try {
       const memory = parseMemoryCommand(input.text);
       if (memory) return [await this.post(input, await memoryAnswer(this.deps.db, input.user, memory))];
+      const locks = parseLockCommand(input.text);
+      if (locks) return [await this.post(input, await lockAnswer(this.deps, locks, input.user))];
       const modified = await followUp(this.deps, input);
       if (modified) return modified;
       const again = await this.lastRequest(input);

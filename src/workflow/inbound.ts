@@ -1,3 +1,4 @@
+import type { OperationName } from '../../cards/model.ts';
 import type { PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -23,5 +24,18 @@ export interface InboundAction {
   /** What the person typed next to the button (a destroy needs the stack's name). */
   confirmation?: string | undefined;
   /** This click's logger (user, request, action), made where it entered. */
+  log?: Logger | undefined;
+}
+
+/** A button that acts on something other than a plan (a lock, an interrupted apply …). */
+export interface InboundOperation {
+  user: PrincipalId;
+  operation: OperationName;
+  target: string;
+  option?: string | undefined;
+  /** What the person typed next to the button (a stack's name to confirm). */
+  confirmation?: string | undefined;
+  /** The thread the button was pressed in, where the outcome is posted. */
+  thread?: ThreadRef | undefined;
   log?: Logger | undefined;
 }

@@ -3,7 +3,7 @@
 // or another workflow module (test/boundaries.test.ts). What is not exported here is internal.
 
 export { answerQuery, CATALOG, type CapabilityId, type CapabilityInfo, capabilityInfo } from './catalog.ts';
-export type { InboundAction, InboundText } from './inbound.ts';
+export type { InboundAction, InboundOperation, InboundText } from './inbound.ts';
 export type { ClarificationForm, Interactions, ModifyForm, RequestDetail } from './interactions.ts';
 export type { PostedMessage, ThreadPort } from './ports.ts';
 export { type ApiCaller, type ApiScope, type ApiToken, ProgramAccess, type ProgramVia } from './program-access.ts';

@@ -9,11 +9,13 @@ import { findClarification } from '../store/clarifications.ts';
 import { findDeployment } from '../store/deployments.ts';
 import { findRequest, latestRequestInThread, listApprovals, listRequests } from '../store/requests.ts';
 import { threadNames } from '../store/threads.ts';
+import type { ApplyRunner } from './apply-runner.ts';
 import type { ChangeWorkflow } from './change-workflow.ts';
 import type { Conversation } from './conversation.ts';
 import { modifyRequest } from './follow-up.ts';
 import { formFields, valuesFromForm } from './forms.ts';
-import type { InboundAction, InboundText } from './inbound.ts';
+import type { InboundAction, InboundOperation, InboundText } from './inbound.ts';
+import { Operations } from './operations/index.ts';
 import type { PostedMessage } from './ports.ts';
 import { type Requirement, Requirements } from './requirements.ts';
 import { type ThreadSummary, threadSummaries } from './thread-summaries.ts';
@@ -61,12 +63,15 @@ function capabilityOf(request: ChangeRequest): Capability {
 export class Interactions {
   private readonly requirements: Requirements;
 
+  private readonly operations: Operations;
+
   constructor(
     private readonly conversation: Conversation,
     private readonly workflow: ChangeWorkflow,
-    requirements?: readonly Requirement[],
+    options: { runner: ApplyRunner; requirements?: readonly Requirement[] | undefined },
   ) {
-    this.requirements = new Requirements({ ...conversation.deps, requirements });
+    this.requirements = new Requirements({ ...conversation.deps, requirements: options.requirements });
+    this.operations = new Operations({ ...conversation.deps, runner: options.runner });
   }
 
   private get deps() {
@@ -106,6 +111,12 @@ export class Interactions {
     return { request, done: DONE[input.action] };
   }
 
+  /** A button that acts on a lock, an interrupted apply, a temporary environment, a drift finding. */
+  operate(input: InboundOperation): Promise<Card> {
+    const log = input.log ?? this.logFor({ user: input.user, operation: input.operation, target: input.target });
+    return this.operations.run({ ...input, log });
+  }
+
   /** A "did you mean …?" button. */
   choose(user: PrincipalId, clarificationId: ClarificationId, choice: string): Promise<PostedMessage[]> {
     return this.conversation.choose(user, clarificationId, choice);
@@ -121,7 +132,8 @@ export class Interactions {
 
   /** Whether `user` is offered this button on the request's card (the click still decides). */
   async offers(request: ChangeRequest, user: PrincipalId, action: CardAction['id']): Promise<boolean> {
-    if (action === 'choose') return true;
+    // A choice is anyone's to make; an operation decides on the click (operations/).
+    if (action === 'choose' || action === 'operate') return true;
     return this.requirements.offers(request, user, action);
   }
 

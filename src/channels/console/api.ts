@@ -57,6 +57,18 @@ export function registerApi(app: FastifyInstance, { interactions, messages, port
 
   app.post('/api/actions', async (req) => {
     const body = parse(actionBody, req.body);
+    if (body.action === 'operate') {
+      const { operation, target, option, confirmation, thread } = body;
+      const card = await interactions.operate({
+        user: identify(req, body.user),
+        operation,
+        target,
+        option,
+        confirmation,
+        ...(thread ? { thread: { channel: 'console' as const, id: thread } } : {}),
+      });
+      return { card };
+    }
     if (body.action === 'choose') {
       const posted = await interactions.choose(identify(req, body.user), body.clarificationId, body.choice);
       return { messages: posted.map(messageView) };

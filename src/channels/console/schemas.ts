@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPERATIONS } from '../../../cards/model.ts';
 import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
 
 // Bodies of the console's JSON API. Everything from the network is `unknown` until parsed here.
@@ -41,11 +42,29 @@ const chooseAction = z
   })
   .strict();
 
+const operateAction = z
+  .object({
+    user: userName.optional(),
+    action: z.literal('operate'),
+    operation: z.enum(OPERATIONS),
+    target: z.string().min(1).max(200),
+    option: z.string().max(300).optional(),
+    /** A stack name typed to confirm (breaking a lock, destroying now). */
+    confirmation: z.string().max(200).optional(),
+    /** The thread the button was pressed in: the outcome is posted there. */
+    thread: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/)
+      .optional(),
+  })
+  .strict();
+
 export const actionBody = z.discriminatedUnion('action', [
   requestAction.extend({ action: z.literal('approve') }),
   requestAction.extend({ action: z.literal('reject') }),
   requestAction.extend({ action: z.literal('replan') }),
   chooseAction,
+  operateAction,
 ]);
 
 export const formBody = z

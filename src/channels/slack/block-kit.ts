@@ -31,12 +31,14 @@ export const SLACK_ACTION_IDS = {
   replan: 'gl_replan',
   choose: 'gl_choose',
   form: 'gl_form',
+  /** An operation's buttons: `gl_op_<operation>` (action ids are unique within a message). */
+  operate: 'gl_op',
 } as const;
 
 /** The input a destroy's approver types the stack name into; Slack sends its value with the click. */
 export const SLACK_CONFIRM_INPUT = { block_id: 'gl-type-confirm', action_id: 'gl_confirmation' } as const;
 
-export type ButtonValue = { r: string; v: number; h?: string } | { c: string; i: string };
+export type ButtonValue = { r: string; v: number; h?: string } | { c: string; i: string } | { o: string; t: string; x?: string };
 
 const RISK_EMOJI = {
   low: ':large_green_circle:',
@@ -203,8 +205,17 @@ export function buttonValue(action: CardAction): string {
   const value: ButtonValue =
     'requestId' in action.value
       ? { r: action.value.requestId, v: action.value.revision, ...(action.value.planHash ? { h: action.value.planHash } : {}) }
-      : { c: action.value.clarificationId, i: action.value.choice };
+      : 'operation' in action.value
+        ? { o: action.value.operation, t: action.value.target, ...(action.value.option ? { x: action.value.option } : {}) }
+        : { c: action.value.clarificationId, i: action.value.choice };
   return JSON.stringify(value);
+}
+
+/** Unique within a message: a choice and an operation carry their name in the id. */
+function slackActionId(a: CardAction): string {
+  if (a.id === 'choose') return `${SLACK_ACTION_IDS.choose}_${'choice' in a.value ? a.value.choice : ''}`;
+  if ('operation' in a.value) return `${SLACK_ACTION_IDS.operate}_${a.value.operation}`;
+  return SLACK_ACTION_IDS[a.id];
 }
 
 function actionsBlock(actions: CardAction[]): ActionsBlock {
@@ -213,7 +224,7 @@ function actionsBlock(actions: CardAction[]): ActionsBlock {
     elements: actions.slice(0, 25).map((a) =>
       button({
         text: a.label,
-        action_id: a.id === 'choose' ? `${SLACK_ACTION_IDS.choose}_${'choice' in a.value ? a.value.choice : ''}` : SLACK_ACTION_IDS[a.id],
+        action_id: slackActionId(a),
         value: buttonValue(a),
         ...(a.style === 'primary' || a.style === 'danger' ? { style: a.style } : {}),
         ...(a.confirm ? { confirm: a.confirm } : {}),

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { GreenlightError } from '../../domain/errors.ts';
 import { secrets } from '../../domain/redaction.ts';
+import type { ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Interactions } from '../../workflow/index.ts';
 import { AfterAck } from '../after-ack.ts';
@@ -20,6 +21,12 @@ export interface HandlerDeps {
 }
 
 type Client = App['client'];
+
+/** The thread a button's message is in: `<channel>/<thread ts>` (the message's own ts when it is the root). */
+function threadOf(body: { channel?: { id: string }; message?: { ts?: string; thread_ts?: string } }): ThreadRef | undefined {
+  const ts = body.message?.thread_ts ?? body.message?.ts;
+  return body.channel?.id && ts ? { channel: 'slack', id: `${body.channel.id}/${ts}` } : undefined;
+}
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { interactions } = deps;
@@ -72,6 +79,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       raw: unknown;
       actionId: string;
       typed: string | undefined;
+      thread: ThreadRef | undefined;
       open: (view: ModalView) => Promise<unknown>;
     }) => Promise<unknown>,
     prefix = '',
@@ -84,6 +92,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         raw: action.value,
         actionId: 'action_id' in action ? action.action_id : '',
         typed: body.state?.values[SLACK_CONFIRM_INPUT.block_id]?.[SLACK_CONFIRM_INPUT.action_id]?.value ?? undefined,
+        thread: threadOf(body),
         open: (view: ModalView) => client.views.open({ trigger_id: body.trigger_id, view }),
       };
       later(() => work(press), ephemeral(client, body.channel?.id, body.user.id, prefix));
@@ -145,6 +154,17 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     const form = await interactions.clarificationForm(parseFormButton(raw));
     await open(formModal('gl_form', form.title, form.fields, { formId: form.formId }));
   });
+
+  // Buttons that act on a lock, an interrupted apply, a temporary environment, a drift finding.
+  onButton(
+    new RegExp(`^${SLACK_ACTION_IDS.operate}_`),
+    async ({ user, raw, typed, thread }) => {
+      const value = parseButtonValue(raw);
+      if (!('o' in value)) return;
+      await interactions.operate({ user, operation: value.o, target: value.t, option: value.x, confirmation: typed, thread });
+    },
+    "You can't do that: ",
+  );
 
   onModal('gl_modify', 'Your change was not applied: ', async ({ user, metadata, values }) => {
     const { requestId, revision } = parseModifyMetadata(metadata);

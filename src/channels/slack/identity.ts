@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPERATIONS } from '../../../cards/model.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
 
@@ -10,6 +11,7 @@ export function slackPrincipal(team: string | undefined, user: string): string {
 const buttonValue = z.union([
   z.object({ r: requestIdSchema, v: revisionSchema, h: planHashSchema.optional() }),
   z.object({ c: clarificationIdSchema, i: z.string() }),
+  z.object({ o: z.enum(OPERATIONS), t: z.string().min(1).max(200), x: z.string().max(300).optional() }),
 ]);
 
 /** A button's value, checked: it arrives from the network. */

@@ -31,6 +31,7 @@ export const VERBS = {
   refresh: 'refresh',
   modifySubmit: 'modifySubmit',
   form: 'form',
+  operate: 'operate',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -38,7 +39,8 @@ export type Verb = (typeof VERBS)[keyof typeof VERBS];
 export type ActionData =
   | { requestId: string; revision: number; planHash?: string }
   | { clarificationId: string; choice: string }
-  | { formId: string };
+  | { formId: string }
+  | { operation: string; target: string; option?: string };
 
 const RISK_COLOR = { low: 'Good', medium: 'Warning', high: 'Attention', critical: 'Attention' } as const;
 const TONE_STYLE = {
@@ -193,13 +195,10 @@ function elementsFor(b: CardBlock, card: Card): CardElement[] {
 }
 
 function actionData(action: CardAction): ActionData {
-  return 'requestId' in action.value
-    ? {
-        requestId: action.value.requestId,
-        revision: action.value.revision,
-        ...(action.value.planHash ? { planHash: action.value.planHash } : {}),
-      }
-    : { clarificationId: action.value.clarificationId, choice: action.value.choice };
+  const v = action.value;
+  if ('requestId' in v) return { requestId: v.requestId, revision: v.revision, ...(v.planHash ? { planHash: v.planHash } : {}) };
+  if ('operation' in v) return { operation: v.operation, target: v.target, ...(v.option ? { option: v.option } : {}) };
+  return { clarificationId: v.clarificationId, choice: v.choice };
 }
 
 function actionFor(action: CardAction): IExecuteAction {

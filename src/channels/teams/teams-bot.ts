@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import { noteCard } from '../../../cards/builders.ts';
 import { errorCard } from '../../../cards/info-cards.ts';
+import { OPERATIONS } from '../../../cards/model.ts';
 import type { ChannelMemory } from '../../domain/channel-memory.ts';
 import { GreenlightError, toGreenlightError } from '../../domain/errors.ts';
 import { clarificationIdSchema, planHashSchema, requestIdSchema, revisionSchema } from '../../domain/ids.ts';
@@ -41,9 +42,15 @@ const requestData = z.object({
 });
 const choiceData = z.object({ clarificationId: clarificationIdSchema, choice: z.string().min(1) });
 const formData = z.object({ formId: clarificationIdSchema });
+const operationData = z.object({
+  operation: z.enum(OPERATIONS),
+  target: z.string().min(1).max(200),
+  option: z.string().max(300).optional(),
+  confirmation: z.string().max(200).optional(),
+});
 /** An Action.Execute's data: an object from the network (anything else counts as empty). */
 const actionData = z.record(z.string(), z.unknown()).catch({});
-const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId', 'choice', 'formId']);
+const OWN_KEYS = new Set(['requestId', 'revision', 'planHash', 'clarificationId', 'choice', 'formId', 'operation', 'target', 'option']);
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -150,6 +157,8 @@ export class TeamsBot extends ActivityHandler {
           return cardResponse(this.choose(ctx, data, user));
         case VERBS.form:
           return cardResponse(this.form(ctx, data, user));
+        case VERBS.operate:
+          return cardResponse(await this.operate(ctx, data, user));
         default:
           throw new GreenlightError(
             'bad_request',
@@ -235,6 +244,13 @@ export class TeamsBot extends ActivityHandler {
     const values = inputsOf(data);
     this.queue.run(() => this.deps.interactions.submitForm(user, formId, values), this.tell(this.thread(ctx)));
     return ackCard('Thanks', 'Planning with these details; the plan will be posted here.');
+  }
+
+  /** A lock, an interrupted apply, a temporary environment, a drift finding: the outcome is the clicker's next card. */
+  private async operate(ctx: TurnContext, data: Record<string, unknown>, user: PrincipalId): Promise<IAdaptiveCard> {
+    const { operation, target, option, confirmation } = this.parse(operationData, data);
+    const card = await this.deps.interactions.operate({ user, operation, target, option, confirmation, thread: this.thread(ctx) });
+    return renderAdaptiveCard(card);
   }
 
   /** Waits for work started after answering (tests and shutdown). */

@@ -184,7 +184,9 @@ export class TerraformEngine implements Engine {
       options.onEvent?.(event);
     };
     // With a saved plan Terraform never prompts: what runs is exactly what was planned.
-    await this.run(target, ['apply', '-input=false', '-json', planFile], { ...options, onLine });
+    // Greenlight's stack lock serialises applies; Terraform's own state lock can still be held for
+    // a moment by an apply that is stopping (a broken lock, a replica cut off): wait for it.
+    await this.run(target, ['apply', '-input=false', '-json', '-lock-timeout=120s', planFile], { ...options, onLine });
     return { outputs: outputs ?? (await this.outputs(target)), summary };
   }
 

@@ -198,14 +198,24 @@ $('#messages').addEventListener('click', async (e) => {
     const body =
       button.dataset.action === 'choose'
         ? { ...who(), action: 'choose', clarificationId: button.dataset.clarification, choice: button.dataset.choice }
-        : {
-            ...who(),
-            requestId: button.dataset.request,
-            action: button.dataset.action,
-            revision: Number(button.dataset.revision),
-            ...(button.dataset.planHash ? { planHash: button.dataset.planHash } : {}),
-            ...confirmationFor(button),
-          };
+        : button.dataset.action === 'operate'
+          ? {
+              ...who(),
+              action: 'operate',
+              operation: button.dataset.operation,
+              target: button.dataset.target,
+              ...(button.dataset.option ? { option: button.dataset.option } : {}),
+              ...(state.thread ? { thread: state.thread } : {}),
+              ...confirmationFor(button),
+            }
+          : {
+              ...who(),
+              requestId: button.dataset.request,
+              action: button.dataset.action,
+              revision: Number(button.dataset.revision),
+              ...(button.dataset.planHash ? { planHash: button.dataset.planHash } : {}),
+              ...confirmationFor(button),
+            };
     await api('POST', '/api/actions', body);
   } catch (err) {
     notice(err.message);
@@ -216,7 +226,7 @@ $('#messages').addEventListener('click', async (e) => {
 /** A destroy's Approve carries the stack name typed in the box next to it. */
 function confirmationFor(button) {
   const typed = button.parentElement.querySelector('input.gl-type-confirm');
-  return typed && button.dataset.action === 'approve' ? { confirmation: typed.value } : {};
+  return typed && (button.dataset.action === 'approve' || button.dataset.action === 'operate') ? { confirmation: typed.value } : {};
 }
 
 // Clarification forms: the values complete the request that asked for them.
