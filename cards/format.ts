@@ -19,3 +19,8 @@ export function formatValue(value: unknown): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
+
+/** A moment as people read it in any time zone: `2026-12-04 15:10 UTC`. */
+export function formatWhen(at: string | number | Date): string {
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

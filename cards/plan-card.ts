@@ -1,8 +1,9 @@
+import { describeDuration } from '../src/domain/lifetime.ts';
 import type { DriftItem } from '../src/domain/plan.ts';
 import { isSecretKey, secrets } from '../src/domain/redaction.ts';
 import type { Approval, ChangeRequest, Plan, ResourceChange, ResourceOperation } from '../src/domain/types.ts';
 import { dependentsOf } from '../src/planning/risk.ts';
-import { formatUsd, formatValue, truncate } from './format.ts';
+import { formatUsd, formatValue, formatWhen, truncate } from './format.ts';
 import type { Card, CardAction, CardBlock, ChangeRow, Tone } from './model.ts';
 
 // Plan and preview cards: what will change, what it costs, how risky it is, who may approve.
@@ -220,6 +221,14 @@ export function planCard(request: ChangeRequest, ctx: PlanCardContext): Card {
     // Whoever changed the request is a requester of this revision too, and cannot approve it.
     ...(request.editors.length ? [{ label: 'Changed by', value: request.editors.join(', ') }] : []),
     ...(config ? [{ label: 'Config', value: config }] : []),
+    ...(plan.lifetimeMs
+      ? [
+          {
+            label: 'Lifetime',
+            value: `temporary: destroyed ${describeDuration(plan.lifetimeMs)} after the apply (about ${formatWhen(Date.parse(plan.createdAt) + plan.lifetimeMs)}) unless extended`,
+          },
+        ]
+      : []),
     { label: 'Approvals', value: `${approvals.length} of ${ctx.required}` },
     ...(ctx.costApproval ? [{ label: 'Cost approval', value: ctx.costApproval }] : []),
   ]);

@@ -28,6 +28,7 @@ import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Interactions } from './workflow/interactions.ts';
+import { LifetimeSweeper } from './workflow/lifetimes.ts';
 import { Planner } from './workflow/planner.ts';
 import { ProgramAccess } from './workflow/program-access.ts';
 import { ProgramRequests } from './workflow/program-requests.ts';
@@ -66,6 +67,8 @@ export interface App {
   conversation: Conversation;
   /** The inbound API every channel calls. */
   interactions: Interactions;
+  /** Temporary environments: reminders and the destroy at their end (swept with plan expiry). */
+  lifetimes: LifetimeSweeper;
   /** Token authentication and audit for programs (the /v1 API and MCP). */
   access: ProgramAccess;
   router: Router;
@@ -188,6 +191,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     metrics,
     requirements: options.requirements,
+    lifetimes: config.lifetimes,
   });
   const programs = new ProgramRequests({
     db,
@@ -216,7 +220,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     metrics,
     confidenceThreshold: config.router.confidenceThreshold,
+    lifetimes: config.lifetimes,
   });
+  const lifetimes = new LifetimeSweeper({ ...conversation.deps, runner });
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
@@ -268,6 +274,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     workflow,
     conversation,
     interactions,
+    lifetimes,
     access,
     router,
     runner,
@@ -325,6 +332,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           !shared ||
           (await acquireLease(db, 'plan-expiry', runner.replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
         if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
+        if (mine) await lifetimes.sweep().catch((err) => log.warn({ err }, 'lifetime sweep failed'));
         if (sweeper === undefined) return; // stopped meanwhile
         const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
         sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));

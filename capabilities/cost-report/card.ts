@@ -1,4 +1,4 @@
-import { formatUsd } from '../../cards/format.ts';
+import { formatUsd, formatWhen } from '../../cards/format.ts';
 import { tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import type { Environment } from '../../src/domain/types.ts';
@@ -29,6 +29,7 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
     .map((g) => {
       const monthly = g.stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
       const unpriced = g.stacks.filter((s) => s.monthlyUsd === null).map((s) => s.stack);
+      const temporary = g.stacks.filter((s) => s.expiresAt).map((s) => `${s.stack} until ${formatWhen(s.expiresAt ?? '')}`);
       const budget = budgetOf(g.environment, g.key);
       return [
         g.environment,
@@ -36,6 +37,7 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
         String(g.stacks.length),
         `${formatUsd(monthly)}${unpriced.length ? ` (+ not priced: ${unpriced.join(', ')})` : ''}`,
         budget === undefined ? '—' : `${formatUsd(budget)} (${Math.round((monthly / budget) * 100)}% used)`,
+        temporary.length ? temporary.join(', ') : '—',
       ];
     });
   const total = stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
@@ -43,7 +45,7 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
   return tableCard(
     'info',
     `Monthly cost${scope ? ` (${scope})` : ''} by ${filter.by}: ${formatUsd(total)}`,
-    ['Environment', ...keyColumn, 'Stacks', 'Monthly', 'Budget'],
+    ['Environment', ...keyColumn, 'Stacks', 'Monthly', 'Budget', 'Temporary'],
     rows,
     `Nothing deployed${scope ? ` for ${scope}` : ''} by Greenlight yet, so nothing costs anything.`,
     ['List prices from the pricing catalog for each stack’s last successful plan; not an invoice.'],

@@ -1,4 +1,4 @@
-import { formatUsd } from '../../cards/format.ts';
+import { formatUsd, formatWhen } from '../../cards/format.ts';
 import { tableCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import type { Environment } from '../../src/domain/types.ts';
@@ -23,12 +23,13 @@ export function deployedCard(stacks: DeployedStack[], environment?: Environment)
       `${s.resources.length}: ${resources}`,
       money(s.monthlyUsd),
       `${s.appliedBy}, ${s.appliedAt}`,
+      s.expiresAt ? formatWhen(s.expiresAt) : 'permanent',
     ];
   });
   return tableCard(
     'info',
     `Running${where}: ${stacks.length} stack(s), ${formatUsd(total)} a month`,
-    ['Stack', 'Environment', 'Team', 'Resources', 'Monthly', 'Applied by'],
+    ['Stack', 'Environment', 'Team', 'Resources', 'Monthly', 'Applied by', 'Expires'],
     rows,
     `Nothing deployed${where} by Greenlight yet.`,
     ['From the plan of each stack’s last successful apply; resources made outside Greenlight are not listed.'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { environmentSchema } from '../domain/environments.ts';
+import { parseDuration } from '../domain/lifetime.ts';
 import { GREENLIGHT_SECRET_VARIABLES } from '../engines/child-env.ts';
 import { policiesSchema } from '../planning/policies.ts';
 
@@ -71,6 +72,16 @@ const partialApprovalRule = approvalRuleSchema.partial().extend({
   byRisk: z.partialRecord(z.enum(['medium', 'high', 'critical']), approvalRuleSchema.partial()).optional(),
   byCost: costGateSchema.optional(),
 });
+
+const duration = z.string().refine((s) => parseDuration(s) !== undefined, 'a duration such as 36h, 7d or 2w');
+const lifetimeSchema = z
+  .object({
+    default: duration.default('7d'),
+    max: duration.default('30d'),
+    destroyWithoutApproval: z.boolean().default(false),
+  })
+  .strict();
+export type LifetimeConfig = z.output<typeof lifetimeSchema>;
 
 /** Where programs' requests are posted for approval: a new console thread each, a Slack channel, or a Teams conversation. */
 export const postToSchema = z
@@ -217,6 +228,15 @@ export const configSchema = z
       .strict()
       .default({ confidenceThreshold: 0.4, classifier: 'logistic', llm: { model: 'gpt-4o-mini', timeoutMs: 8000, method: 'jsonSchema' } }),
     groups: z.record(z.string(), z.array(z.string())).default({}),
+    /**
+     * Temporary environments per environment: the lifetime Extend adds (`default`), the longest a
+     * request may ask for or be extended to (`max`), and whether an expired one is destroyed
+     * without a human approval (never in prod).
+     */
+    lifetimes: z
+      .partialRecord(environment, lifetimeSchema)
+      .default({})
+      .refine((l) => !l.prod?.destroyWithoutApproval, 'lifetimes.prod.destroyWithoutApproval: prod is never destroyed without approval'),
     /** Who may break a stack lock by hand (user ids, `group:<name>`, `person:<name>`); nobody by default. */
     breakGlass: z.array(z.string().min(1)).default([]),
     /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */

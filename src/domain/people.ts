@@ -19,6 +19,12 @@ export function programPrincipal(tokenName: string): PrincipalId {
   return `api:${tokenName}`;
 }
 
+/**
+ * Greenlight itself: the actor of what it does on its own (an apply, a lifetime's end). No channel
+ * produces this principal (theirs carry a prefix: `console:`, `slack:`, `teams:`, `oidc:`, `api:`).
+ */
+export const SYSTEM_PRINCIPAL = 'greenlight';
+
 /** A program or an agent (an API token): it may request and read, never approve. */
 export function isProgram(principal: PrincipalId): boolean {
   return principal.startsWith('api:');

@@ -90,6 +90,8 @@ export const planSchema = z.object({
   builtBy: z.object({ capability: z.string(), params: z.record(z.string(), z.unknown()) }).optional(),
   /** The team that owns the stack (budgets, cost report), when known. */
   team: z.string().optional(),
+  /** A temporary environment: destroyed this long after the apply, unless extended (ttl=…). */
+  lifetimeMs: z.number().int().positive().optional(),
   /** Drift scans only: what differs from what was applied; the plan's changes put it back. */
   drift: z.array(driftItemSchema).optional(),
   estimatedSeconds: z.number().nullable(),

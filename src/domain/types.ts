@@ -118,4 +118,6 @@ export interface DeployedStack {
   appliedAt: string;
   monthlyUsd: number | null;
   resources: { address: string; type: string }[];
+  /** A temporary environment: when its lifetime ends (null: permanent). */
+  expiresAt: string | null;
 }

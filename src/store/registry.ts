@@ -2,6 +2,7 @@ import { ENVIRONMENTS } from '../domain/environments.ts';
 import { formatUsd } from '../domain/money.ts';
 import type { DeployedStack, Environment } from '../domain/types.ts';
 import type { Db } from './database.ts';
+import { listLifetimes } from './lifetimes.ts';
 import { latestSucceededPerStack } from './requests.ts';
 
 // The registry of deployed resources (seed 003), read from the store: for each stack, the last
@@ -12,6 +13,7 @@ export type { DeployedStack };
 
 export async function deployedStacks(db: Db, filter: { environment?: Environment } = {}): Promise<DeployedStack[]> {
   const out: DeployedStack[] = [];
+  const lifetimes = new Map((await listLifetimes(db)).map((l) => [l.stack, l.expiresAt]));
   for (const request of await latestSucceededPerStack(db, filter.environment)) {
     if (request.plan.operation === 'destroy') continue;
     const team = request.plan.team ?? request.plan.params.team;
@@ -27,6 +29,7 @@ export async function deployedStacks(db: Db, filter: { environment?: Environment
       resources: request.plan.changes
         .filter((c) => c.operation !== 'delete' && c.operation !== 'read')
         .map((c) => ({ address: c.address, type: c.type })),
+      expiresAt: lifetimes.get(request.stack) ?? null,
     });
   }
   return out.sort((a, b) => a.environment.localeCompare(b.environment) || a.stack.localeCompare(b.stack));
@@ -44,7 +47,7 @@ export function registryText(stacks: DeployedStack[], environment?: Environment)
     for (const s of here) {
       const cost = s.monthlyUsd === null ? 'not priced' : `${formatUsd(s.monthlyUsd)}/month`;
       lines.push(
-        `  ${s.stack}  (${s.capability}${s.team ? `, team ${s.team}` : ''}, ${cost}, applied ${s.appliedAt} by ${s.appliedBy}, ${s.requestId})`,
+        `  ${s.stack}  (${s.capability}${s.team ? `, team ${s.team}` : ''}, ${cost}, applied ${s.appliedAt} by ${s.appliedBy}, ${s.requestId}${s.expiresAt ? `, temporary until ${s.expiresAt}` : ''})`,
       );
       for (const r of s.resources) lines.push(`    ${r.address}  ${r.type}`);
     }

@@ -1,11 +1,13 @@
 import { trace } from '@opentelemetry/api';
 import { progressCard, resultCard } from '../../cards/run-cards.ts';
 import { GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { ChangeRequest, Plan } from '../domain/types.ts';
 import type { ApplyResult } from '../engines/engine.ts';
 import type { Logger } from '../observability/logger.ts';
 import { appendAudit } from '../store/audit-log.ts';
 import { appendEvents, findDeployment, progressMessageOf, unlockStack, updateDeployment } from '../store/deployments.ts';
+import { deleteLifetime, saveLifetime } from '../store/lifetimes.ts';
 import { ensureLocalArtifact } from '../store/plan-artifacts.ts';
 import { findRequest } from '../store/requests.ts';
 import { saveStackConfig, storedStackConfig } from '../store/stack-config.ts';
@@ -22,7 +24,7 @@ import { transition } from './transitions.ts';
 // (applying it only if it makes exactly the approved changes), and records the outcome.
 
 const tracer = trace.getTracer('greenlight');
-const SYSTEM = 'greenlight';
+const SYSTEM = SYSTEM_PRINCIPAL;
 
 type Outcome = { ok: true; result: ApplyResult } | { ok: false; error: GreenlightError };
 
@@ -213,6 +215,12 @@ export class ApplyExecution {
           deploymentId,
           summary: outcome.result.summary,
         });
+        // A temporary environment's clock starts at its apply; a destroy ends it.
+        if (request.plan.operation === 'destroy') await deleteLifetime(trx, request.stack);
+        else if (request.plan.lifetimeMs) {
+          const expiresAt = new Date(Date.parse(at) + request.plan.lifetimeMs).toISOString();
+          await saveLifetime(trx, { ...request, expiresAt, requestId: request.id }, at);
+        }
       } else {
         await updateDeployment(trx, deploymentId, {
           status: 'failed',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { queuedCard } from '../../cards/run-cards.ts';
 import { sha256 } from '../domain/hash.ts';
+import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { ChangeRequest } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -32,7 +33,7 @@ import { transition } from './transitions.ts';
 // Approved requests → per-stack queue → one apply per stack at a time. The lock lives in the
 // database so it survives restarts; the queue is the set of deployments in status `queued`.
 
-const SYSTEM = 'greenlight';
+const SYSTEM = SYSTEM_PRINCIPAL;
 
 export interface ApplyRunnerDeps extends RevisionDeps {
   stacks: StackRegistry;

@@ -1,6 +1,6 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
 import { formatUsd } from '../domain/money.ts';
-import { isProgram, isSelfDeclared, People } from '../domain/people.ts';
+import { isProgram, isSelfDeclared, People, SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { Approval, Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
 
 // Who may approve what. Defaults: anyone may approve; one approval; the requester may approve
@@ -55,7 +55,7 @@ export type ApprovalDecision =
   | { allowed: true }
   | { allowed: false; code: 'permission_denied' | 'self_approval' | 'signin_required'; reason: string };
 
-type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people' | 'breakGlass'>>;
+type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people' | 'breakGlass' | 'lifetimes'>>;
 
 export class ApprovalPolicy {
   readonly people: People;
@@ -137,6 +137,23 @@ export class ApprovalPolicy {
   canApprove(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
     const rule = this.ruleFor(subject);
     const where = this.where(subject);
+    // Greenlight approves only what it asked for itself, where config lets it: the destroy of a
+    // temporary environment whose lifetime ended (`lifetimes.<env>.destroyWithoutApproval`, never prod).
+    if (user === SYSTEM_PRINCIPAL) {
+      const { environment, operation } = subject.plan;
+      const allowed =
+        subject.requester === SYSTEM_PRINCIPAL &&
+        operation === 'destroy' &&
+        environment !== 'prod' &&
+        this.config.lifetimes?.[environment]?.destroyWithoutApproval === true;
+      return allowed
+        ? { allowed: true }
+        : {
+            allowed: false,
+            code: 'permission_denied',
+            reason: `${user} approves only the destroy of an expired temporary environment, where config allows it.`,
+          };
+    }
     // Programs and agents request and read; only a person approves, whatever the lists say.
     if (isProgram(user)) {
       const reason = `${user} is a program (an API token): only a person approves, in chat or the signed-in console.`;

@@ -1,12 +1,15 @@
 import type { Capability, PlanningCapability } from '../../capabilities/types.ts';
 import type { Card } from '../../cards/model.ts';
 import { noDriftCard, notDeployedCard } from '../../cards/plan-card.ts';
+import { GreenlightError } from '../domain/errors.ts';
+import { describeDuration } from '../domain/lifetime.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest, Plan, PrincipalId } from '../domain/types.ts';
 import { rememberRequest } from '../store/memory-store.ts';
 import { setPlanMessage } from '../store/requests.ts';
 import { type DecisionDeps, Decisions } from './decisions.ts';
 import type { InboundAction, InboundText } from './inbound.ts';
+import { type LifetimesConfig, lifetimeRule } from './lifetime-rules.ts';
 import { expireStale } from './plan-expiry.ts';
 import { discardArtifact, hasEffectiveChanges } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
@@ -21,6 +24,8 @@ import { createRevision } from './transitions.ts';
 export interface WorkflowDeps extends DecisionDeps {
   stacks: StackRegistry;
   queries: QueryServices;
+  /** Config `lifetimes`: how long a temporary environment may live, per environment. */
+  lifetimes?: LifetimesConfig | undefined;
 }
 
 export class ChangeWorkflow {
@@ -39,13 +44,29 @@ export class ChangeWorkflow {
    * state-changing one is planned and its plan card posted for approval.
    */
   async execute(input: InboundText, cap: Capability, params: Record<string, unknown>, notes: string[] = []): Promise<PostedMessage[]> {
+    // A lifetime is for what a request creates; words that only look like one ("history for 7 days") are not.
+    const creates = cap.kind === 'provision' || cap.id === 'deploy_stack';
+    if (input.lifetime?.said === 'key' && !creates)
+      throw new GreenlightError(
+        'bad_request',
+        `A lifetime (ttl=…) is for what a request creates: provisioning or deploying a stack, not ${cap.title.toLowerCase()}.`,
+      );
+    const lifetimeMs = creates ? input.lifetime?.ms : undefined;
     const ctx = { user: input.user, services: this.deps.queries };
     if (cap.kind === 'query') {
       const card = await cap.run(params, ctx);
       this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
       return [await this.deps.publisher.post(input.thread, card, null)];
     }
-    const { id, plan } = await this.planChange(input.user, cap, params, notes);
+    const { id, plan } = await this.planChange(input.user, cap, params, notes, lifetimeMs);
+    const rule = lifetimeRule(this.deps.lifetimes, plan.environment);
+    if (plan.lifetimeMs && plan.lifetimeMs > rule.maxMs) {
+      discardArtifact(plan);
+      throw new GreenlightError(
+        'bad_request',
+        `${describeDuration(plan.lifetimeMs)} is longer than ${plan.environment} allows for a temporary environment (${describeDuration(rule.maxMs)}, lifetimes.${plan.environment}.max). Ask for ${describeDuration(rule.maxMs)} or less.`,
+      );
+    }
     if (plan.drift) {
       for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
       // Nothing in its state yet: there is nothing to drift; say so and how to deploy it. (Resources
@@ -72,10 +93,11 @@ export class ChangeWorkflow {
     cap: PlanningCapability,
     params: Record<string, unknown>,
     notes: string[] = [],
+    lifetimeMs?: number,
   ): Promise<{ id: string; plan: Plan }> {
     const draft = await cap.plan(params, { user, services: this.deps.queries });
     const id = newRequestId();
-    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes });
+    const { plan } = await this.deps.planner.plan({ capability: cap.id, params, draft, artifactName: `${id}-r1`, notes, lifetimeMs });
     return { id, plan };
   }
 
@@ -141,6 +163,11 @@ export class ChangeWorkflow {
     const posted = await this.deps.publisher.post(request.thread, await this.deps.publisher.renderPlanCard(request), request.id);
     await setPlanMessage(this.deps.db, request.id, request.revision, posted.messageId);
     return posted;
+  }
+
+  /** Greenlight's own approval, where config allows it (decisions.ts). */
+  approveAsSystem(requestId: string): Promise<void> {
+    return this.decisions.approveAsSystem(requestId);
   }
 
   /** A button press. Returns the updated plan card; throws a GreenlightError when refused. */

@@ -5,6 +5,7 @@ import { errorCard } from '../../cards/info-cards.ts';
 import type { Card } from '../../cards/model.ts';
 import { isEnvironment } from '../domain/environments.ts';
 import { describeIssues, GreenlightError, toGreenlightError } from '../domain/errors.ts';
+import { takeLifetime } from '../domain/lifetime.ts';
 import { secrets } from '../domain/redaction.ts';
 import type { PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -26,6 +27,7 @@ import { sweepDrift } from './drift-sweep.ts';
 import { followUp } from './follow-up.ts';
 import { formFields, paramNames, valuesFromForm } from './forms.ts';
 import type { InboundText } from './inbound.ts';
+import type { LifetimesConfig } from './lifetime-rules.ts';
 import { lockAnswer } from './lock-answers.ts';
 import { memoryAnswer } from './memory-answers.ts';
 import type { PostedMessage } from './ports.ts';
@@ -48,6 +50,8 @@ export interface ConversationDeps extends RevisionDeps {
   log: Logger;
   metrics: Metrics;
   confidenceThreshold: number;
+  /** Config `lifetimes`: temporary environments' default extension, maximum, destroy without approval. */
+  lifetimes?: LifetimesConfig | undefined;
 }
 
 /** Below this offline confidence a request missing parameters gets "did you mean …?", not a form. */
@@ -74,6 +78,11 @@ export class Conversation {
     // A value typed under a secret-looking key (`db_password=…`) is masked from here on, everywhere.
     secrets.learnSecretsIn(input.text);
     try {
+      // "for two weeks", `ttl=14d`: a lifetime for what the request creates; the rest is routed.
+      const lifetime = takeLifetime(input.text);
+      if (lifetime.invalid)
+        throw new GreenlightError('bad_request', `ttl=${lifetime.invalid} is not a duration: say ttl=36h, ttl=7d or ttl=2w.`);
+      if (lifetime.ms && lifetime.said) input = { ...input, text: lifetime.text, lifetime: { ms: lifetime.ms, said: lifetime.said } };
       const memory = parseMemoryCommand(input.text);
       if (memory) return [await this.post(input, await memoryAnswer(this.deps.db, input.user, memory))];
       const locks = parseLockCommand(input.text);

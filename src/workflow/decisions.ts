@@ -1,5 +1,6 @@
 import type { Card } from '../../cards/model.ts';
 import { GreenlightError } from '../domain/errors.ts';
+import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { ChangeRequest, PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -55,6 +56,18 @@ export class Decisions {
     log.info('action accepted');
     if (input.action === 'replan') return this.replanExpired(request, input.user);
     return input.action === 'approve' ? this.approve(request, input.user, at) : this.reject(request, input.user, at);
+  }
+
+  /**
+   * Greenlight's own approval, where config allows it (an expired temporary environment's destroy,
+   * `lifetimes.<env>.destroyWithoutApproval`, never prod): the approval policy decides, as for a person.
+   */
+  async approveAsSystem(requestId: string): Promise<void> {
+    const request = await findRequest(this.deps.db, requestId);
+    if (!request) throw new GreenlightError('not_found', `There is no request ${requestId}.`);
+    const decision = this.deps.policy.canApprove(request, SYSTEM_PRINCIPAL);
+    if (!decision.allowed) throw new GreenlightError(decision.code, decision.reason);
+    await this.approve(request, SYSTEM_PRINCIPAL, this.deps.now().toISOString());
   }
 
   private async refuse(request: ChangeRequest, user: PrincipalId, at: string, error: GreenlightError): Promise<GreenlightError> {

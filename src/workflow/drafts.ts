@@ -26,5 +26,13 @@ export async function planRequestFor(
   requireEngine = false,
 ): Promise<PlanRequest> {
   const draft = await draftFor(request.capability, request.plan.params, request.requester, services);
-  return { capability: request.capability, params: request.plan.params, draft, artifactName, requireEngine };
+  // A revision keeps its request's lifetime: a re-plan is the same temporary environment.
+  return {
+    capability: request.capability,
+    params: request.plan.params,
+    draft,
+    artifactName,
+    requireEngine,
+    lifetimeMs: request.plan.lifetimeMs,
+  };
 }

@@ -9,6 +9,8 @@ export interface InboundText {
   user: PrincipalId;
   text: string;
   thread: ThreadRef;
+  /** A temporary environment's lifetime the message asked for (`ttl=2d`, or words: "for two weeks"). */
+  lifetime?: { ms: number; said: 'key' | 'words' } | undefined;
   /** This request's logger (channel, user, thread; capability and stack added on the way), made where it entered. */
   log?: Logger | undefined;
 }

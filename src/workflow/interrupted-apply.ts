@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resultCard } from '../../cards/run-cards.ts';
+import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { Deployment } from '../domain/types.ts';
 import { findDeployment, progressMessageOf, unlockStack, updateDeployment } from '../store/deployments.ts';
 import { findRequest } from '../store/requests.ts';
@@ -13,7 +14,7 @@ import { transition } from './transitions.ts';
 // with SIGINT (Terraform's graceful stop) if it takes too long; the stack's state is then read to
 // say which planned resources are in it. The outcome stays uncertain, and the card says so.
 
-const SYSTEM = 'greenlight';
+const SYSTEM = SYSTEM_PRINCIPAL;
 
 export interface InterruptedOptions {
   /** How long a leftover engine process may keep running before it is stopped. */

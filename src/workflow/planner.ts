@@ -30,6 +30,8 @@ export interface PlanRequest {
   requireEngine?: boolean;
   /** Said on the card before the planner's own notes (e.g. values filled from memory). */
   notes?: string[];
+  /** A temporary environment's lifetime (ms after the apply). */
+  lifetimeMs?: number | undefined;
 }
 
 export interface PlannerOptions {
@@ -186,6 +188,7 @@ export class Planner {
       estimatedSeconds: null,
       madeBy: preview.madeBy,
       ...(preview.drift ? { drift: preview.drift } : {}),
+      ...(request.lifetimeMs && draft.operation === 'apply' ? { lifetimeMs: request.lifetimeMs } : {}),
       notes: [...(request.notes ?? []), ...(draft.notes ?? []), ...preview.notes],
       artifact: preview.artifact,
       createdAt: created.toISOString(),

@@ -1,0 +1,62 @@
+// How long a temporary environment lives: `ttl=14d` or words ("for two weeks", "for 3 days").
+// Durations are whole hours, days or weeks; the config's lifetimes bound them per environment.
+
+const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+const WORD_NUMBERS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
+  fourteen: 14,
+  thirty: 30,
+};
+
+/** `14d`, `2w`, `36h` → milliseconds; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d{1,4})\s*([hdw])$/i.exec(text.trim());
+  if (!m?.[1] || !m[2]) return undefined;
+  const n = Number(m[1]);
+  return n > 0 ? n * UNIT_MS[m[2].toLowerCase() as keyof typeof UNIT_MS] : undefined;
+}
+
+/** A duration as people read it: "2 days", "36 hours", "2 weeks". */
+export function describeDuration(ms: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (ms % UNIT_MS.w === 0) return plural(ms / UNIT_MS.w, 'week');
+  if (ms % UNIT_MS.d === 0) return plural(ms / UNIT_MS.d, 'day');
+  return plural(Math.round(ms / UNIT_MS.h), 'hour');
+}
+
+const TTL_KEY = /(?:^|\s)(?:ttl|lifetime)\s*=\s*(\S+)/i;
+const SAID =
+  /\s+for\s+(?:the\s+next\s+)?(\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)\s+(hours?|days?|weeks?)\b/i;
+
+/**
+ * The lifetime a message asks for. `ttl=…` is taken out of the message (the grammar would read it
+ * as a parameter); words ("for two weeks") stay in it, and count only where the request creates
+ * something ("history for 7 days" is not a lifetime). `invalid` when `ttl=` is not a duration.
+ */
+export function takeLifetime(text: string): { text: string; ms?: number; said?: 'key' | 'words'; invalid?: string } {
+  const key = TTL_KEY.exec(text);
+  if (key?.[1]) {
+    const ms = parseDuration(key[1]);
+    const rest = text.replace(key[0], ' ').replace(/\s+/g, ' ').trim();
+    return ms ? { text: rest, ms, said: 'key' } : { text: rest, invalid: key[1] };
+  }
+  const said = SAID.exec(text);
+  if (said?.[1] && said[2]) {
+    const n = WORD_NUMBERS[said[1].toLowerCase()] ?? Number(said[1]);
+    const unit = said[2][0]?.toLowerCase() as keyof typeof UNIT_MS;
+    return { text, ms: n * UNIT_MS[unit], said: 'words' };
+  }
+  return { text };
+}

@@ -1,0 +1,79 @@
+import { capability } from '../../capabilities/index.ts';
+import { formatWhen } from '../../cards/format.ts';
+import { lifetimeReminderCard } from '../../cards/lifetime-cards.ts';
+import { GreenlightError } from '../domain/errors.ts';
+import { describeDuration } from '../domain/lifetime.ts';
+import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
+import type { PrincipalId } from '../domain/types.ts';
+import { claimDestroy, listLifetimes, markReminded, type StackLifetime } from '../store/lifetimes.ts';
+import { lifetimeRule } from './lifetime-rules.ts';
+import type { OperationDeps } from './operations/operation.ts';
+import type { PostedMessage } from './ports.ts';
+
+// Temporary environments between requests: a reminder in the thread a day before the end (with
+// Extend and Destroy now), and at the end a destroy plan through the approval rules like any other
+// change — approved by Greenlight itself only where `lifetimes.<env>.destroyWithoutApproval` says
+// so (never in prod). Run once per cluster by the sweeper's lease.
+
+const REMIND_BEFORE_MS = 24 * 3_600_000;
+
+export function lifetimeReminder(deps: OperationDeps, l: StackLifetime) {
+  const rule = lifetimeRule(deps.lifetimes, l.environment);
+  return lifetimeReminderCard(l, describeDuration(rule.defaultMs), describeDuration(rule.maxMs));
+}
+
+/** Posts the destroy plan for a temporary environment (its end, or Destroy now). */
+export async function openLifetimeDestroy(deps: OperationDeps, l: StackLifetime, user: PrincipalId, why: string): Promise<PostedMessage[]> {
+  const at = deps.now().toISOString();
+  if (!(await claimDestroy(deps.db, l.stack, `pending:${at}`, at)))
+    throw new GreenlightError('already_decided', `A destroy of ${l.stack} was already requested: act on that plan.`);
+  const release = () => deps.db.updateTable('stack_ttls').set({ destroy_request_id: null }).where('stack', '=', l.stack).execute();
+  try {
+    const note = `${why} (${l.stack} was created as a temporary environment by ${l.requester} in ${l.requestId}).`;
+    const posted = await deps.workflow.execute(
+      { user, text: `destroy ${l.stack}`, thread: l.thread },
+      capability('destroy_stack'),
+      { stack: l.stack },
+      [note],
+    );
+    const requestId = posted.find((p) => p.requestId)?.requestId;
+    if (!requestId) {
+      await release();
+      return posted;
+    }
+    await deps.db.updateTable('stack_ttls').set({ destroy_request_id: requestId }).where('stack', '=', l.stack).execute();
+    if (user === SYSTEM_PRINCIPAL && lifetimeRule(deps.lifetimes, l.environment).destroyWithoutApproval)
+      await deps.workflow.approveAsSystem(requestId);
+    return posted;
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+export class LifetimeSweeper {
+  constructor(private readonly deps: OperationDeps) {}
+
+  /** Reminds what ends within a day; opens the destroy of what has ended. */
+  async sweep(): Promise<{ reminded: number; ended: number }> {
+    const now = this.deps.now();
+    let reminded = 0;
+    let ended = 0;
+    for (const l of await listLifetimes(this.deps.db)) {
+      if (l.destroyRequestId) continue;
+      const left = Date.parse(l.expiresAt) - now.getTime();
+      try {
+        if (left <= 0) {
+          await openLifetimeDestroy(this.deps, l, SYSTEM_PRINCIPAL, `The lifetime of ${l.stack} ended at ${formatWhen(l.expiresAt)}`);
+          ended += 1;
+        } else if (left <= REMIND_BEFORE_MS && !l.remindedAt && (await markReminded(this.deps.db, l.stack, now.toISOString()))) {
+          await this.deps.publisher.post(l.thread, lifetimeReminder(this.deps, l), l.requestId);
+          reminded += 1;
+        }
+      } catch (err) {
+        this.deps.log.warn({ err, stack: l.stack }, 'lifetime sweep failed for a stack');
+      }
+    }
+    return { reminded, ended };
+  }
+}
