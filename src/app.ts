@@ -26,6 +26,7 @@ import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
+import { DriftSchedules } from './workflow/drift-schedules.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Interactions } from './workflow/interactions.ts';
 import { LifetimeSweeper } from './workflow/lifetimes.ts';
@@ -69,6 +70,8 @@ export interface App {
   interactions: Interactions;
   /** Temporary environments: reminders and the destroy at their end (swept with plan expiry). */
   lifetimes: LifetimeSweeper;
+  /** Scheduled drift scans (config driftSchedules): `tick()` runs what is due. */
+  driftSchedules: DriftSchedules;
   /** Token authentication and audit for programs (the /v1 API and MCP). */
   access: ProgramAccess;
   router: Router;
@@ -223,6 +226,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     lifetimes: config.lifetimes,
   });
   const lifetimes = new LifetimeSweeper({ ...conversation.deps, runner });
+  const driftSchedules = new DriftSchedules({ ...conversation.deps, runner }, config.driftSchedules);
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
@@ -275,6 +279,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     conversation,
     interactions,
     lifetimes,
+    driftSchedules,
     access,
     router,
     runner,
@@ -333,6 +338,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           (await acquireLease(db, 'plan-expiry', runner.replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
         if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
         if (mine) await lifetimes.sweep().catch((err) => log.warn({ err }, 'lifetime sweep failed'));
+        // Each due schedule is claimed by one replica (schedule_runs), whichever sweeps.
+        await driftSchedules.tick().catch((err) => log.warn({ err }, 'drift schedules failed'));
         if (sweeper === undefined) return; // stopped meanwhile
         const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
         sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { environmentSchema } from '../domain/environments.ts';
 import { parseDuration } from '../domain/lifetime.ts';
@@ -72,6 +73,15 @@ const partialApprovalRule = approvalRuleSchema.partial().extend({
   byRisk: z.partialRecord(z.enum(['medium', 'high', 'critical']), approvalRuleSchema.partial()).optional(),
   byCost: costGateSchema.optional(),
 });
+
+function validCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const duration = z.string().refine((s) => parseDuration(s) !== undefined, 'a duration such as 36h, 7d or 2w');
 const lifetimeSchema = z
@@ -237,6 +247,23 @@ export const configSchema = z
       .partialRecord(environment, lifetimeSchema)
       .default({})
       .refine((l) => !l.prod?.destroyWithoutApproval, 'lifetimes.prod.destroyWithoutApproval: prod is never destroyed without approval'),
+    /**
+     * Scheduled drift scans: a cron expression (croner syntax, UTC), the stacks (or every stack of
+     * an environment) and where a finding is posted. No drift: nothing is posted.
+     */
+    driftSchedules: z
+      .array(
+        z
+          .object({
+            cron: z.string().refine((c) => validCron(c), 'a cron expression such as "0 * * * *" (minute hour day month weekday)'),
+            stacks: z.array(z.string()).optional(),
+            environment: environment.optional(),
+            postTo: postToSchema.default('console'),
+          })
+          .strict()
+          .refine((s) => (s.stacks === undefined) !== (s.environment === undefined), 'give stacks or environment'),
+      )
+      .default([]),
     /** Who may break a stack lock by hand (user ids, `group:<name>`, `person:<name>`); nobody by default. */
     breakGlass: z.array(z.string().min(1)).default([]),
     /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */

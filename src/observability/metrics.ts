@@ -12,6 +12,7 @@ export interface Metrics {
   planDuration: Histogram<'stack'>;
   policyViolations: Counter<'rule' | 'severity'>;
   driftEvents: Counter<'stack' | 'environment' | 'source'>;
+  driftScans: Counter<'stack' | 'result'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -55,6 +56,12 @@ export function createMetrics(withDefaults = true): Metrics {
       name: 'infra_policy_violations_total',
       help: 'Policy findings on plans',
       labelNames: ['rule', 'severity'],
+      registers: [registry],
+    }),
+    driftScans: new Counter({
+      name: 'greenlight_drift_scans_total',
+      help: 'Scheduled drift scans per stack, by result (in_sync, drifted, reported_already, snoozed, not_deployed, failed)',
+      labelNames: ['stack', 'result'],
       registers: [registry],
     }),
     driftEvents: new Counter({

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type CapabilityId, capabilities } from '../../capabilities/index.ts';
 import type { PlanningCapability } from '../../capabilities/types.ts';
 import { noteCard } from '../../cards/builders.ts';
@@ -6,13 +5,14 @@ import { describeIssues, GreenlightError, toGreenlightError } from '../domain/er
 import { canonicalJson, sha256 } from '../domain/hash.ts';
 import type { DeploymentStatus, DriftReport, PlanView } from '../domain/program-api.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { EngineKind, Environment, Plan, PrincipalId, ThreadRef } from '../domain/types.ts';
+import type { EngineKind, Environment, Plan, PrincipalId } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { paramNames } from '../router/params.ts';
 import type { Db } from '../store/database.ts';
 import { findProgramRequest, insertProgramRequest, type ProgramVia, saveEngineLog } from '../store/program-requests.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow } from './change-workflow.ts';
+import { threadFor } from './destinations.ts';
 import { discardArtifact, hasEffectiveChanges } from './planner.ts';
 import { planView, programLogs, programStatus } from './program-status.ts';
 import type { Publisher } from './publisher.ts';
@@ -194,7 +194,7 @@ export class ProgramRequests {
         status: { deployment_id: ask.deploymentId, status: 'no_changes', plan: planView(plan, this.runtimeOf(plan)) },
       };
     }
-    const thread = this.threadFor(caller.postTo ?? this.deps.defaultPostTo);
+    const thread = threadFor(caller.postTo ?? this.deps.defaultPostTo);
     const text = `${cap.id} ${Object.entries(params)
       .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
       .join(' ')}`;
@@ -255,12 +255,6 @@ export class ProgramRequests {
       );
     }
     return status;
-  }
-
-  private threadFor(postTo: string): ThreadRef {
-    if (postTo.startsWith('slack:')) return { channel: 'slack', id: `${postTo.slice('slack:'.length)}/new-${randomUUID()}` };
-    if (postTo.startsWith('teams:')) return { channel: 'teams', id: postTo.slice('teams:'.length) };
-    return { channel: 'console', id: randomUUID() };
   }
 
   /** GET /v1/status/{id}: by deployment id or request id. */
