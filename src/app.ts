@@ -26,6 +26,7 @@ import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
+import { CostDigest } from './workflow/cost-digest.ts';
 import { DriftSchedules } from './workflow/drift-schedules.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Interactions } from './workflow/interactions.ts';
@@ -72,6 +73,8 @@ export interface App {
   lifetimes: LifetimeSweeper;
   /** Scheduled drift scans (config driftSchedules): `tick()` runs what is due. */
   driftSchedules: DriftSchedules;
+  /** The weekly cost digest per team (config costDigest). */
+  costDigest: CostDigest;
   /** Token authentication and audit for programs (the /v1 API and MCP). */
   access: ProgramAccess;
   router: Router;
@@ -227,6 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const lifetimes = new LifetimeSweeper({ ...conversation.deps, runner });
   const driftSchedules = new DriftSchedules({ ...conversation.deps, runner }, config.driftSchedules);
+  const costDigest = new CostDigest({ ...conversation.deps, runner }, config.costDigest);
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
@@ -280,6 +284,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     interactions,
     lifetimes,
     driftSchedules,
+    costDigest,
     access,
     router,
     runner,
@@ -340,6 +345,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (mine) await lifetimes.sweep().catch((err) => log.warn({ err }, 'lifetime sweep failed'));
         // Each due schedule is claimed by one replica (schedule_runs), whichever sweeps.
         await driftSchedules.tick().catch((err) => log.warn({ err }, 'drift schedules failed'));
+        await costDigest.tick().catch((err) => log.warn({ err }, 'cost digest failed'));
         if (sweeper === undefined) return; // stopped meanwhile
         const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
         sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));

@@ -28,6 +28,8 @@ const stackSchema = z
     dir: z.string().min(1).describe('Project directory (Terraform root or Pulumi project), relative to the config file'),
     environment: environment.describe('Environment, decides the approval rules'),
     description: z.string().default(''),
+    /** The team that owns it: its budget, its cost report and weekly digest. */
+    team: z.string().min(1).optional(),
     workspace: z.string().optional().describe('Terraform workspace / Pulumi stack name inside the project'),
     state: z
       .enum(['managed', 'own'])
@@ -264,6 +266,21 @@ export const configSchema = z
           .refine((s) => (s.stacks === undefined) !== (s.environment === undefined), 'give stacks or environment'),
       )
       .default([]),
+    /**
+     * A weekly cost digest per team, from the registry of what is deployed: when (cron, UTC;
+     * default Mondays 09:00), where (postTo), and a destination per team where it differs.
+     */
+    costDigest: z
+      .object({
+        cron: z
+          .string()
+          .refine((c) => validCron(c), 'a cron expression such as "0 9 * * 1"')
+          .default('0 9 * * 1'),
+        postTo: postToSchema.default('console'),
+        teams: z.record(z.string(), postToSchema).default({}),
+      })
+      .strict()
+      .optional(),
     /** Who may break a stack lock by hand (user ids, `group:<name>`, `person:<name>`); nobody by default. */
     breakGlass: z.array(z.string().min(1)).default([]),
     /** One person's identities on every channel, e.g. `bob: [console:bob, slack:T1:UBOB]`: approvals count people. */

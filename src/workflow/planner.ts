@@ -151,7 +151,7 @@ export class Planner {
     const preview = await this.preview(request, signal);
     const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
-    const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined);
+    const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined) ?? stack.team;
     const builtBy = draft.builtBy ?? (draft.program ? { capability: request.capability, params: request.params } : undefined);
     const { policies, spend, onFinding } = this.options;
     const facts: PlanFacts = {

@@ -1,0 +1,52 @@
+import type { Budgets, DeployedStack } from '../capabilities/ports.ts';
+import { formatUsd, formatWhen } from './format.ts';
+import type { Card } from './model.ts';
+
+// The weekly cost digest of one team: what it runs and what that costs a month, against its
+// budgets, what changed this week, and which temporary environments end soon.
+
+const WEEK_MS = 7 * 86_400_000;
+
+export function costDigestCard(team: string | null, stacks: DeployedStack[], budgets: Budgets, now: Date): Card {
+  const name = team ?? 'no team';
+  const total = stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+  const environments = [...new Set(stacks.map((s) => s.environment))].sort();
+  const budgetLines = environments.map((env) => {
+    const spent = stacks.filter((s) => s.environment === env).reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+    const budget = team ? budgets.teams[team]?.[env] : undefined;
+    return `${env}: ${formatUsd(spent)} a month${budget ? ` of ${formatUsd(budget)} (${Math.round((spent / budget) * 100)}%)` : ''}`;
+  });
+  const changed = stacks.filter((s) => now.getTime() - Date.parse(s.appliedAt) <= WEEK_MS).map((s) => `${s.stack} (${s.appliedBy})`);
+  const ending = stacks
+    .filter((s) => s.expiresAt && Date.parse(s.expiresAt) - now.getTime() <= WEEK_MS)
+    .map((s) => `${s.stack} at ${formatWhen(s.expiresAt ?? '')}`);
+  const unpriced = stacks.filter((s) => s.monthlyUsd === null).map((s) => s.stack);
+  return {
+    kind: 'info',
+    title: `Weekly cost: ${name} — ${formatUsd(total)} a month`,
+    tone: 'neutral',
+    blocks: [
+      {
+        type: 'table',
+        columns: ['Stack', 'Environment', 'Monthly', 'Temporary until'],
+        rows: stacks.map((s) => [
+          s.stack,
+          s.environment,
+          s.monthlyUsd === null ? 'not priced' : formatUsd(s.monthlyUsd),
+          s.expiresAt ? formatWhen(s.expiresAt) : '—',
+        ]),
+      },
+      {
+        type: 'facts',
+        facts: [
+          { label: 'By environment', value: budgetLines.join('; ') },
+          { label: 'Changed this week', value: changed.length ? changed.join(', ') : 'nothing' },
+          { label: 'Ending within a week', value: ending.length ? ending.join(', ') : 'nothing' },
+          ...(unpriced.length ? [{ label: 'Not priced', value: unpriced.join(', ') }] : []),
+        ],
+      },
+    ],
+    actions: [],
+    context: [`From the registry of what Greenlight deployed, ${formatWhen(now)}; list prices, not an invoice.`],
+  };
+}
