@@ -10,8 +10,8 @@ const DAY = 86_400_000;
 describe('weekly cost digest', () => {
   let t: TestApp;
   beforeAll(async () => {
-    const stack = (team: string, environment: string) => ({
-      engine: 'terraform',
+    const stack = (team: string, environment: 'dev' | 'prod') => ({
+      engine: 'terraform' as const,
       dir: 'examples/sandbox-terraform',
       environment,
       team,
