@@ -1,19 +1,12 @@
+import type { StackLock } from '../src/domain/types.ts';
 import { formatDuration } from './format.ts';
 import type { Card } from './model.ts';
 
 // Stack locks as people see them: who holds each, since when, for which request, and who waits;
 // the break-glass confirmation; and what the thread that held a broken lock is told.
 
-export interface LockView {
-  stack: string;
-  deploymentId: string;
-  owner: string | null;
-  since: string;
-  expiresAt: string | null;
-  requestId: string | null;
-  requester: string | null;
-  text: string | null;
-  /** Requests queued behind it. */
+/** A lock and the requests queued behind it. */
+export interface LockView extends StackLock {
   waiting: string[];
 }
 

@@ -1,24 +1,10 @@
+import { NUMBER_WORDS } from './number-words.ts';
+
 // How long a temporary environment lives: `ttl=14d` or words ("for two weeks", "for 3 days").
 // Durations are whole hours, days or weeks; the config's lifetimes bound them per environment.
 
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
-const WORD_NUMBERS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  twelve: 12,
-  fourteen: 14,
-  thirty: 30,
-};
+const WORD_NUMBERS: Readonly<Record<string, number>> = { a: 1, an: 1, ...NUMBER_WORDS };
 
 /** `14d`, `2w`, `36h` → milliseconds; undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {

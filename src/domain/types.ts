@@ -121,3 +121,17 @@ export interface DeployedStack {
   /** A temporary environment: when its lifetime ends (null: permanent). */
   expiresAt: string | null;
 }
+
+/** A stack lock as `locks` shows it: who holds it, since when, for which request. */
+export interface StackLock {
+  stack: string;
+  deploymentId: string;
+  /** The replica holding it (`host:pid:…`); null for a lock written before leases. */
+  owner: string | null;
+  since: string;
+  expiresAt: string | null;
+  requestId: string | null;
+  revision: number | null;
+  requester: string | null;
+  text: string | null;
+}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 export type Params = Record<string, unknown>;
 
 import type { Environment } from '../domain/environments.ts';
+import { NUMBER_WORDS } from '../domain/number-words.ts';
 import { type Cloud, lowerWords, regionOf } from './regions.ts';
 
 export { regionOf };
@@ -253,22 +254,6 @@ export function unconfiguredStackOf(text: string): string | undefined {
   const env = environmentOf(t);
   return named && env ? `${named}/${env}` : undefined;
 }
-
-const NUMBER_WORDS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  twelve: 12,
-  twenty: 20,
-};
 
 /** Config changes: key=value pairs, "<key> to <value>", "N replicas", "scale … to N". */
 export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, string> {

@@ -1,7 +1,7 @@
 import type { Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import { secrets } from '../domain/redaction.ts';
-import type { ChannelKind, Deployment, DeploymentEventRecord, DeploymentStatus } from '../domain/types.ts';
+import type { Deployment, DeploymentEventRecord, DeploymentStatus, StackLock } from '../domain/types.ts';
 import { isPostgres } from './audit-log.ts';
 import type { Db } from './database.ts';
 import type { Database, DeploymentsTable } from './tables.ts';
@@ -136,21 +136,7 @@ export async function listEvents(db: Executor, deploymentId: string): Promise<De
   return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, address: r.address, message: r.message }));
 }
 
-/** A stack lock as `locks` shows it: who holds it, since when, for which request, and who waits. */
-export interface StackLockView {
-  stack: string;
-  deploymentId: string;
-  owner: string | null;
-  since: string;
-  expiresAt: string | null;
-  requestId: string | null;
-  revision: number | null;
-  requester: string | null;
-  text: string | null;
-  thread: { channel: ChannelKind; id: string } | null;
-}
-
-export async function listStackLocks(db: Executor): Promise<StackLockView[]> {
+export async function listStackLocks(db: Executor): Promise<StackLock[]> {
   const rows = await db
     .selectFrom('stack_locks as l')
     .leftJoin('deployments as d', 'd.id', 'l.deployment_id')
@@ -165,8 +151,6 @@ export async function listStackLocks(db: Executor): Promise<StackLockView[]> {
       'd.revision',
       'r.requester',
       'r.text',
-      'r.thread_channel',
-      'r.thread_id',
     ])
     .orderBy('l.acquired_at')
     .execute();
@@ -180,7 +164,6 @@ export async function listStackLocks(db: Executor): Promise<StackLockView[]> {
     revision: r.revision,
     requester: r.requester,
     text: r.text,
-    thread: r.thread_channel && r.thread_id ? { channel: r.thread_channel, id: r.thread_id } : null,
   }));
 }
 
