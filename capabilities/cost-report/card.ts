@@ -22,6 +22,8 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
   }
   const budgetOf = (environment: Environment, key: string): number | undefined =>
     filter.by === 'team' ? budgets.teams[key]?.[environment] : filter.by === 'environment' ? budgets.environments[environment] : undefined;
+  // Temporary environments get a column only when there are any.
+  const anyTemporary = stacks.some((s) => s.expiresAt);
   // Grouped by environment, the group is the environment: one column for it, not two.
   const keyColumn = filter.by === 'team' ? ['Team'] : filter.by === 'stack' ? ['Stack'] : [];
   const rows = [...groups.values()]
@@ -37,7 +39,7 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
         String(g.stacks.length),
         `${formatUsd(monthly)}${unpriced.length ? ` (+ not priced: ${unpriced.join(', ')})` : ''}`,
         budget === undefined ? '—' : `${formatUsd(budget)} (${Math.round((monthly / budget) * 100)}% used)`,
-        temporary.length ? temporary.join(', ') : '—',
+        ...(anyTemporary ? [temporary.length ? temporary.join(', ') : '—'] : []),
       ];
     });
   const total = stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
@@ -45,7 +47,7 @@ export function costReportCard(stacks: DeployedStack[], budgets: Budgets, filter
   return tableCard(
     'info',
     `Monthly cost${scope ? ` (${scope})` : ''} by ${filter.by}: ${formatUsd(total)}`,
-    ['Environment', ...keyColumn, 'Stacks', 'Monthly', 'Budget', 'Temporary'],
+    ['Environment', ...keyColumn, 'Stacks', 'Monthly', 'Budget', ...(anyTemporary ? ['Temporary'] : [])],
     rows,
     `Nothing deployed${scope ? ` for ${scope}` : ''} by Greenlight yet, so nothing costs anything.`,
     ['List prices from the pricing catalog for each stack’s last successful plan; not an invoice.'],

@@ -12,6 +12,8 @@ const money = (n: number | null) => (n === null ? 'not priced' : formatUsd(n));
 export function deployedCard(stacks: DeployedStack[], environment?: Environment): Card {
   const where = environment ? ` in ${environment}` : '';
   const total = stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+  // Temporary environments get a column only when there are any.
+  const anyTemporary = stacks.some((s) => s.expiresAt);
   const rows = stacks.map((s) => {
     const byType = new Map<string, number>();
     for (const r of s.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
@@ -23,13 +25,13 @@ export function deployedCard(stacks: DeployedStack[], environment?: Environment)
       `${s.resources.length}: ${resources}`,
       money(s.monthlyUsd),
       `${s.appliedBy}, ${s.appliedAt}`,
-      s.expiresAt ? formatWhen(s.expiresAt) : 'permanent',
+      ...(anyTemporary ? [s.expiresAt ? formatWhen(s.expiresAt) : 'permanent'] : []),
     ];
   });
   return tableCard(
     'info',
     `Running${where}: ${stacks.length} stack(s), ${formatUsd(total)} a month`,
-    ['Stack', 'Environment', 'Team', 'Resources', 'Monthly', 'Applied by', 'Expires'],
+    ['Stack', 'Environment', 'Team', 'Resources', 'Monthly', 'Applied by', ...(anyTemporary ? ['Expires'] : [])],
     rows,
     `Nothing deployed${where} by Greenlight yet.`,
     ['From the plan of each stack’s last successful apply; resources made outside Greenlight are not listed.'],
