@@ -19,7 +19,6 @@ import { loadAuditKey } from './store/audit-key.ts';
 import { assertAuditKey, isPostgres } from './store/audit-log.ts';
 import { channelMemory } from './store/channel-memory.ts';
 import { type Db, databaseTarget, openDatabase } from './store/database.ts';
-import { acquireLease } from './store/leases.ts';
 import { runningSpend } from './store/registry.ts';
 import { listenThreadChanges, publishThreadChange } from './store/thread-feed.ts';
 import { ApplyRunner } from './workflow/apply-runner.ts';
@@ -39,6 +38,7 @@ import { Publisher } from './workflow/publisher.ts';
 import { StackQueries } from './workflow/query-services.ts';
 import type { Requirement } from './workflow/requirements.ts';
 import { StackRegistry } from './workflow/stacks.ts';
+import { Sweeper } from './workflow/sweeper.ts';
 
 // Builds the whole app from a config: store, engines, workflow, channels. `start` binds the
 // console; `stop` drains and closes everything. Tests build it the same way, on a free port.
@@ -231,6 +231,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const lifetimes = new LifetimeSweeper({ ...conversation.deps, runner });
   const driftSchedules = new DriftSchedules({ ...conversation.deps, runner }, config.driftSchedules);
   const costDigest = new CostDigest({ ...conversation.deps, runner }, config.costDigest);
+  const sweeper = new Sweeper({
+    db,
+    workflow,
+    now,
+    log,
+    shared: isPostgres(db),
+    replica: runner.replica,
+    jobs: [
+      { name: 'lifetimes', leased: true, run: () => lifetimes.sweep() },
+      { name: 'drift schedules', leased: false, run: () => driftSchedules.tick() },
+      { name: 'cost digest', leased: false, run: () => costDigest.tick() },
+    ],
+  });
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
@@ -271,7 +284,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       baseUrl: () => baseUrl,
     });
   let feed: { close(): Promise<void> } | undefined;
-  let sweeper: NodeJS.Timeout | undefined;
   let checkpoints: NodeJS.Timeout | undefined;
 
   const app: App = {
@@ -332,29 +344,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const url = address.replace('[::1]', 'localhost');
       app.url = url;
       if (!config.console.publicUrl) baseUrl = url;
-      const sweepMs = options.expirySweepMs ?? 60_000;
-      // Sweeps at least every sweepMs, and wakes just after the next plan's expiry, so a card
-      // loses Approve when its plan expires rather than up to a sweep later.
-      const sweep = async () => {
-        // Once per cluster: the replica holding the sweeper's lease sweeps.
-        const at = now();
-        const mine =
-          !shared ||
-          (await acquireLease(db, 'plan-expiry', runner.replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
-        if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
-        if (mine) await lifetimes.sweep().catch((err) => log.warn({ err }, 'lifetime sweep failed'));
-        // Each due schedule is claimed by one replica (schedule_runs), whichever sweeps.
-        await driftSchedules.tick().catch((err) => log.warn({ err }, 'drift schedules failed'));
-        await costDigest.tick().catch((err) => log.warn({ err }, 'cost digest failed'));
-        if (sweeper === undefined) return; // stopped meanwhile
-        const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
-        sweeper = setTimeout(() => void sweep(), Math.max(20, Math.min(sweepMs, untilNext)));
-        sweeper.unref();
-      };
-      if (sweepMs > 0) {
-        sweeper = setTimeout(() => void sweep(), Math.min(sweepMs, 1000));
-        sweeper.unref();
-      }
+      sweeper.start(options.expirySweepMs ?? 60_000);
       if (config.audit.checkpointMinutes > 0) {
         checkpoints = setInterval(() => void checkpoint(), config.audit.checkpointMinutes * 60_000);
         checkpoints.unref();
@@ -371,8 +361,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return url;
     },
     async stop() {
-      if (sweeper) clearTimeout(sweeper);
-      sweeper = undefined;
+      sweeper.stop();
       if (checkpoints) clearInterval(checkpoints);
       await runner.shutdown();
       await webhooks.idle();

@@ -1,0 +1,67 @@
+import type { Logger } from '../observability/logger.ts';
+import type { Db } from '../store/database.ts';
+import { acquireLease } from '../store/leases.ts';
+import type { ChangeWorkflow } from './change-workflow.ts';
+
+// Work nobody asks for, on a timer: plan expiry, temporary environments, scheduled drift scans,
+// the cost digest. Sweeps at least every `sweepMs`, and wakes just after the next plan's expiry,
+// so a card loses Approve when its plan expires rather than up to a sweep later. With several
+// replicas the sweeper's lease picks one for the cluster-wide jobs; scheduled jobs claim each due
+// run themselves (schedule_runs), whichever replica gets there.
+
+export interface SweepJob {
+  name: string;
+  /** True: only the replica holding the sweeper's lease runs it. */
+  leased: boolean;
+  run(): Promise<unknown>;
+}
+
+export class Sweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      workflow: ChangeWorkflow;
+      now: () => Date;
+      log: Logger;
+      /** Several processes share the store: take the lease first. */
+      shared: boolean;
+      replica: string;
+      jobs: SweepJob[];
+    },
+  ) {}
+
+  start(sweepMs: number): void {
+    if (sweepMs <= 0) return;
+    this.running = true;
+    this.schedule(Math.min(sweepMs, 1000), sweepMs);
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(inMs: number, sweepMs: number): void {
+    this.timer = setTimeout(() => void this.sweep(sweepMs), inMs);
+    this.timer.unref();
+  }
+
+  private async sweep(sweepMs: number): Promise<void> {
+    const { db, workflow, now, log, shared, replica } = this.deps;
+    const at = now();
+    const mine =
+      !shared || (await acquireLease(db, 'plan-expiry', replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
+    if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
+    for (const job of this.deps.jobs) {
+      if (job.leased && !mine) continue;
+      await job.run().catch((err) => log.warn({ err, job: job.name }, 'sweep job failed'));
+    }
+    if (!this.running) return; // stopped meanwhile
+    const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
+    this.schedule(Math.max(20, Math.min(sweepMs, untilNext)), sweepMs);
+  }
+}
