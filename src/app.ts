@@ -11,9 +11,8 @@ import { PulumiEngine } from './engines/pulumi/pulumi-engine.ts';
 import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { loadIntents } from './router/intents.ts';
-import { LlmRouter } from './router/llm-router.ts';
-import { Router } from './router/router.ts';
+import { buildRouter } from './router/build-router.ts';
+import type { Router } from './router/router.ts';
 import { writeCheckpoint } from './store/audit-checkpoint.ts';
 import { loadAuditKey } from './store/audit-key.ts';
 import { assertAuditKey, isPostgres } from './store/audit-log.ts';
@@ -25,11 +24,11 @@ import { ApplyRunner } from './workflow/apply-runner.ts';
 import { ApprovalPolicy } from './workflow/approval-policy.ts';
 import { ChangeWorkflow } from './workflow/change-workflow.ts';
 import { Conversation } from './workflow/conversation.ts';
-import { CostDigest } from './workflow/cost-digest.ts';
-import { DriftSchedules } from './workflow/drift-schedules.ts';
+import type { CostDigest } from './workflow/cost-digest.ts';
+import type { DriftSchedules } from './workflow/drift-schedules.ts';
 import { helpEntries } from './workflow/help.ts';
 import { Interactions } from './workflow/interactions.ts';
-import { LifetimeSweeper } from './workflow/lifetimes.ts';
+import type { LifetimeSweeper } from './workflow/lifetimes.ts';
 import { Planner } from './workflow/planner.ts';
 import { ProgramAccess } from './workflow/program-access.ts';
 import { ProgramRequests } from './workflow/program-requests.ts';
@@ -38,7 +37,7 @@ import { Publisher } from './workflow/publisher.ts';
 import { StackQueries } from './workflow/query-services.ts';
 import type { Requirement } from './workflow/requirements.ts';
 import { StackRegistry } from './workflow/stacks.ts';
-import { Sweeper } from './workflow/sweeper.ts';
+import { scheduledWork } from './workflow/sweeper.ts';
 
 // Builds the whole app from a config: store, engines, workflow, channels. `start` binds the
 // console; `stop` drains and closes everything. Tests build it the same way, on a free port.
@@ -99,21 +98,6 @@ export interface App {
   teamsUrl: string;
   start(): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** The router: grammar and offline classifier always; the LLM router when a key or base URL is set. */
-function buildRouter(config: Config, stacks: StackRegistry, log: Logger): Router {
-  const intents = loadIntents();
-  const { llm } = config.router;
-  const enabled = llm.apiKey !== undefined || llm.baseUrl !== undefined;
-  const llmRouter = enabled
-    ? new LlmRouter(
-        { apiKey: llm.apiKey ?? 'not-needed', baseURL: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs, method: llm.method },
-        intents,
-      )
-    : null;
-  log.info({ llm: enabled ? { model: llm.model, baseUrl: llm.baseUrl ?? 'api.openai.com' } : 'off' }, 'router ready');
-  return new Router(intents, () => stacks.list().map((s) => s.name), llmRouter, log, config.router.classifier);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -228,22 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     confidenceThreshold: config.router.confidenceThreshold,
     lifetimes: config.lifetimes,
   });
-  const lifetimes = new LifetimeSweeper({ ...conversation.deps, runner });
-  const driftSchedules = new DriftSchedules({ ...conversation.deps, runner }, config.driftSchedules);
-  const costDigest = new CostDigest({ ...conversation.deps, runner }, config.costDigest);
-  const sweeper = new Sweeper({
-    db,
-    workflow,
-    now,
-    log,
-    shared: isPostgres(db),
-    replica: runner.replica,
-    jobs: [
-      { name: 'lifetimes', leased: true, run: () => lifetimes.sweep() },
-      { name: 'drift schedules', leased: false, run: () => driftSchedules.tick() },
-      { name: 'cost digest', leased: false, run: () => costDigest.tick() },
-    ],
-  });
+  const { lifetimes, driftSchedules, costDigest, sweeper } = scheduledWork({ ...conversation.deps, runner }, config, isPostgres(db));
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).

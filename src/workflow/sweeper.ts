@@ -1,7 +1,12 @@
+import type { Config } from '../config/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/database.ts';
 import { acquireLease } from '../store/leases.ts';
 import type { ChangeWorkflow } from './change-workflow.ts';
+import { CostDigest } from './cost-digest.ts';
+import { DriftSchedules } from './drift-schedules.ts';
+import { LifetimeSweeper } from './lifetimes.ts';
+import type { OperationDeps } from './operations/operation.ts';
 
 // Work nobody asks for, on a timer: plan expiry, temporary environments, scheduled drift scans,
 // the cost digest. Sweeps at least every `sweepMs`, and wakes just after the next plan's expiry,
@@ -64,4 +69,25 @@ export class Sweeper {
     const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
     this.schedule(Math.max(20, Math.min(sweepMs, untilNext)), sweepMs);
   }
+}
+
+/** The work Greenlight starts itself, and the sweeper that runs it (wired by app.ts). */
+export function scheduledWork(deps: OperationDeps, config: Pick<Config, 'driftSchedules' | 'costDigest'>, shared: boolean) {
+  const lifetimes = new LifetimeSweeper(deps);
+  const driftSchedules = new DriftSchedules(deps, config.driftSchedules);
+  const costDigest = new CostDigest(deps, config.costDigest);
+  const sweeper = new Sweeper({
+    db: deps.db,
+    workflow: deps.workflow,
+    now: deps.now,
+    log: deps.log,
+    shared,
+    replica: deps.runner.replica,
+    jobs: [
+      { name: 'lifetimes', leased: true, run: () => lifetimes.sweep() },
+      { name: 'drift schedules', leased: false, run: () => driftSchedules.tick() },
+      { name: 'cost digest', leased: false, run: () => costDigest.tick() },
+    ],
+  });
+  return { lifetimes, driftSchedules, costDigest, sweeper };
 }
