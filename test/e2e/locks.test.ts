@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/store/database.ts';
-import { type Replica, startReplica } from '../helpers/replicas.ts';
+import { approveOn, type Replica, startReplica } from '../helpers/replicas.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { TEST_PG_URL, testPostgres } from '../helpers/test-database.ts';
 import { until } from '../helpers/until.ts';
@@ -204,14 +204,7 @@ describe.skipIf(!TEST_PG_URL || !hasTerraform)('stack locks across replicas: a k
 
     const next = await say(survivor, 'alice', 'set slow/dev release=after sleep=0');
     const nextId = next.messages[0].requestId as string;
-    const nextShown = (await call(survivor, 'GET', `/api/requests/${nextId}`)).body;
-    await call(survivor, 'POST', '/api/actions', {
-      user: 'bob',
-      requestId: nextId,
-      action: 'approve',
-      revision: nextShown.revision,
-      planHash: nextShown.plan.hash,
-    });
+    await approveOn(survivor, 'bob', nextId);
     const done = await until(
       async () => {
         const r = (await call(survivor, 'GET', `/api/requests/${nextId}`)).body;

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/store/database.ts';
 import { eventBody, type FakeSlack, slackHeaders, startFakeSlack } from '../fakes/slack-api.ts';
-import { type Replica, startReplica } from '../helpers/replicas.ts';
+import { approveOn, type Replica, startReplica } from '../helpers/replicas.ts';
 import { hasTerraform } from '../helpers/test-app.ts';
 import { TEST_PG_URL, testPostgres } from '../helpers/test-database.ts';
 import { until } from '../helpers/until.ts';
@@ -252,14 +252,7 @@ describe.skipIf(!TEST_PG_URL || !hasTerraform)('three replicas on one PostgreSQL
     replicas = replicas.filter((r) => r !== holder);
     const next = await call(survivor, 'POST', '/api/chat', { user: 'alice', text: 'set slow/dev release=after sleep=0' });
     const nextId = next.body.messages[0].requestId as string;
-    const nextShown = (await call(survivor, 'GET', `/api/requests/${nextId}`)).body;
-    await call(survivor, 'POST', '/api/actions', {
-      user: 'bob',
-      requestId: nextId,
-      action: 'approve',
-      revision: nextShown.revision,
-      planHash: nextShown.plan.hash,
-    });
+    await approveOn(survivor, 'bob', nextId);
     const done = await until(
       async () => {
         const r = await call(survivor, 'GET', `/api/requests/${nextId}`);

@@ -55,3 +55,26 @@ export async function startReplica(name: string, env: Record<string, string>, ro
     },
   };
 }
+
+/** A console API call to one replica. */
+export async function callReplica(r: Replica, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${r.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** Approves a request's current revision on one replica, as the console's Approve button does. */
+export async function approveOn(r: Replica, user: string, requestId: string): Promise<number> {
+  const shown = (await callReplica(r, 'GET', `/api/requests/${requestId}`)).body;
+  const res = await callReplica(r, 'POST', '/api/actions', {
+    user,
+    requestId,
+    action: 'approve',
+    revision: shown.revision,
+    planHash: shown.plan.hash,
+  });
+  return res.status;
+}
