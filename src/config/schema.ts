@@ -68,7 +68,6 @@ const costGateSchema = z
   })
   .strict()
   .refine((g) => g.monthlyAbove !== undefined || g.increaseAbove !== undefined, 'give monthlyAbove, increaseAbove or both');
-export type CostGateConfig = z.output<typeof costGateSchema>;
 
 const partialApprovalRule = approvalRuleSchema.partial().extend({
   /** Stricter rules from a risk level up, e.g. `high: { required: 2 }`. */

@@ -12,8 +12,6 @@ import type { MessagesTable } from './tables.ts';
 // Threads and their messages as the console shows them. Slack and Teams keep their own threads;
 // this table is the console's source of truth and survives restarts.
 
-export type { StoredMessage };
-
 // Cards are written by this process; the check guards against a hand-edited database.
 const cardSchema = z.custom<Card>((v) => typeof v === 'object' && v !== null && 'kind' in v && 'blocks' in v);
 
