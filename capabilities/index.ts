@@ -14,7 +14,7 @@ import { provisionOpenAi } from './provision-openai/index.ts';
 import { provisionStorage } from './provision-storage/index.ts';
 import { rollbackStack } from './rollback-stack/index.ts';
 import { stackStatus } from './stack-status/index.ts';
-import type { Capability } from './types.ts';
+import type { Capability, PlanningCapability } from './types.ts';
 import { updateStackConfig } from './update-stack-config/index.ts';
 
 // The explicit registry, and the one list of capability ids: adding a capability is its folder and
@@ -49,5 +49,12 @@ const byId = new Map(capabilities.map((c) => [c.id, c]));
 export function capability(id: CapabilityId): Capability {
   const found = byId.get(id);
   if (!found) throw new Error(`capability ${id} is not registered`);
+  return found;
+}
+
+/** A capability that plans changes (not a question). */
+export function planningCapability(id: CapabilityId): PlanningCapability {
+  const found = capability(id);
+  if (found.kind === 'query') throw new Error(`capability ${id} answers questions; it makes no plans`);
   return found;
 }

@@ -3,7 +3,14 @@ import { NUMBER_WORDS } from './number-words.ts';
 // How long a temporary environment lives: `ttl=14d` or words ("for two weeks", "for 3 days").
 // Durations are whole hours, days or weeks; the config's lifetimes bound them per environment.
 
-const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
+const UNIT_MS = new Map([
+  ['h', HOUR_MS],
+  ['d', DAY_MS],
+  ['w', WEEK_MS],
+]);
 const WORD_NUMBERS: Readonly<Record<string, number>> = { a: 1, an: 1, ...NUMBER_WORDS };
 
 /** `14d`, `2w`, `36h` → milliseconds; undefined when it is not one. */
@@ -11,15 +18,16 @@ export function parseDuration(text: string): number | undefined {
   const m = /^(\d{1,4})\s*([hdw])$/i.exec(text.trim());
   if (!m?.[1] || !m[2]) return undefined;
   const n = Number(m[1]);
-  return n > 0 ? n * UNIT_MS[m[2].toLowerCase() as keyof typeof UNIT_MS] : undefined;
+  const unit = UNIT_MS.get(m[2].toLowerCase());
+  return n > 0 && unit ? n * unit : undefined;
 }
 
 /** A duration as people read it: "2 days", "36 hours", "2 weeks". */
 export function describeDuration(ms: number): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (ms % UNIT_MS.w === 0) return plural(ms / UNIT_MS.w, 'week');
-  if (ms % UNIT_MS.d === 0) return plural(ms / UNIT_MS.d, 'day');
-  return plural(Math.round(ms / UNIT_MS.h), 'hour');
+  if (ms % WEEK_MS === 0) return plural(ms / WEEK_MS, 'week');
+  if (ms % DAY_MS === 0) return plural(ms / DAY_MS, 'day');
+  return plural(Math.round(ms / HOUR_MS), 'hour');
 }
 
 const TTL_KEY = /(?:^|\s)(?:ttl|lifetime)\s*=\s*(\S+)/i;
@@ -41,8 +49,8 @@ export function takeLifetime(text: string): { text: string; ms?: number; said?: 
   const said = SAID.exec(text);
   if (said?.[1] && said[2]) {
     const n = WORD_NUMBERS[said[1].toLowerCase()] ?? Number(said[1]);
-    const unit = said[2][0]?.toLowerCase() as keyof typeof UNIT_MS;
-    return { text, ms: n * UNIT_MS[unit], said: 'words' };
+    const unit = UNIT_MS.get(said[2][0]?.toLowerCase() ?? '') ?? DAY_MS;
+    return { text, ms: n * unit, said: 'words' };
   }
   return { text };
 }

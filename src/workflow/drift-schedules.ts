@@ -1,6 +1,5 @@
 import { Cron } from 'croner';
-import { capability } from '../../capabilities/index.ts';
-import type { PlanningCapability } from '../../capabilities/types.ts';
+import { planningCapability } from '../../capabilities/index.ts';
 import { driftFoundCard } from '../../cards/drift-cards.ts';
 import type { Config } from '../config/schema.ts';
 import { canonicalJson, sha256 } from '../domain/hash.ts';
@@ -61,7 +60,7 @@ export class DriftSchedules {
   private async scanOnce(stack: string, schedule: Schedule): Promise<ScanResult> {
     const at = this.deps.now().toISOString();
     if (await snoozedUntil(this.deps.db, stack, at)) return 'snoozed';
-    const cap = capability('drift_scan') as PlanningCapability;
+    const cap = planningCapability('drift_scan');
     const { plan } = await this.deps.workflow.planChange(SYSTEM_PRINCIPAL, cap, { stack });
     // The scan only looks: Revert plans again when someone asks for it.
     discardArtifact(plan);

@@ -1,5 +1,4 @@
-import { capability } from '../../../capabilities/index.ts';
-import type { PlanningCapability } from '../../../capabilities/types.ts';
+import { capability, planningCapability } from '../../../capabilities/index.ts';
 import { noteCard } from '../../../cards/builders.ts';
 import { driftSnoozedCard } from '../../../cards/drift-cards.ts';
 import { GreenlightError } from '../../domain/errors.ts';
@@ -59,13 +58,13 @@ function adoption(config: Record<string, string>, drift: DriftItem[]): Record<st
 export const adoptDrift: Operation = async (input, deps) => {
   entitled(deps, input.target, input.user);
   const thread = threadOf(input);
-  const scan = await deps.workflow.planChange(input.user, capability('drift_scan') as PlanningCapability, { stack: input.target });
+  const scan = await deps.workflow.planChange(input.user, planningCapability('drift_scan'), { stack: input.target });
   discardArtifact(scan.plan);
   const drift = scan.plan.drift ?? [];
   if (drift.length === 0)
     return deps.publisher.post(thread, noteCard('Nothing to adopt', `${input.target} is as applied now.`), null).then((p) => p.card);
   const values = adoption(scan.plan.config, drift);
-  const update = capability('update_stack_config') as PlanningCapability;
+  const update = planningCapability('update_stack_config');
   const cannot = (why: string) =>
     noteCard(`Cannot adopt the drift on ${input.target}`, `${why} Revert it, or change the stack's code to match and deploy.`, {
       tone: 'warning',
