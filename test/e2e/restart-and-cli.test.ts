@@ -60,6 +60,8 @@ describe.skipIf(!hasTerraform)('restart, queue supersede and the CLI', () => {
       // The new revision plans only what is left to do after A: one more replica.
       const created = latest.plan.changes.filter((c: any) => c.operation === 'create').map((c: any) => c.address);
       expect(created).toEqual(['terraform_data.app[3]']);
+      // The new revision is stored before its card is posted: wait for the card, then read the thread.
+      await t.waitForMessage(b.thread, (m) => m.card.kind === 'plan' && m.card.revision === 2);
       const cards = (await t.get(`/api/threads/${b.thread}`)).body.messages.filter((m: any) => m.card.kind === 'plan');
       expect(cards.map((m: any) => m.card.status)).toEqual(['superseded', 'awaiting approval']);
     } finally {
