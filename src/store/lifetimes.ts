@@ -87,6 +87,11 @@ export async function claimDestroy(db: Executor, stack: string, requestId: strin
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Names the destroy request a lifetime's end opened, or frees the claim when none was opened. */
+export async function setDestroyRequest(db: Executor, stack: string, requestId: string | null): Promise<void> {
+  await db.updateTable('stack_ttls').set({ destroy_request_id: requestId }).where('stack', '=', stack).execute();
+}
+
 export async function extendLifetime(db: Executor, stack: string, expiresAt: string, at: string): Promise<void> {
   await db.updateTable('stack_ttls').set({ expires_at: expiresAt, reminded_at: null, updated_at: at }).where('stack', '=', stack).execute();
 }

@@ -177,6 +177,15 @@ export class ApprovalPolicy {
     return { allowed: true };
   }
 
+  /**
+   * Whether `user` may act on something of an environment that is not a request (a temporary
+   * environment, a drift finding): its owners, or anyone who may approve there.
+   */
+  mayActIn(environment: Environment, user: PrincipalId, owners: readonly PrincipalId[] = []): boolean {
+    if (owners.some((p) => this.people.same(p, user))) return true;
+    return this.listed(user, this.rule(environment).approvers);
+  }
+
   /** Approvers may reject; so may the requester and whoever changed it, to withdraw it. */
   canReject(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
     const own = [subject.requester, ...subject.editors].some((p) => this.people.same(p, user));

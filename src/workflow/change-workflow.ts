@@ -11,7 +11,7 @@ import { type DecisionDeps, Decisions } from './decisions.ts';
 import type { InboundAction, InboundText } from './inbound.ts';
 import { type LifetimesConfig, lifetimeRule } from './lifetime-rules.ts';
 import { expireStale } from './plan-expiry.ts';
-import { discardArtifact, hasEffectiveChanges } from './planner.ts';
+import { discardArtifact, hasEffectiveChanges, neverDeployed } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
 import { newRequestId } from './revisions.ts';
@@ -71,8 +71,7 @@ export class ChangeWorkflow {
       for (const d of plan.drift) this.deps.metrics.driftEvents.inc({ stack: plan.stack, environment: plan.environment, source: d.source });
       // Nothing in its state yet: there is nothing to drift; say so and how to deploy it. (Resources
       // deleted by hand are drift the refresh reports, and are planned back like any other.)
-      const refreshed = plan.drift.some((d) => d.source === 'refresh');
-      if (!refreshed && plan.changes.length > 0 && plan.changes.every((c) => c.operation === 'create')) {
+      if (neverDeployed(plan)) {
         discardArtifact(plan);
         this.deps.metrics.requests.inc({ capability: cap.id, outcome: 'answered' });
         return [await this.deps.publisher.post(input.thread, notDeployedCard(plan), null)];

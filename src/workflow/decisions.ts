@@ -97,8 +97,10 @@ export class Decisions {
     this.deps.metrics.approvals.inc({ decision: 'approve', environment: request.environment });
     const card = await this.deps.publisher.refreshPlanCard(request.id, request.revision);
     if (result.outcome === 'approved') {
-      // Defaults are learned from approved requests only: a rejected idea teaches nothing.
-      await learnFromApproved(this.deps.db, request.requester, request.plan.params, request.environment);
+      // Defaults are learned from approved requests only: a rejected idea teaches nothing. Greenlight's
+      // own requests (a lifetime's destroy) teach no one.
+      if (request.requester !== SYSTEM_PRINCIPAL)
+        await learnFromApproved(this.deps.db, request.requester, request.plan.params, request.environment);
       await this.deps.runner.enqueue({ ...request, status: 'approved' }, user);
     }
     return card ?? (await this.deps.publisher.renderPlanCard(request));

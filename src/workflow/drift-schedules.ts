@@ -7,7 +7,7 @@ import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import { claimRun, firstReport, forgetReports, lastRun, snoozedUntil } from '../store/schedules.ts';
 import { threadFor } from './destinations.ts';
 import type { OperationDeps } from './operations/operation.ts';
-import { discardArtifact } from './planner.ts';
+import { discardArtifact, neverDeployed } from './planner.ts';
 
 // Scheduled drift scans (config `driftSchedules`): croner evaluates each cron expression against
 // Greenlight's clock; when a schedule is due, one replica claims the run and scans its stacks.
@@ -65,8 +65,7 @@ export class DriftSchedules {
     // The scan only looks: Revert plans again when someone asks for it.
     discardArtifact(plan);
     const drift = plan.drift ?? [];
-    const refreshed = drift.some((d) => d.source === 'refresh');
-    if (!refreshed && plan.changes.length > 0 && plan.changes.every((c) => c.operation === 'create')) return 'not_deployed';
+    if (neverDeployed(plan)) return 'not_deployed';
     if (drift.length === 0) {
       await forgetReports(this.deps.db, stack);
       return 'in_sync';

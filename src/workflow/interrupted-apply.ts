@@ -132,11 +132,20 @@ export async function explainInterrupted(deps: ApplyRunnerDeps, d: Deployment, o
     });
     await unlockStack(trx, d.stack, d.id);
   });
-  const deployment = await findDeployment(deps.db, { id: d.id });
-  if (!deployment) return;
+  await tellInterrupted(deps, d.id);
+}
+
+/**
+ * The thread of an apply that ended without an outcome (a restart, a broken lock) is told: its
+ * progress card ends in that state, the account is posted (with Plan again and Mark resolved),
+ * and the plan card is redrawn.
+ */
+export async function tellInterrupted(deps: Pick<ApplyRunnerDeps, 'db' | 'publisher'>, deploymentId: string): Promise<void> {
+  const deployment = await findDeployment(deps.db, { id: deploymentId });
+  const request = deployment && (await findRequest(deps.db, deployment.requestId, deployment.revision));
+  if (!deployment || !request) return;
   const card = resultCard(request, deployment);
-  // The progress card ends in that final state, and the thread gets the account of it.
-  const progressId = await progressMessageOf(deps.db, d.id);
+  const progressId = await progressMessageOf(deps.db, deploymentId);
   if (progressId) await deps.publisher.update(request.thread, progressId, card);
   await deps.publisher.post(request.thread, card, request.id);
   await deps.publisher.refreshPlanCard(request.id, request.revision);

@@ -5,7 +5,7 @@ import { GreenlightError } from '../domain/errors.ts';
 import { describeDuration } from '../domain/lifetime.ts';
 import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { PrincipalId } from '../domain/types.ts';
-import { claimDestroy, listLifetimes, markReminded, type StackLifetime } from '../store/lifetimes.ts';
+import { claimDestroy, listLifetimes, markReminded, type StackLifetime, setDestroyRequest } from '../store/lifetimes.ts';
 import { lifetimeRule } from './lifetime-rules.ts';
 import type { OperationDeps } from './operations/operation.ts';
 import type { PostedMessage } from './ports.ts';
@@ -27,7 +27,7 @@ export async function openLifetimeDestroy(deps: OperationDeps, l: StackLifetime,
   const at = deps.now().toISOString();
   if (!(await claimDestroy(deps.db, l.stack, `pending:${at}`, at)))
     throw new GreenlightError('already_decided', `A destroy of ${l.stack} was already requested: act on that plan.`);
-  const release = () => deps.db.updateTable('stack_ttls').set({ destroy_request_id: null }).where('stack', '=', l.stack).execute();
+  const release = () => setDestroyRequest(deps.db, l.stack, null);
   try {
     const note = `${why} (${l.stack} was created as a temporary environment by ${l.requester} in ${l.requestId}).`;
     const posted = await deps.workflow.execute(
@@ -41,7 +41,7 @@ export async function openLifetimeDestroy(deps: OperationDeps, l: StackLifetime,
       await release();
       return posted;
     }
-    await deps.db.updateTable('stack_ttls').set({ destroy_request_id: requestId }).where('stack', '=', l.stack).execute();
+    await setDestroyRequest(deps.db, l.stack, requestId);
     if (user === SYSTEM_PRINCIPAL && lifetimeRule(deps.lifetimes, l.environment).destroyWithoutApproval)
       await deps.workflow.approveAsSystem(requestId);
     return posted;

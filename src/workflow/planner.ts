@@ -212,6 +212,16 @@ export function discardArtifact(plan: Pick<Plan, 'artifact'>): void {
   if (plan.artifact) rmSync(plan.artifact.path, { force: true });
 }
 
+/**
+ * A drift scan of a stack with nothing in its state yet: no refresh drift, and every change a
+ * create. There is nothing to drift; it needs deploying. (Resources deleted by hand are drift the
+ * refresh reports.)
+ */
+export function neverDeployed(plan: Pick<Plan, 'changes' | 'drift'>): boolean {
+  const refreshed = (plan.drift ?? []).some((d) => d.source === 'refresh');
+  return !refreshed && plan.changes.length > 0 && plan.changes.every((c) => c.operation === 'create');
+}
+
 /** True when applying the plan would change something (not only no-ops and reads). */
 export function hasEffectiveChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.some((c) => c.operation !== 'no-op' && c.operation !== 'read');

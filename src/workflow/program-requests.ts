@@ -13,7 +13,7 @@ import { findProgramRequest, insertProgramRequest, type ProgramVia, saveEngineLo
 import type { ApprovalPolicy } from './approval-policy.ts';
 import type { ChangeWorkflow } from './change-workflow.ts';
 import { threadFor } from './destinations.ts';
-import { discardArtifact, hasEffectiveChanges } from './planner.ts';
+import { discardArtifact, hasEffectiveChanges, neverDeployed } from './planner.ts';
 import { planView, programLogs, programStatus } from './program-status.ts';
 import type { Publisher } from './publisher.ts';
 import type { StackRegistry } from './stacks.ts';
@@ -287,8 +287,7 @@ export class ProgramRequests {
       try {
         const { plan } = await this.plan(caller, { capability: 'drift_scan', parameters: { stack } });
         discardArtifact(plan);
-        const refreshed = (plan.drift ?? []).some((d) => d.source === 'refresh');
-        const neverApplied = !refreshed && plan.changes.length > 0 && plan.changes.every((c) => c.operation === 'create');
+        const neverApplied = neverDeployed(plan);
         const view = planView(plan, this.runtimeOf(plan));
         out.push({
           stack,

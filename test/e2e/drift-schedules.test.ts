@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyByHand } from '../helpers/by-hand.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Scheduled drift scans on the real Terraform sandbox: a one-minute schedule (croner) evaluated
 // against the app's clock, moved forward by the test. An out-of-band change is made the way people
 // make one: `terraform apply` by hand on the stack's state.
 
-const run = promisify(execFile);
-const SANDBOX = join(process.cwd(), 'examples/sandbox-terraform');
+const _run = promisify(execFile);
+const _SANDBOX = join(process.cwd(), 'examples/sandbox-terraform');
 const MINUTE = 60_000;
 const operate = (card: any, name: string) => card.actions.find((a: any) => a.id === 'operate' && a.value.operation === name);
 
@@ -24,14 +24,6 @@ describe.skipIf(!hasTerraform)('scheduled drift scans', () => {
   });
   afterAll(async () => t?.close());
 
-  async function applyByHand(vars: Record<string, string>) {
-    const workDir = join(t.dataDir, 'stacks', 'sandbox-dev');
-    const env: NodeJS.ProcessEnv = { ...process.env, TF_DATA_DIR: join(workDir, '.terraform'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-    for (const [k, v] of Object.entries({ environment: 'dev', replicas: '2', apply_seconds: '1', fail_apply: 'false', ...vars }))
-      env[`TF_VAR_${k}`] = v;
-    const root = existsSync(join(workDir, 'root')) ? join(workDir, 'root') : SANDBOX;
-    await run('terraform', [`-chdir=${root}`, 'apply', '-auto-approve', '-input=false', '-no-color'], { env });
-  }
   async function applied(text: string) {
     const { requestId } = await t.chat('alice', text);
     expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
@@ -60,7 +52,7 @@ describe.skipIf(!hasTerraform)('scheduled drift scans', () => {
     expect(await threadsNow()).toEqual(before);
     expect(await scans('in_sync')).toBe(1);
 
-    await applyByHand({ release: 'hotfix-7' });
+    await applyByHand(t, { release: 'hotfix-7' });
     expect(await tickAfter(MINUTE)).toEqual({ 'sandbox/dev': 'drifted' });
     const [thread] = (await threadsNow()).filter((id) => !before.includes(id));
     const card = (await t.get(`/api/threads/${thread}`)).body.messages[0].card;
@@ -92,7 +84,7 @@ describe.skipIf(!hasTerraform)('scheduled drift scans', () => {
 
   it('Adopt, where the config can express the drift: a plan that sets it and changes nothing', async () => {
     const before = await threadsNow();
-    await applyByHand({ replicas: '3' });
+    await applyByHand(t, { replicas: '3' });
     expect(await tickAfter(MINUTE)).toEqual({ 'sandbox/dev': 'drifted' });
     const [thread] = (await threadsNow()).filter((id) => !before.includes(id));
     const card = (await t.get(`/api/threads/${thread}`)).body.messages[0].card;

@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyByHand } from '../helpers/by-hand.ts';
 import { hasTerraform, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // Operations on a configured stack, end to end on the Terraform sandbox (real `terraform plan` /
 // `apply` on terraform_data): drift after someone applied by hand, rollback after two deploys,
 // destroy that needs the stack's name typed. Chat and buttons go through the console API.
 
-const run = promisify(execFile);
-const SANDBOX = join(process.cwd(), 'examples/sandbox-terraform');
+const _run = promisify(execFile);
+const _SANDBOX = join(process.cwd(), 'examples/sandbox-terraform');
 
 describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () => {
   let t: TestApp;
@@ -28,16 +28,6 @@ describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () =
     return done;
   }
 
-  /** Someone runs Terraform by hand on the stack's state, outside Greenlight. */
-  async function applyByHand(vars: Record<string, string>) {
-    const workDir = join(t.dataDir, 'stacks', 'sandbox-dev');
-    const env: NodeJS.ProcessEnv = { ...process.env, TF_DATA_DIR: join(workDir, '.terraform'), TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
-    for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
-    // With state in PostgreSQL Greenlight runs the stack from a linked root that selects the pg backend.
-    const root = existsSync(join(workDir, 'root')) ? join(workDir, 'root') : SANDBOX;
-    await run('terraform', [`-chdir=${root}`, 'apply', '-auto-approve', '-input=false', '-no-color'], { env });
-  }
-
   it('drift: nothing drifted → an answer, no request; a hand-made change → listed, and the remediation plan puts it back', async () => {
     await applied('alice', 'deploy sandbox/dev');
 
@@ -45,7 +35,7 @@ describe.skipIf(!hasTerraform)('stack operations on the Terraform sandbox', () =
     expect(clean.requestId).toBeNull();
     expect(clean.card.title).toBe('No drift on sandbox/dev');
 
-    await applyByHand({ environment: 'dev', replicas: '2', apply_seconds: '1', fail_apply: 'false', release: 'hotfix-7' });
+    await applyByHand(t, { environment: 'dev', replicas: '2', apply_seconds: '1', fail_apply: 'false', release: 'hotfix-7' });
 
     const scan = await t.chat('alice', 'is there any drift on sandbox dev?');
     expect(scan.requestId).toBeTruthy();

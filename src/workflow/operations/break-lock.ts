@@ -1,9 +1,8 @@
 import { lockReleasedCard } from '../../../cards/lock-cards.ts';
-import { resultCard } from '../../../cards/run-cards.ts';
 import { GreenlightError } from '../../domain/errors.ts';
 import { appendAudit } from '../../store/audit-log.ts';
-import { breakStackLock, findDeployment, listStackLocks, progressMessageOf, updateDeployment } from '../../store/deployments.ts';
-import { findRequest } from '../../store/requests.ts';
+import { breakStackLock, listStackLocks, updateDeployment } from '../../store/deployments.ts';
+import { tellInterrupted } from '../interrupted-apply.ts';
 import { transition } from '../transitions.ts';
 import type { Operation } from './operation.ts';
 
@@ -49,7 +48,7 @@ export const breakLock: Operation = async (input, deps) => {
     );
   });
   (input.log ?? deps.log).warn({ stack, deploymentId: lock.deploymentId, owner: lock.owner }, 'stack lock broken');
-  await tellHolder(deps, lock.deploymentId);
+  await tellInterrupted(deps, lock.deploymentId);
   // An apply of this replica's stops now (its engine writes state and lets go of its own lock);
   // one elsewhere stops at its next lease renewal, and the next apply waits for Terraform's lock.
   await deps.runner.stop(lock.deploymentId);
@@ -58,15 +57,3 @@ export const breakLock: Operation = async (input, deps) => {
   if (input.thread) await deps.publisher.post(input.thread, card, null);
   return card;
 };
-
-/** The thread whose apply held the lock gets its result: interrupted, with Plan again and Mark resolved. */
-async function tellHolder(deps: Parameters<Operation>[1], deploymentId: string): Promise<void> {
-  const deployment = await findDeployment(deps.db, { id: deploymentId });
-  const request = deployment && (await findRequest(deps.db, deployment.requestId, deployment.revision));
-  if (!deployment || !request) return;
-  const card = resultCard(request, deployment);
-  const progress = await progressMessageOf(deps.db, deploymentId);
-  if (progress) await deps.publisher.update(request.thread, progress, card);
-  await deps.publisher.post(request.thread, card, request.id);
-  await deps.publisher.refreshPlanCard(request.id, request.revision);
-}

@@ -18,12 +18,7 @@ import type { Operation, OperationDeps } from './operation.ts';
 function entitled(deps: OperationDeps, stack: string, user: PrincipalId): void {
   const configured = deps.stacks.list().find((s) => s.name === stack);
   if (!configured) throw new GreenlightError('unknown_stack', `${stack} is not a configured stack.`);
-  const subject = {
-    requester: '',
-    editors: [],
-    plan: { environment: configured.environment, operation: 'apply' as const, risk: { level: 'low' as const }, hash: '' },
-  };
-  if (!deps.policy.canReject(subject, user).allowed && !deps.policy.mayBreakGlass(user))
+  if (!deps.policy.mayActIn(configured.environment, user) && !deps.policy.mayBreakGlass(user))
     throw new GreenlightError('permission_denied', `${user} is not an approver for ${configured.environment}, where ${stack} runs.`);
 }
 

@@ -16,12 +16,7 @@ import type { Operation, OperationDeps } from './operation.ts';
 async function lifetimeFor(deps: OperationDeps, stack: string, user: PrincipalId): Promise<StackLifetime> {
   const l = await findLifetime(deps.db, stack);
   if (!l) throw new GreenlightError('not_found', `${stack} is not a temporary environment (no lifetime is set).`);
-  const subject = {
-    requester: l.requester,
-    editors: [],
-    plan: { environment: l.environment, operation: 'apply' as const, risk: { level: 'low' as const }, hash: '' },
-  };
-  if (!deps.policy.canReject(subject, user).allowed)
+  if (!deps.policy.mayActIn(l.environment, user, [l.requester]))
     throw new GreenlightError('permission_denied', `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`);
   if (l.destroyRequestId)
     throw new GreenlightError('already_decided', `The destroy of ${stack} is already requested (${l.destroyRequestId}): act on that plan.`);
