@@ -92,6 +92,17 @@ export async function setDestroyRequest(db: Executor, stack: string, requestId: 
   await db.updateTable('stack_ttls').set({ destroy_request_id: requestId }).where('stack', '=', stack).execute();
 }
 
+/** Frees the destroy claim `claimed` (its request closed without removing the stack); false if the claim changed meanwhile. */
+export async function releaseDestroyClaim(db: Executor, stack: string, claimed: string): Promise<boolean> {
+  const r = await db
+    .updateTable('stack_ttls')
+    .set({ destroy_request_id: null })
+    .where('stack', '=', stack)
+    .where('destroy_request_id', '=', claimed)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export async function extendLifetime(db: Executor, stack: string, expiresAt: string, at: string): Promise<void> {
   await db.updateTable('stack_ttls').set({ expires_at: expiresAt, reminded_at: null, updated_at: at }).where('stack', '=', stack).execute();
 }

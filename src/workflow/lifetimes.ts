@@ -4,8 +4,16 @@ import { lifetimeReminderCard } from '../../cards/lifetime-cards.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import { describeDuration } from '../domain/lifetime.ts';
 import { SYSTEM_PRINCIPAL } from '../domain/people.ts';
-import type { PrincipalId } from '../domain/types.ts';
-import { claimDestroy, listLifetimes, markReminded, type StackLifetime, setDestroyRequest } from '../store/lifetimes.ts';
+import { FINAL_STATUSES, type PrincipalId } from '../domain/types.ts';
+import {
+  claimDestroy,
+  listLifetimes,
+  markReminded,
+  releaseDestroyClaim,
+  type StackLifetime,
+  setDestroyRequest,
+} from '../store/lifetimes.ts';
+import { findRequest } from '../store/requests.ts';
 import { lifetimeRule } from './lifetime-rules.ts';
 import type { OperationDeps } from './operations/operation.ts';
 import type { PostedMessage } from './ports.ts';
@@ -16,6 +24,24 @@ import type { PostedMessage } from './ports.ts';
 // so (never in prod). Run once per cluster by the sweeper's lease.
 
 const REMIND_BEFORE_MS = 24 * 3_600_000;
+/** A claim taken but never named (the process stopped between the two writes) is abandoned after this. */
+const ABANDONED_CLAIM_MS = 10 * 60_000;
+
+/**
+ * The lifetime with its destroy claim freed when the destroy it names closed without removing the
+ * stack (rejected, failed, expired, cancelled) or was never opened: otherwise a rejected "Destroy
+ * now" would stop the reminder, the end and Extend for good. (A destroy that succeeded removed the
+ * lifetime in the same transaction.)
+ */
+export async function freeClosedDestroy(deps: Pick<OperationDeps, 'db' | 'now'>, l: StackLifetime): Promise<StackLifetime> {
+  const claim = l.destroyRequestId;
+  if (!claim) return l;
+  const open = claim.startsWith('pending:')
+    ? deps.now().getTime() - Date.parse(claim.slice('pending:'.length)) < ABANDONED_CLAIM_MS
+    : !FINAL_STATUSES.includes((await findRequest(deps.db, claim))?.status ?? 'expired');
+  if (open) return l;
+  return (await releaseDestroyClaim(deps.db, l.stack, claim)) ? { ...l, destroyRequestId: null } : l;
+}
 
 export function lifetimeReminder(deps: OperationDeps, l: StackLifetime) {
   const rule = lifetimeRule(deps.lifetimes, l.environment);
@@ -59,10 +85,13 @@ export class LifetimeSweeper {
     const now = this.deps.now();
     let reminded = 0;
     let ended = 0;
-    for (const l of await listLifetimes(this.deps.db)) {
-      if (l.destroyRequestId) continue;
-      const left = Date.parse(l.expiresAt) - now.getTime();
+    for (const listed of await listLifetimes(this.deps.db)) {
       try {
+        // A closed destroy frees the lifetime before its end; after the end, a rejected end-of-life
+        // destroy is not opened again every sweep: the people who rejected it Extend or Destroy now.
+        const left = Date.parse(listed.expiresAt) - now.getTime();
+        const l = left > 0 ? await freeClosedDestroy(this.deps, listed) : listed;
+        if (l.destroyRequestId) continue;
         if (left <= 0) {
           await openLifetimeDestroy(this.deps, l, SYSTEM_PRINCIPAL, `The lifetime of ${l.stack} ended at ${formatWhen(l.expiresAt)}`);
           ended += 1;
@@ -71,7 +100,7 @@ export class LifetimeSweeper {
           reminded += 1;
         }
       } catch (err) {
-        this.deps.log.warn({ err, stack: l.stack }, 'lifetime sweep failed for a stack');
+        this.deps.log.warn({ err, stack: listed.stack }, 'lifetime sweep failed for a stack');
       }
     }
     return { reminded, ended };

@@ -74,6 +74,35 @@ describe.skipIf(!hasTerraform)('temporary environments', () => {
     expect(await t.app.db.selectFrom('stack_ttls').selectAll().execute()).toEqual([]);
   }, 90_000);
 
+  it('a rejected destroy does not stop the clock: Extend works, the end opens a destroy, a rejected end is not reopened each sweep', async () => {
+    const start = t.clock.offsetMs;
+    const { requestId } = await t.chat('alice', 'deploy sandbox/dev ttl=2d');
+    expect((await t.act('bob', requestId!, 'approve')).status).toBe(200);
+    expect((await t.waitForStatus(requestId!, ['succeeded', 'failed'])).status).toBe('succeeded');
+    const lifetime = async () => (await t.app.db.selectFrom('stack_ttls').selectAll().executeTakeFirst())!;
+    const press = (user: string, operation: string) =>
+      t.post('/api/actions', { user, action: 'operate', operation, target: 'sandbox/dev' });
+
+    // Destroy now, then rejected: the environment keeps its lifetime and its buttons.
+    expect((await press('alice', 'destroy_now')).status).toBe(200);
+    const early = (await lifetime()).destroy_request_id!;
+    expect((await press('alice', 'destroy_now')).status).toBe(409); // one open destroy at a time
+    expect((await t.act('bob', early, 'reject')).status).toBe(200);
+    expect((await press('alice', 'extend_ttl')).status).toBe(200);
+    expect((await lifetime()).destroy_request_id).toBeNull();
+
+    // The (extended) end opens a destroy; rejected, the next sweeps leave it to people.
+    t.clock.offsetMs = start + 74 * HOUR;
+    expect(await t.app.lifetimes.sweep()).toEqual({ reminded: 0, ended: 1 });
+    const end = (await lifetime()).destroy_request_id!;
+    expect(end).not.toBe(early);
+    expect((await t.act('carol', end, 'reject')).status).toBe(200);
+    expect(await t.app.lifetimes.sweep()).toEqual({ reminded: 0, ended: 0 });
+    expect(await t.app.lifetimes.sweep()).toEqual({ reminded: 0, ended: 0 });
+    expect((await press('alice', 'extend_ttl')).status).toBe(200);
+    expect(Date.parse((await lifetime()).expires_at)).toBeGreaterThan(Date.now() + t.clock.offsetMs);
+  }, 90_000);
+
   it('a lifetime over the maximum, or on something that creates nothing, is refused with the reason', async () => {
     const long = await t.chat('alice', 'deploy sandbox/dev for 2 weeks');
     expect(long.card.blocks[0].message).toContain('2 weeks is longer than dev allows for a temporary environment (5 days');

@@ -6,7 +6,7 @@ import type { PrincipalId } from '../../domain/types.ts';
 import { appendAudit } from '../../store/audit-log.ts';
 import { extendLifetime, findLifetime, type StackLifetime } from '../../store/lifetimes.ts';
 import { lifetimeRule } from '../lifetime-rules.ts';
-import { openLifetimeDestroy } from '../lifetimes.ts';
+import { freeClosedDestroy, openLifetimeDestroy } from '../lifetimes.ts';
 import type { Operation, OperationDeps } from './operation.ts';
 
 // The reminder's buttons: Extend (by the environment's default, within its maximum; audited) and
@@ -14,7 +14,8 @@ import type { Operation, OperationDeps } from './operation.ts';
 // in that environment, may press them.
 
 async function lifetimeFor(deps: OperationDeps, stack: string, user: PrincipalId): Promise<StackLifetime> {
-  const l = await findLifetime(deps.db, stack);
+  const found = await findLifetime(deps.db, stack);
+  const l = found && (await freeClosedDestroy(deps, found));
   if (!l) throw new GreenlightError('not_found', `${stack} is not a temporary environment (no lifetime is set).`);
   if (!deps.policy.mayActIn(l.environment, user, [l.requester]))
     throw new GreenlightError('permission_denied', `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`);
