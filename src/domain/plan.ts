@@ -94,6 +94,8 @@ export const planSchema = z.object({
   lifetimeMs: z.number().int().positive().optional(),
   /** Drift scans only: what differs from what was applied; the plan's changes put it back. */
   drift: z.array(driftItemSchema).optional(),
+  /** Drift scans only: the stack's declared variable defaults (not sensitive), so Adopt can set a value the config leaves at its default. */
+  defaults: z.record(z.string(), z.string()).optional(),
   estimatedSeconds: z.number().nullable(),
   madeBy: z.enum(['engine preview', 'program analysis']),
   /** Said on the card: why the plan was made the way it was, what it could not know. */

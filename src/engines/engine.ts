@@ -65,6 +65,8 @@ export interface PreviewResult {
   planFile: string;
   /** Time spent in the engine binary itself, for the latency benchmark. */
   engineMs: number;
+  /** The stack's declared, non-sensitive variable defaults, where the engine can read them (Terraform). */
+  defaults?: Record<string, string>;
 }
 
 export interface ApplyResult {

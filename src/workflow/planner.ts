@@ -58,6 +58,7 @@ interface Preview {
   artifact: Plan['artifact'];
   engineMs: number;
   drift?: DriftItem[];
+  defaults?: Record<string, string>;
 }
 
 export class Planner {
@@ -108,6 +109,7 @@ export class Planner {
         engineMs: result.engineMs + (refreshed?.engineMs ?? 0),
         config,
         ...(refreshed ? { drift: mergeDrift(refreshed.drift, driftOf(result.changes, 'config')) } : {}),
+        ...(refreshed && result.defaults ? { defaults: result.defaults } : {}),
       };
     } catch (error) {
       // No engine here (no CLI): a capability's program can still be analysed, and the card
@@ -188,6 +190,7 @@ export class Planner {
       estimatedSeconds: null,
       madeBy: preview.madeBy,
       ...(preview.drift ? { drift: preview.drift } : {}),
+      ...(preview.defaults ? { defaults: preview.defaults } : {}),
       ...(request.lifetimeMs && draft.operation === 'apply' ? { lifetimeMs: request.lifetimeMs } : {}),
       notes: [...(request.notes ?? []), ...(draft.notes ?? []), ...preview.notes],
       artifact: preview.artifact,

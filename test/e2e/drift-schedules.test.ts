@@ -61,9 +61,12 @@ describe.skipIf(!hasTerraform)('scheduled drift scans', () => {
     expect(card.actions.map((a: any) => a.label)).toEqual(['Revert', 'Adopt', 'Snooze 1 day', 'Snooze 1 week']);
     expect(await tickAfter(MINUTE)).toEqual({ 'sandbox/dev': 'reported_already' }); // once per finding
 
-    // Adopt: the config has no value `release` comes from, so it says it cannot.
+    // Adopt: `release` is left at its declared default (v1) in the config; setting it adopts the drift.
     const adopt = await t.post('/api/actions', { user: 'bob', action: 'operate', ...operate(card, 'adopt_drift').value, thread });
-    expect(adopt.body.card.title).toBe('Cannot adopt the drift on sandbox/dev');
+    expect(adopt.body.card.title).toBe('Change sandbox/dev — plan r1');
+    const adoptPlan = (await t.get(`/api/requests/${adopt.body.card.requestId}`)).body.plan;
+    expect(adoptPlan.overrides).toEqual({ release: 'hotfix-7' });
+    expect(adoptPlan.changes.filter((c: any) => c.operation !== 'no-op')).toEqual([]);
 
     const snooze = operate(card, 'snooze_drift').value;
     expect((await t.post('/api/actions', { user: 'mallory', action: 'operate', ...snooze, thread })).status).toBe(403);
@@ -98,5 +101,18 @@ describe.skipIf(!hasTerraform)('scheduled drift scans', () => {
     expect((await t.act('carol', requestId, 'approve')).status).toBe(200);
     expect((await t.waitForStatus(requestId, ['succeeded', 'failed'])).status).toBe('succeeded');
     expect(await tickAfter(MINUTE)).toEqual({ 'sandbox/dev': 'in_sync' });
+  }, 120_000);
+
+  it('Adopt, where the config cannot express the drift: it says so and opens nothing', async () => {
+    const before = await threadsNow();
+    // Names built from the environment ("sandbox-staging-net"): no config value holds them.
+    await applyByHand(t, { environment: 'staging', replicas: '3' });
+    expect(await tickAfter(MINUTE)).toEqual({ 'sandbox/dev': 'drifted' });
+    const [thread] = (await threadsNow()).filter((id) => !before.includes(id));
+    const card = (await t.get(`/api/threads/${thread}`)).body.messages[0].card;
+    const requestsBefore = (await t.app.db.selectFrom('change_requests').select('id').execute()).length;
+    const adopt = await t.post('/api/actions', { user: 'bob', action: 'operate', ...operate(card, 'adopt_drift').value, thread });
+    expect(adopt.body.card.title).toBe('Cannot adopt the drift on sandbox/dev');
+    expect((await t.app.db.selectFrom('change_requests').select('id').execute()).length).toBe(requestsBefore);
   }, 120_000);
 });

@@ -63,7 +63,9 @@ describe.skipIf(!(hasTerraform && hasChromium))('between requests, in the consol
       const { thread, card: model } = card.raw as { thread: string; card: { title: string } };
       const p = await page(user);
       await p.goto(`${t.url}/?user=${user}&thread=${thread}`);
-      const article = p.locator('article', { has: p.locator('h3', { hasText: model.title }) }).last();
+      // The card whose title is exactly this one (a drift card's title begins its remediation plan's).
+      const title = new RegExp(`^${model.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const article = p.locator('article', { has: p.locator('h3', { hasText: title }) }).last();
       await expect.poll(() => article.count(), { timeout: 10_000 }).toBeGreaterThan(0);
       if (typed) await article.locator('input.gl-type-confirm').fill(typed);
       await article.locator('button', { hasText: label }).click();
@@ -78,7 +80,7 @@ describe.skipIf(!(hasTerraform && hasChromium))('between requests, in the consol
     },
   };
 
-  it('reminder and Extend, locks and break-glass, the interrupted apply, a drift finding and Snooze', async () => {
+  it('reminder: Extend, Destroy now; locks and break-glass; interrupted apply: Plan again, Mark resolved; drift: Revert, Adopt, Snooze', async () => {
     await lifecycleScenario(t, driver);
   }, 180_000);
 });

@@ -82,7 +82,7 @@ describe.skipIf(!hasTerraform)('between requests, in Slack', () => {
     },
   };
 
-  it('reminder and Extend, locks and break-glass, the interrupted apply, a drift finding and Snooze', async () => {
+  it('reminder: Extend, Destroy now; locks and break-glass; interrupted apply: Plan again, Mark resolved; drift: Revert, Adopt, Snooze', async () => {
     await lifecycleScenario(t, driver);
   }, 120_000);
 });
@@ -155,7 +155,7 @@ describe.skipIf(!hasTerraform)('between requests, in Teams', () => {
     },
   };
 
-  it('reminder and Extend, locks and break-glass, the interrupted apply, a drift finding and Snooze', async () => {
+  it('reminder: Extend, Destroy now; locks and break-glass; interrupted apply: Plan again, Mark resolved; drift: Revert, Adopt, Snooze', async () => {
     await lifecycleScenario(t, driver);
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import { until } from './until.ts';
 
 // One walk through the cards of what happens between requests — a temporary environment's
 // reminder and Extend, the lock listing, breaking a stuck lock and reconciling the apply it held,
-// a scheduled drift finding and its Snooze — driven through a chat channel's own wire format. Each
+// a scheduled drift finding with Revert, Adopt and Snooze — driven through a chat channel's own wire format. Each
 // channel's test gives a driver: how a person says something, and how a posted card is found and
 // its buttons pressed there.
 
@@ -56,6 +56,11 @@ export async function lifecycleScenario(t: TestApp, chat: ChatDriver): Promise<v
   expect(reminder.buttons).toEqual(expect.arrayContaining(['Extend by 1 day', 'Destroy now']));
   await chat.press('alice', reminder, 'Extend by 1 day');
   await chat.card('sandbox/dev extended');
+  // Destroy now: a destroy plan through the approval rules; rejected, the environment stays.
+  await chat.press('alice', reminder, 'Destroy now');
+  const destroy = await chat.card('Destroy sandbox/dev', 'before the end of its lifetime');
+  await chat.press('bob', destroy, 'Reject');
+  await chat.card('Destroy sandbox/dev', 'Rejected by');
 
   // Locks: none; then an apply that hangs, broken by bob with its name typed; its thread reconciles.
   await chat.say('carol', 'locks');
@@ -72,6 +77,9 @@ export async function lifecycleScenario(t: TestApp, chat: ChatDriver): Promise<v
   await chat.card('Lock on sandbox/dev broken');
   const interrupted = await chat.card('was broken by');
   expect(interrupted.buttons).toEqual(['Plan again', 'Mark resolved']);
+  await chat.press('alice', interrupted, 'Plan again');
+  const again = await chat.card('A fresh plan against the real state', 'apply_seconds=120');
+  await chat.press('bob', again, 'Reject');
   await chat.press('alice', interrupted, 'Mark resolved');
   await chat.card('Marked resolved');
 
@@ -84,6 +92,11 @@ export async function lifecycleScenario(t: TestApp, chat: ChatDriver): Promise<v
   expect(await t.app.driftSchedules.tick()).toEqual({ 'sandbox/dev': 'drifted' });
   const drift = await chat.card('Drift on sandbox/dev', 'hotfix-9');
   expect(drift.buttons).toEqual(['Revert', 'Adopt', 'Snooze 1 day', 'Snooze 1 week']);
+  // Revert: the remediation as a plan; Adopt: the config value that matches what is there, as a plan.
+  await chat.press('bob', drift, 'Revert');
+  await chat.card('Revert of drift a scheduled scan found', 'hotfix-9');
+  await chat.press('bob', drift, 'Adopt');
+  await chat.card('Adopts the drift a scheduled scan found', 'release=hotfix-9');
   await chat.press('bob', drift, 'Snooze 1 day');
   await chat.card('Drift on sandbox/dev snoozed');
 }

@@ -25,7 +25,15 @@ export const planJsonSchema = z.object({
   format_version: z.string(),
   resource_changes: z.array(resourceChangeSchema).default([]),
   resource_drift: z.array(resourceChangeSchema).default([]),
-  configuration: z.object({ root_module: z.object({ variables: z.record(z.string(), z.unknown()).optional() }).optional() }).optional(),
+  configuration: z
+    .object({
+      root_module: z
+        .object({
+          variables: z.record(z.string(), z.object({ default: z.unknown().optional(), sensitive: z.boolean().optional() })).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** What exists before the change, with what each resource depends on (root module). */
   prior_state: z
     .object({
@@ -103,6 +111,8 @@ export function parsePlanJson(text: string): {
   changes: ResourceChange[];
   drift: ResourceChange[];
   variables: string[];
+  /** Declared defaults of the root module's variables that are plain values and not sensitive. */
+  defaults: Record<string, string>;
 } {
   const plan = planJsonSchema.parse(JSON.parse(text));
   // Terraform records dependencies by resource address without the index ("terraform_data.app"
@@ -120,5 +130,10 @@ export function parsePlanJson(text: string): {
       .map(withDependents),
     drift: plan.resource_drift.map(toResourceChange),
     variables: Object.keys(plan.configuration?.root_module?.variables ?? {}),
+    defaults: Object.fromEntries(
+      Object.entries(plan.configuration?.root_module?.variables ?? {})
+        .filter(([, v]) => !v.sensitive && ['string', 'number', 'boolean'].includes(typeof v.default))
+        .map(([k, v]) => [k, String(v.default)]),
+    ),
   };
 }

@@ -168,7 +168,7 @@ export class TerraformEngine implements Engine {
         `${target.name} has no variable ${undeclared.map((k) => `"${k}"`).join(', ')}. Its variables are: ${parsed.variables.join(', ')}.`,
       );
     }
-    return { changes: parsed.changes, drift: parsed.drift, planFile, engineMs: plan.ms + show.ms };
+    return { changes: parsed.changes, drift: parsed.drift, planFile, engineMs: plan.ms + show.ms, defaults: parsed.defaults };
   }
 
   async apply(target: StackTarget, planFile: string, _mode: PreviewMode, options: RunOptions = {}): Promise<ApplyResult> {

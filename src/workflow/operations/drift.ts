@@ -39,13 +39,19 @@ export const revertDrift: Operation = async (input, deps) => {
   return posted[0]?.card ?? noteCard('Nothing to revert', `${input.target} is as applied now.`);
 };
 
-/** Config values whose current value is what a drifted attribute should be: setting them to what it is might adopt it. */
+/**
+ * Config values whose current value is what a drifted attribute should be: setting them to what it
+ * is might adopt it. Where several keys hold that value (replicas=2, apply_seconds=2), the ones
+ * named in the attribute's path or resource address win; the trial plan judges the rest.
+ */
 function adoption(config: Record<string, string>, drift: DriftItem[]): Record<string, string> {
   const values: Record<string, string> = {};
   for (const d of drift)
     for (const a of d.attributes ?? []) {
       if (typeof a.actual !== 'string' && typeof a.actual !== 'number' && typeof a.actual !== 'boolean') continue;
-      for (const [key, value] of Object.entries(config)) if (value === String(a.expected)) values[key] = String(a.actual);
+      const holders = Object.keys(config).filter((key) => config[key] === String(a.expected));
+      const named = holders.filter((key) => `${d.address}.${a.path}`.toLowerCase().includes(key.toLowerCase()));
+      for (const key of named.length > 0 ? named : holders) values[key] = String(a.actual);
     }
   return values;
 }
@@ -58,7 +64,8 @@ export const adoptDrift: Operation = async (input, deps) => {
   const drift = scan.plan.drift ?? [];
   if (drift.length === 0)
     return deps.publisher.post(thread, noteCard('Nothing to adopt', `${input.target} is as applied now.`), null).then((p) => p.card);
-  const values = adoption(scan.plan.config, drift);
+  // A value the config leaves at the stack's declared default can be set too.
+  const values = adoption({ ...scan.plan.defaults, ...scan.plan.config }, drift);
   const update = planningCapability('update_stack_config');
   const cannot = (why: string) =>
     noteCard(`Cannot adopt the drift on ${input.target}`, `${why} Revert it, or change the stack's code to match and deploy.`, {

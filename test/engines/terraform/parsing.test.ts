@@ -26,6 +26,32 @@ describe('terraform show -json', () => {
     expect(variables.sort()).toEqual(['apply_seconds', 'environment', 'fail_apply', 'release', 'replicas']);
   });
 
+  it('reads the declared variable defaults Adopt may set, never a sensitive one', () => {
+    expect(parsePlanJson(fixture('create-plan.json')).defaults).toEqual({
+      apply_seconds: '2',
+      environment: 'dev',
+      fail_apply: 'false',
+      release: 'v1',
+      replicas: '2',
+    });
+    // Shaped as Terraform writes `configuration.root_module.variables` for a sensitive variable,
+    // one without a default and one whose default is a map.
+    const plan = {
+      format_version: '1.2',
+      configuration: {
+        root_module: {
+          variables: {
+            db_password: { default: 'hunter2', sensitive: true },
+            region: { description: 'no default' },
+            tags: { default: { team: 'core' } },
+            size: { default: 'small' },
+          },
+        },
+      },
+    };
+    expect(parsePlanJson(JSON.stringify(plan)).defaults).toEqual({ size: 'small' });
+  });
+
   it('maps deletes, replacements and no-ops of a change to an existing stack', () => {
     const { changes } = parsePlanJson(fixture('update-plan.json'));
     const ops = Object.fromEntries(changes.map((c) => [c.address, c.operation]));
