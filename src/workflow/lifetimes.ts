@@ -18,10 +18,11 @@ import { lifetimeRule } from './lifetime-rules.ts';
 import type { OperationDeps } from './operations/operation.ts';
 import type { PostedMessage } from './ports.ts';
 
-// Temporary environments between requests: a reminder in the thread a day before the end (with
-// Extend and Destroy now), and at the end a destroy plan through the approval rules like any other
-// change — approved by Greenlight itself only where `lifetimes.<env>.destroyWithoutApproval` says
-// so (never in prod). Run once per cluster by the sweeper's lease.
+// Temporary environments between requests: a reminder in the thread and to the requester a day
+// before the end (with Extend and Destroy now), and at the end a destroy plan through the approval
+// rules like any other change — approved by Greenlight itself only where
+// `lifetimes.<env>.destroyWithoutApproval` says so (never in prod). Run once per cluster by the
+// sweeper's lease.
 
 const REMIND_BEFORE_MS = 24 * 3_600_000;
 /** A claim taken but never named (the process stopped between the two writes) is abandoned after this. */
@@ -96,7 +97,10 @@ export class LifetimeSweeper {
           await openLifetimeDestroy(this.deps, l, SYSTEM_PRINCIPAL, `The lifetime of ${l.stack} ended at ${formatWhen(l.expiresAt)}`);
           ended += 1;
         } else if (left <= REMIND_BEFORE_MS && !l.remindedAt && (await markReminded(this.deps.db, l.stack, now.toISOString()))) {
-          await this.deps.publisher.post(l.thread, lifetimeReminder(this.deps, l), l.requestId);
+          const card = lifetimeReminder(this.deps, l);
+          await this.deps.publisher.post(l.thread, card, l.requestId);
+          // …and to the requester privately, where their platform has direct messages.
+          await this.deps.publisher.direct(l.requester, card, l.thread);
           reminded += 1;
         }
       } catch (err) {

@@ -2,7 +2,7 @@ import type { Card } from '../../cards/model.ts';
 import { planCard } from '../../cards/plan-card.ts';
 import { isProgram } from '../domain/people.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { ChangeRequest, ChannelKind, ThreadRef } from '../domain/types.ts';
+import type { ChangeRequest, ChannelKind, PrincipalId, ThreadRef } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from '../store/database.ts';
 import { findProgramRequest, type ProgramRequest } from '../store/program-requests.ts';
@@ -58,6 +58,23 @@ export class Publisher {
   /** What a program asked, shown in the thread as its own message where the channel can (the console). */
   async postFrom(thread: ThreadRef, author: string, card: Card): Promise<void> {
     await this.port(thread.channel).postFrom?.(thread, author, secrets.value(card));
+  }
+
+  /**
+   * A card for one person, privately, on the platform of `near` (one of their threads) when they
+   * are a person of that platform and it has direct messages (Slack, Teams; the console shows
+   * their threads as unread instead). Best effort: false when not sent, never thrown.
+   */
+  async direct(user: PrincipalId, card: Card, near: ThreadRef): Promise<boolean> {
+    const port = this.ports.get(near.channel);
+    if (!port?.direct || !user.startsWith(`${near.channel}:`)) return false;
+    try {
+      await port.direct(user, secrets.value(card), near);
+      return true;
+    } catch (error) {
+      this.log.warn({ err: error, user, channel: near.channel }, 'direct message failed');
+      return false;
+    }
   }
 
   async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {

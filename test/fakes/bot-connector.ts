@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 // Stands in for the Bot Framework connector service (the `serviceUrl` Teams puts on every
 // activity, e.g. https://smba.trafficmanager.net/amer/): the REST API the bot calls to post
 // (POST /v3/conversations/{id}/activities[/{replyToId}]) and edit (PUT
-// /v3/conversations/{id}/activities/{activityId}) messages. It records every call with its time,
+// /v3/conversations/{id}/activities/{activityId}) messages, and to open a 1:1 chat with a user (POST
+// /v3/conversations with ConversationParameters, answered with a ConversationResourceResponse). It records every call with its time,
 // answers `{ id }` like the real service, and can be told to answer the next calls with an error
 // status (429 with Retry-After, 412, 502, 504) the way Teams does when throttling.
 
 export interface ConnectorCall {
   method: 'POST' | 'PUT';
+  /** A conversation the bot created (POST /v3/conversations): body is its ConversationParameters. */
+  created?: true;
   conversationId: string;
   /** The edited activity (PUT) or the activity replied to (POST …/{replyToId}). */
   activityId: string | undefined;
@@ -44,6 +47,25 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const failures: { conversationId: string; status: number; retryAfter?: number }[] = [];
   const server: Server = createServer(async (req, res) => {
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/v3/conversations') {
+      const body = await readJson(req);
+      const conversationId = `a:1:personal-${randomUUID()}`;
+      calls.push({
+        method: 'POST',
+        created: true,
+        conversationId,
+        activityId: undefined,
+        messageId: '',
+        body,
+        at: Date.now(),
+        authorization: req.headers.authorization,
+        status: 201,
+      });
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: conversationId, activityId: '', serviceUrl: '' }));
+      return;
+    }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec((req.url ?? '').split('?')[0] ?? '');
     const method = req.method as 'POST' | 'PUT';
     if (!match || (method !== 'POST' && method !== 'PUT')) {

@@ -62,6 +62,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         'chat.update': { ok: true, channel: params.channel, ts: params.ts, text: params.text },
         'chat.postEphemeral': { ok: true, message_ts: ts },
         'views.open': { ok: true, view: { id: `V${seq}` } },
+        'conversations.open': { ok: true, channel: { id: `D${params.users}` } },
         'views.publish': { ok: true, view: { id: `V${seq}` } },
         'auth.test': { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' },
       };

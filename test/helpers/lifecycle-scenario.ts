@@ -17,6 +17,8 @@ export interface PostedCard {
 
 export interface ChatDriver {
   say(user: string, text: string): Promise<void>;
+  /** The newest card sent to `user` privately (a direct message), where the platform has them. */
+  direct?(user: string, ...texts: string[]): Promise<PostedCard>;
   /** The newest posted card whose rendered text contains all of `texts` (waits for it). */
   card(...texts: string[]): Promise<PostedCard>;
   press(user: string, card: PostedCard, label: string, typed?: string): Promise<void>;
@@ -54,7 +56,10 @@ export async function lifecycleScenario(t: TestApp, chat: ChatDriver): Promise<v
   expect(await t.app.lifetimes.sweep()).toEqual({ reminded: 1, ended: 0 });
   const reminder = await chat.card('is destroyed at');
   expect(reminder.buttons).toEqual(expect.arrayContaining(['Extend by 1 day', 'Destroy now']));
-  await chat.press('alice', reminder, 'Extend by 1 day');
+  // The requester gets it privately too, and its buttons work there.
+  const privately = chat.direct ? await chat.direct('alice', 'is destroyed at') : reminder;
+  expect(privately.buttons).toEqual(reminder.buttons);
+  await chat.press('alice', privately, 'Extend by 1 day');
   await chat.card('sandbox/dev extended');
   // Destroy now: a destroy plan through the approval rules; rejected, the environment stays.
   await chat.press('alice', reminder, 'Destroy now');

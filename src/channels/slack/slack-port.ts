@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode, type WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Card } from '../../../cards/model.ts';
 import type { ThreadAliases } from '../../domain/channel-memory.ts';
-import type { ThreadRef } from '../../domain/types.ts';
+import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ThreadPort } from '../../workflow/index.ts';
 import { renderBlockKit } from './block-kit.ts';
@@ -52,6 +52,16 @@ export class SlackPort implements ThreadPort {
     const posted = String(res.ts);
     if (!ts) await this.aliases.save(thread.id, `${channel}/${posted}`);
     return `${channel}/${posted}`;
+  }
+
+  /** A direct message: the app's DM with the person (`slack:<team>:<user>`), opened with conversations.open (scope im:write). */
+  async direct(user: PrincipalId, card: Card): Promise<void> {
+    const slackUser = user.split(':')[2];
+    if (!slackUser) throw new Error(`${user} is not a Slack user`);
+    const opened = await this.client.conversations.open({ users: slackUser });
+    const channel = opened.channel?.id;
+    if (!channel) throw new Error(`conversations.open gave no channel for ${slackUser}`);
+    await this.client.chat.postMessage({ channel, ...renderBlockKit(card), unfurl_links: false });
   }
 
   async update(thread: ThreadRef, messageId: string, card: Card): Promise<void> {

@@ -1,10 +1,17 @@
 import type { IAdaptiveCard } from '@microsoft/teams.cards';
-import { CardFactory, type CloudAdapter, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
+import {
+  CardFactory,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  MessageFactory,
+  TurnContext,
+} from 'botbuilder';
 import pRetry from 'p-retry';
 import type { Card } from '../../../cards/model.ts';
 import type { TeamsDirectory } from '../../domain/channel-memory.ts';
 import { GreenlightError } from '../../domain/errors.ts';
-import type { ThreadRef } from '../../domain/types.ts';
+import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { ThreadPort } from '../../workflow/index.ts';
 import type { CardViews } from './card-views.ts';
@@ -107,6 +114,33 @@ export class TeamsPort implements ThreadPort {
     const activity = cardActivity(await this.views.shared(card));
     const response = await this.call(thread.id, (ctx) => ctx.sendActivity(activity));
     return response?.id ?? '';
+  }
+
+  /**
+   * A direct message: the bot opens (or reopens) its 1:1 chat with the person — by the Teams id
+   * it learnt when they last spoke to it — through the service and tenant of `near`, one of their
+   * conversations, and posts the card there. The chat's reference is kept like any other.
+   */
+  async direct(user: PrincipalId, card: Card, near: ThreadRef): Promise<void> {
+    const aadObjectId = user.slice('teams:'.length);
+    const userId = (await this.directory.userIds([aadObjectId])).get(aadObjectId);
+    if (!userId) throw new GreenlightError('not_found', `Greenlight has not met ${user} in Teams yet, so it cannot message them.`);
+    const reference = await this.reference(near.id);
+    const tenantId = reference.conversation?.tenantId;
+    if (!reference.serviceUrl || !reference.bot)
+      throw new GreenlightError('not_found', `Teams conversation ${near.id} has no service to start a chat from.`);
+    const parameters: ConversationParameters = {
+      isGroup: false,
+      bot: reference.bot,
+      members: [{ id: userId, name: '' }],
+      channelData: tenantId ? { tenant: { id: tenantId } } : {},
+      ...(tenantId ? { tenantId } : {}),
+    };
+    const activity = cardActivity(await this.views.shared(card));
+    await this.adapter.createConversationAsync(this.appId, 'msteams', reference.serviceUrl, '', parameters, async (ctx) => {
+      await this.directory.saveReference(ctx.activity.conversation.id, TurnContext.getConversationReference(ctx.activity));
+      await ctx.sendActivity(activity);
+    });
   }
 
   /**

@@ -11,7 +11,9 @@ describe('slack/manifest.yml', () => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
       expect.arrayContaining(['app_mention', 'message.im', 'app_home_opened']),
     );
-    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'app_mentions:read', 'im:history']));
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['commands', 'chat:write', 'app_mentions:read', 'im:history', 'im:write']),
+    );
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     for (const url of [
       manifest.settings.interactivity.request_url,
