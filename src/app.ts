@@ -38,6 +38,7 @@ import { StackQueries } from './workflow/query-services.ts';
 import type { Requirement } from './workflow/requirements.ts';
 import { StackRegistry } from './workflow/stacks.ts';
 import { scheduledWork } from './workflow/sweeper.ts';
+import { WebhookTargets } from './workflow/webhook-targets.ts';
 
 // Builds the whole app from a config: store, engines, workflow, channels. `start` binds the
 // console; `stop` drains and closes everything. Tests build it the same way, on a free port.
@@ -183,6 +184,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requirements: options.requirements,
     lifetimes: config.lifetimes,
   });
+  const webhookTargets = new WebhookTargets(config.api.webhookAllow);
   const programs = new ProgramRequests({
     db,
     workflow,
@@ -192,9 +194,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     now,
     log,
     defaultPostTo: config.api.postTo,
+    webhookTargets,
     planUrl,
   });
-  const webhooks = new WebhookNotifier(db, log, now);
+  const webhooks = new WebhookNotifier(db, log, now, webhookTargets);
   publisher.watch(webhooks.changed);
   const router = buildRouter(config, stacks, log);
   const conversation = new Conversation({

@@ -17,7 +17,7 @@ async function tokenTools() {
   const actor = `cli:${(await import('node:os')).userInfo().username}`;
   const audit = (action: string, detail: Record<string, unknown>) =>
     db.transaction().execute((trx) => appendAudit(trx, { actor, action, detail }, new Date().toISOString()));
-  return { db, tokens, audit, actor };
+  return { db, tokens, audit, actor, config };
 }
 
 // Each command returns what the CLI prints (main.ts is the one place that writes to the console).
@@ -52,7 +52,14 @@ export async function createToken(opts: {
     throw new GreenlightError('bad_request', `--webhook must be an http(s) URL, not "${opts.webhook}".`);
   if (opts.postTo !== undefined && !postToSchema.safeParse(opts.postTo).success)
     throw new GreenlightError('bad_request', `--post-to is console, slack:<channel id> or teams:<conversation id>, not "${opts.postTo}".`);
-  const { db, tokens, audit, actor } = await tokenTools();
+  const { db, tokens, audit, actor, config } = await tokenTools();
+  if (opts.webhook !== undefined) {
+    const { WebhookTargets } = await import('./workflow/webhook-targets.ts');
+    await new WebhookTargets(config.api.webhookAllow).check(opts.webhook).catch(async (error: unknown) => {
+      await db.destroy();
+      throw error;
+    });
+  }
   const now = new Date();
   const created = await tokens.createToken(db, {
     name: name.data,

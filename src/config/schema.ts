@@ -151,9 +151,13 @@ export const configSchema = z
       .object({
         /** Where their requests go for approval unless the token says otherwise. */
         postTo: postToSchema.default('console'),
+        webhookAllow: z
+          .array(z.url({ protocol: /^https?$/ }))
+          .default([])
+          .describe('URL prefixes webhooks may call (e.g. https://ci.example.com/hooks/); empty: any host whose addresses are all public'),
       })
       .strict()
-      .default({ postTo: 'console' }),
+      .default({ postTo: 'console', webhookAllow: [] }),
     plans: z
       .object({
         ttlMinutes: z

@@ -17,6 +17,7 @@ import { discardArtifact, hasEffectiveChanges, neverDeployed } from './planner.t
 import { planView, programLogs, programStatus } from './program-status.ts';
 import type { Publisher } from './publisher.ts';
 import type { StackRegistry } from './stacks.ts';
+import type { WebhookTargets } from './webhook-targets.ts';
 
 // Programs and agents as requesters (seed 002's contract): plan a change and show it (generate),
 // open it as a request that people approve in chat (deploy), follow it (status), compare stacks
@@ -59,6 +60,8 @@ export interface ProgramRequestsDeps {
   log: Logger;
   /** Where requests go when the token names no place (config `api.postTo`). */
   defaultPostTo: string;
+  /** Which webhook URLs a deploy may give (config `api.webhookAllow`). */
+  webhookTargets: WebhookTargets;
   planUrl: (requestId: string) => string | undefined;
 }
 
@@ -180,6 +183,7 @@ export class ProgramRequests {
     ask: DeployAsk,
   ): Promise<{ created: boolean; status: DeploymentStatus | { deployment_id: string; status: 'no_changes'; plan: PlanView } }> {
     const { cap, params } = this.resolve(ask);
+    if (ask.webhookUrl !== undefined) await this.deps.webhookTargets.check(ask.webhookUrl);
     const inputHash = sha256(
       canonicalJson({ capability: cap.id, params, environment: ask.environment ?? null, runtime: ask.runtime ?? null }),
     );

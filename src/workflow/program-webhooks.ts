@@ -6,6 +6,7 @@ import type { Logger } from '../observability/logger.ts';
 import { tokenOf } from '../store/api-tokens.ts';
 import type { Db } from '../store/database.ts';
 import { findProgramRequest } from '../store/program-requests.ts';
+import type { WebhookTargets } from './webhook-targets.ts';
 
 // Notifications out: a program's request calls its webhook (the one given with the deploy, else
 // its token's) on each change of status, so a pipeline can wait without polling. The body is
@@ -41,6 +42,7 @@ export class WebhookNotifier {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly now: () => Date,
+    private readonly targets: WebhookTargets,
     private readonly retryMinMs = 500,
   ) {}
 
@@ -72,6 +74,8 @@ export class WebhookNotifier {
     const token = await tokenOf(this.db, origin.principal);
     const url = origin.webhookUrl ?? token?.webhookUrl;
     if (!url || !token) return;
+    // Again at delivery: the name may resolve elsewhere now, or the allow-list may have changed.
+    await this.targets.check(url);
     const event: WebhookEvent = {
       event: 'request.status',
       deployment_id: origin.deploymentId,

@@ -59,6 +59,7 @@ describe.skipIf(!hasTerraform)('MCP: an agent plans, a person approves, the agen
       [['--name', 'ok', '--scopes', 'read,approve'], '--scopes takes read, plan, request'],
       [['--name', 'ok', '--expires', 'forever'], '--expires takes a lifetime such as 90d'],
       [['--name', 'ok', '--post-to', 'email:x'], '--post-to is console'],
+      [['--name', 'ok', '--webhook', 'http://169.254.169.254/latest/meta-data/'], 'is linkLocal (169.254.169.254)'],
       [['--name', 'agent'], 'A token named agent exists already'],
     ] as const;
     for (const [args, message] of tries) {

@@ -54,6 +54,8 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     t = await startTestApp({
+      // The receiver is on loopback, which Greenlight calls only when the config allows it.
+      api: { webhookAllow: [hook] },
       groups: { platform: ['console:bob'] },
       stacks: {
         'broken/dev': {
@@ -251,8 +253,17 @@ describe.skipIf(!hasTerraform)('the /v1 API as a pipeline drives it (real terraf
     const readOnly = await api('POST', '/v1/deploy', ci, { deployment_id: 'q-1', capability: 'cost_report' });
     expect(readOnly.status).toBe(400);
     expect((await api('GET', '/v1/status/nope', ci)).status).toBe(404);
+    // A webhook outside api.webhookAllow (the cloud's metadata service): refused before any plan.
+    const inner = await api('POST', '/v1/deploy', ci, {
+      deployment_id: 'q-2',
+      stack: 'sandbox/dev',
+      webhook_url: 'http://169.254.169.254/latest/meta-data/',
+    });
+    expect(inner.status).toBe(400);
+    expect(inner.body.error.message).toContain('is not under an allowed prefix (api.webhookAllow:');
     const sinceStart = await t.app.db.selectFrom('program_requests').select('deployment_id').execute();
     expect(sinceStart.map((r) => r.deployment_id)).not.toContain('q-1');
+    expect(sinceStart.map((r) => r.deployment_id)).not.toContain('q-2');
   });
 
   it('an engine failure answers 502 with a logs reference that shows the engine output', async () => {
