@@ -1,5 +1,5 @@
-/** Polls until `fn` returns something truthy (a recorded call, a status), or fails naming what it waited for. */
-export async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 20_000, what = 'condition'): Promise<T> {
+/** Polls until `fn` returns something truthy (a recorded call, a status), or fails naming what it waited for (45 s: room for a slow CI machine, not a speed target). */
+export async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 45_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
