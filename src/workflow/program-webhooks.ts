@@ -1,12 +1,13 @@
 import { createHmac } from 'node:crypto';
 import pRetry from 'p-retry';
+import { fetch } from 'undici';
 import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import { tokenOf } from '../store/api-tokens.ts';
 import type { Db } from '../store/database.ts';
 import { findProgramRequest } from '../store/program-requests.ts';
-import type { WebhookTargets } from './webhook-targets.ts';
+import { pinnedAgent, type WebhookTargets } from './webhook-targets.ts';
 
 // Notifications out: a program's request calls its webhook (the one given with the deploy, else
 // its token's) on each change of status, so a pipeline can wait without polling. The body is
@@ -74,8 +75,10 @@ export class WebhookNotifier {
     const token = await tokenOf(this.db, origin.principal);
     const url = origin.webhookUrl ?? token?.webhookUrl;
     if (!url || !token) return;
-    // Again at delivery: the name may resolve elsewhere now, or the allow-list may have changed.
-    await this.targets.check(url);
+    // Again at delivery: the name may resolve elsewhere now, or the allow-list may have changed;
+    // the connection then goes to the address just checked.
+    const pinned = await this.targets.check(url);
+    const dispatcher = pinned ? pinnedAgent(pinned) : undefined;
     const event: WebhookEvent = {
       event: 'request.status',
       deployment_id: origin.deploymentId,
@@ -90,6 +93,7 @@ export class WebhookNotifier {
     await pRetry(
       async () => {
         const res = await fetch(url, {
+          ...(dispatcher ? { dispatcher } : {}),
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -104,6 +108,6 @@ export class WebhookNotifier {
         if (!res.ok) throw new Error(`webhook ${new URL(url).host} answered ${res.status}`);
       },
       { retries: 3, minTimeout: this.retryMinMs, factor: 2 },
-    );
+    ).finally(() => dispatcher?.close());
   }
 }

@@ -1,13 +1,16 @@
 import { lookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { Agent } from 'undici';
 import { GreenlightError } from '../domain/errors.ts';
 
 // Where a program may have Greenlight call it back. A webhook URL comes from whoever holds an API
 // token, and Greenlight calls it from inside the network: without a check a token would make it
 // POST to the cloud's metadata service (169.254.169.254), a database's admin port or anything on
 // localhost. With `api.webhookAllow` (URL prefixes) only URLs under one of them are called; without
-// it, only hosts whose every address is public unicast (ipaddr.js's "unicast" range). Checked when the URL is given, and again
-// at each delivery, since a name can resolve elsewhere later.
+// it, only hosts whose every address is public unicast (ipaddr.js's "unicast" range). Checked when
+// the URL is given, and again at each delivery, whose connection is pinned to the address checked:
+// a second DNS answer (rebinding) cannot send it elsewhere.
 
 export class WebhookTargets {
   constructor(
@@ -16,8 +19,11 @@ export class WebhookTargets {
       (await lookup(host, { all: true, verbatim: true })).map((a) => a.address),
   ) {}
 
-  /** Resolves when `url` may be called; otherwise a bad_request saying why and what to do. */
-  async check(url: string): Promise<void> {
+  /**
+   * Resolves when `url` may be called, with the public address checked for its host (undefined
+   * when api.webhookAllow let it through); otherwise a bad_request saying why and what to do.
+   */
+  async check(url: string): Promise<string | undefined> {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -32,7 +38,7 @@ export class WebhookTargets {
       // Same origin (scheme, host, port) and a path under the prefix's: "https://ci.example.com"
       // must not let "https://ci.example.com.attacker.net" through.
       const under = (prefix: URL) => parsed.origin === prefix.origin && parsed.pathname.startsWith(prefix.pathname);
-      if (this.allow.some((prefix) => under(new URL(prefix)))) return;
+      if (this.allow.some((prefix) => under(new URL(prefix)))) return undefined;
       throw new GreenlightError(
         'bad_request',
         `The webhook URL ${parsed.origin} is not under an allowed prefix (api.webhookAllow: ${this.allow.join(', ')}).`,
@@ -50,5 +56,14 @@ export class WebhookTargets {
         'bad_request',
         `The webhook host ${host} is ${ipaddr.process(inner).range()} (${inner}): Greenlight calls only public addresses unless api.webhookAllow lists the URL's prefix.`,
       );
+    return addresses[0];
   }
+}
+
+/** An HTTP agent whose connections go to `address` whatever the URL's host resolves to now. */
+export function pinnedAgent(address: string): Agent {
+  const family = ipaddr.parse(address).kind() === 'ipv6' ? 6 : 4;
+  const pinned = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+    options.all ? callback(null, [{ address, family }]) : callback(null, address, family)) as LookupFunction;
+  return new Agent({ connect: { lookup: pinned } });
 }

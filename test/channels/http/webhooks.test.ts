@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../src/domain/types.ts';
 import { authenticateToken, createToken, parseLifetime, revokeToken } from '../../../src/store/api-tokens.ts';
 import { type Db, openDatabase } from '../../../src/store/database.ts';
 import { insertProgramRequest } from '../../../src/store/program-requests.ts';
 import { signBody, WebhookNotifier } from '../../../src/workflow/program-webhooks.ts';
-import { WebhookTargets } from '../../../src/workflow/webhook-targets.ts';
+import { pinnedAgent, WebhookTargets } from '../../../src/workflow/webhook-targets.ts';
 
 // Webhooks against a local HTTP server standing in for a pipeline's endpoint: signed, in order,
 // retried when the receiver fails, and sent once per change of status.
@@ -86,7 +87,7 @@ describe('webhooks and tokens', () => {
       return found;
     };
     const open = new WebhookTargets([], resolve);
-    await expect(open.check('https://ci.example.com/hooks/greenlight')).resolves.toBeUndefined();
+    await expect(open.check('https://ci.example.com/hooks/greenlight')).resolves.toBe('93.184.216.34'); // the address to pin
     for (const [url, said] of [
       ['http://169.254.169.254/latest/meta-data/', 'linkLocal (169.254.169.254)'],
       ['http://127.0.0.1:8080/admin', 'loopback'],
@@ -126,6 +127,18 @@ describe('webhooks and tokens', () => {
     await notifier.idle();
     expect(received.length).toBe(before);
     expect(warnings.join('')).toContain('is loopback (127.0.0.1)');
+
+    // A delivery connects to the address that was checked, whatever the name resolves to by then:
+    // `hook.invalid` resolves nowhere (RFC 6761), yet the pinned connection reaches the receiver.
+    const agent = pinnedAgent('127.0.0.1');
+    const pinned = await fetch(`http://hook.invalid:${(server.address() as AddressInfo).port}/pinned`, {
+      method: 'POST',
+      body: '{"pinned":true}',
+      dispatcher: agent,
+    });
+    await agent.close();
+    expect(pinned.status).toBe(200);
+    expect(received.at(-1)?.body).toBe('{"pinned":true}');
   });
 
   it('tokens: lifetimes parse, a revoked token is refused and says so, a malformed one says how to send one', async () => {
