@@ -12,7 +12,6 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from 'kysely';
-import pg from 'pg';
 import { GreenlightError } from '../domain/errors.ts';
 import { AUDIT_MAC_FUNCTION, rowMac, usePostgresAuditKey } from './audit-log.ts';
 import { migrationProvider } from './migrations.ts';
@@ -35,7 +34,7 @@ export function databaseTarget(config: { dataDir: string; database: { url?: stri
  */
 export async function openDatabase(target: string, options: { auditKey?: Buffer } = {}): Promise<Db> {
   if (options.auditKey) useArtifactKey(options.auditKey);
-  const db = isPostgresUrl(target) ? openPostgres(target, options) : openSqlite(target, options);
+  const db = isPostgresUrl(target) ? await openPostgres(target, options) : openSqlite(target, options);
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
@@ -48,10 +47,12 @@ export async function openDatabase(target: string, options: { auditKey?: Buffer 
   return db;
 }
 
-function openPostgres(url: string, options: { auditKey?: Buffer }): Db {
+async function openPostgres(url: string, options: { auditKey?: Buffer }): Promise<Db> {
   // PostgreSQL cannot call into this process: the audit MAC is computed here, with the key held
   // in memory, and appends are serialised in the database (audit-log.ts).
   if (options.auditKey) usePostgresAuditKey(options.auditKey);
+  // Loaded only here: the embedded default (SQLite) and the CLI never pay for the driver.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'greenlight' });
   // An idle client that loses its server must not take the process down.
   pool.on('error', () => undefined);

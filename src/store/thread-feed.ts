@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger.ts';
 import type { Db } from './database.ts';
@@ -28,8 +28,9 @@ export async function listenThreadChanges(
 ): Promise<{ close(): Promise<void> }> {
   let client: pg.Client | undefined;
   let closed = false;
+  const { default: driver } = await import('pg');
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url, application_name: 'greenlight-feed' });
+    const c = new driver.Client({ connectionString: url, application_name: 'greenlight-feed' });
     c.on('notification', (msg) => {
       const parsed = notice.safeParse(JSON.parse(msg.payload ?? 'null'));
       if (parsed.success && parsed.data.replica !== replica) onChange(parsed.data);

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import pRetry from 'p-retry';
-import { fetch } from 'undici';
 import { secrets } from '../domain/redaction.ts';
 import type { ChangeRequest } from '../domain/types.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -78,7 +77,9 @@ export class WebhookNotifier {
     // Again at delivery: the name may resolve elsewhere now, or the allow-list may have changed;
     // the connection then goes to the address just checked.
     const pinned = await this.targets.check(url);
-    const dispatcher = pinned ? pinnedAgent(pinned) : undefined;
+    // undici (its fetch and Agent together) is loaded at the first delivery, not at every start.
+    const { fetch, Agent } = await import('undici');
+    const dispatcher = pinned ? pinnedAgent(Agent, pinned) : undefined;
     const event: WebhookEvent = {
       event: 'request.status',
       deployment_id: origin.deploymentId,

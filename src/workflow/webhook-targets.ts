@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { GreenlightError } from '../domain/errors.ts';
 
 // Where a program may have Greenlight call it back. A webhook URL comes from whoever holds an API
@@ -60,10 +60,10 @@ export class WebhookTargets {
   }
 }
 
-/** An HTTP agent whose connections go to `address` whatever the URL's host resolves to now. */
-export function pinnedAgent(address: string): Agent {
+/** An HTTP agent whose connections go to `address` whatever the URL's host resolves to now (undici's Agent, passed in: loaded lazily). */
+export function pinnedAgent(AgentClass: typeof Agent, address: string): Agent {
   const family = ipaddr.parse(address).kind() === 'ipv6' ? 6 : 4;
   const pinned = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
     options.all ? callback(null, [{ address, family }]) : callback(null, address, family)) as LookupFunction;
-  return new Agent({ connect: { lookup: pinned } });
+  return new AgentClass({ connect: { lookup: pinned } });
 }

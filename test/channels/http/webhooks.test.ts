@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { fetch } from 'undici';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../src/domain/types.ts';
 import { authenticateToken, createToken, parseLifetime, revokeToken } from '../../../src/store/api-tokens.ts';
@@ -130,7 +130,7 @@ describe('webhooks and tokens', () => {
 
     // A delivery connects to the address that was checked, whatever the name resolves to by then:
     // `hook.invalid` resolves nowhere (RFC 6761), yet the pinned connection reaches the receiver.
-    const agent = pinnedAgent('127.0.0.1');
+    const agent = pinnedAgent(Agent, '127.0.0.1');
     const pinned = await fetch(`http://hook.invalid:${(server.address() as AddressInfo).port}/pinned`, {
       method: 'POST',
       body: '{"pinned":true}',
