@@ -156,6 +156,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const shared = isPostgres(db);
   const runner = new ApplyRunner({
     db,
+    lifetimes: config.lifetimes,
     planner,
     publisher,
     queries,

@@ -90,8 +90,13 @@ const lifetimeSchema = z
     default: duration.default('7d'),
     max: duration.default('30d'),
     destroyWithoutApproval: z.boolean().default(false),
+    temporaryByDefault: z
+      .boolean()
+      .default(false)
+      .describe('Provisioning requests here get the default lifetime unless they name one (ttl=…, "for two weeks")'),
   })
-  .strict();
+  .strict()
+  .refine((l) => (parseDuration(l.default) ?? 0) <= (parseDuration(l.max) ?? 0), 'default must not be longer than max');
 export type LifetimeConfig = z.output<typeof lifetimeSchema>;
 
 /** Where programs' requests are posted for approval: a new console thread each, a Slack channel, or a Teams conversation. */

@@ -4,14 +4,14 @@ import { noDriftCard, notDeployedCard } from '../../cards/plan-card.ts';
 import { GreenlightError } from '../domain/errors.ts';
 import { describeDuration } from '../domain/lifetime.ts';
 import { secrets } from '../domain/redaction.ts';
-import type { ChangeRequest, Plan, PrincipalId } from '../domain/types.ts';
+import type { ChangeRequest, Environment, Plan, PrincipalId } from '../domain/types.ts';
 import { rememberRequest } from '../store/memory-store.ts';
 import { setPlanMessage } from '../store/requests.ts';
 import { type DecisionDeps, Decisions } from './decisions.ts';
 import type { InboundAction, InboundText } from './inbound.ts';
 import { type LifetimesConfig, lifetimeRule } from './lifetime-rules.ts';
 import { expireStale } from './plan-expiry.ts';
-import { discardArtifact, hasEffectiveChanges, neverDeployed } from './planner.ts';
+import { discardArtifact, hasEffectiveChanges, neverDeployed, type PlanRequest } from './planner.ts';
 import type { PostedMessage } from './ports.ts';
 import type { QueryServices } from './query-services.ts';
 import { newRequestId } from './revisions.ts';
@@ -51,7 +51,16 @@ export class ChangeWorkflow {
         'bad_request',
         `A lifetime (ttl=…) is for what a request creates: provisioning or deploying a stack, not ${cap.title.toLowerCase()}.`,
       );
-    const lifetimeMs = creates ? input.lifetime?.ms : undefined;
+    // Provisioning where temporary is the default gets the environment's default lifetime unless it names one.
+    const lifetimeMs =
+      creates && input.lifetime
+        ? input.lifetime.ms
+        : cap.kind === 'provision'
+          ? (environment: Environment) => {
+              const rule = lifetimeRule(this.deps.lifetimes, environment);
+              return rule.temporaryByDefault ? rule.defaultMs : undefined;
+            }
+          : undefined;
     const ctx = { user: input.user, services: this.deps.queries };
     if (cap.kind === 'query') {
       const card = await cap.run(params, ctx);
@@ -92,7 +101,7 @@ export class ChangeWorkflow {
     cap: PlanningCapability,
     params: Record<string, unknown>,
     notes: string[] = [],
-    lifetimeMs?: number,
+    lifetimeMs?: PlanRequest['lifetimeMs'],
   ): Promise<{ id: string; plan: Plan }> {
     const draft = await cap.plan(params, { user, services: this.deps.queries });
     const id = newRequestId();

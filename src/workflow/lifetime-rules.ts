@@ -13,6 +13,8 @@ export interface LifetimeRule {
   maxMs: number;
   /** An expired one is destroyed without a human approval (never in prod). */
   destroyWithoutApproval: boolean;
+  /** Provisioning requests here are temporary (for `defaultMs`) unless they name a lifetime. */
+  temporaryByDefault: boolean;
 }
 
 export function lifetimeRule(config: LifetimesConfig | undefined, environment: Environment): LifetimeRule {
@@ -21,5 +23,6 @@ export function lifetimeRule(config: LifetimesConfig | undefined, environment: E
     defaultMs: parseDuration(c?.default ?? '7d') ?? 7 * 86_400_000,
     maxMs: parseDuration(c?.max ?? '30d') ?? 30 * 86_400_000,
     destroyWithoutApproval: environment !== 'prod' && (c?.destroyWithoutApproval ?? false),
+    temporaryByDefault: c?.temporaryByDefault ?? false,
   };
 }

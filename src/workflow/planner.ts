@@ -30,8 +30,11 @@ export interface PlanRequest {
   requireEngine?: boolean;
   /** Said on the card before the planner's own notes (e.g. values filled from memory). */
   notes?: string[];
-  /** A temporary environment's lifetime (ms after the apply). */
-  lifetimeMs?: number | undefined;
+  /**
+   * A temporary environment's lifetime (ms after the apply), or how to find one from the
+   * environment the plan lands in (an environment's default); undefined: not temporary.
+   */
+  lifetimeMs?: number | ((environment: Environment) => number | undefined) | undefined;
 }
 
 export interface PlannerOptions {
@@ -151,6 +154,13 @@ export class Planner {
     const { draft } = request;
     const stack = stacks.forDraft(draft);
     const preview = await this.preview(request, signal);
+    const lifetimeMs = typeof request.lifetimeMs === 'function' ? request.lifetimeMs(stack.environment) : request.lifetimeMs;
+    const lifetimeNotes =
+      typeof request.lifetimeMs === 'function' && lifetimeMs
+        ? [
+            `Temporary by default in ${stack.environment} (lifetimes.${stack.environment}.temporaryByDefault): say ttl=… for another lifetime.`,
+          ]
+        : [];
     const cost = estimateCost(preview.changes, draft.costHints);
     const firstDeploy = !preview.changes.some((c) => c.operation !== 'create' && c.operation !== 'read');
     const team = draft.team ?? (typeof request.params.team === 'string' ? request.params.team : undefined) ?? stack.team;
@@ -191,8 +201,8 @@ export class Planner {
       madeBy: preview.madeBy,
       ...(preview.drift ? { drift: preview.drift } : {}),
       ...(preview.defaults ? { defaults: preview.defaults } : {}),
-      ...(request.lifetimeMs && draft.operation === 'apply' ? { lifetimeMs: request.lifetimeMs } : {}),
-      notes: [...(request.notes ?? []), ...(draft.notes ?? []), ...preview.notes],
+      ...(lifetimeMs && draft.operation === 'apply' ? { lifetimeMs } : {}),
+      notes: [...(request.notes ?? []), ...(draft.notes ?? []), ...preview.notes, ...(draft.operation === 'apply' ? lifetimeNotes : [])],
       artifact: preview.artifact,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + ttlMs).toISOString(),

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { GreenlightError } from '../domain/errors.ts';
+import { describeDuration } from '../domain/lifetime.ts';
 import type { ChangeRequest, RequestStatus } from '../domain/types.ts';
 import type { Db } from '../store/database.ts';
 import { setPlanMessage } from '../store/requests.ts';
 import { planRequestFor } from './drafts.ts';
-import type { Planner } from './planner.ts';
+import { type LifetimesConfig, lifetimeRule } from './lifetime-rules.ts';
+import { discardArtifact, type Planner } from './planner.ts';
 import type { Publisher } from './publisher.ts';
 import type { QueryServices } from './query-services.ts';
 import { createRevision, transition } from './transitions.ts';
@@ -18,6 +21,8 @@ export function newRequestId(): string {
 
 export interface RevisionDeps {
   db: Db;
+  /** Config `lifetimes`: a revision that lands in another environment keeps within its maximum. */
+  lifetimes?: LifetimesConfig | undefined;
   planner: Planner;
   publisher: Publisher;
   queries: QueryServices;
@@ -39,6 +44,16 @@ export async function replan(
   const revision = previous.revision + 1;
   const source = change ? { ...previous, plan: { ...previous.plan, params: change.params } } : previous;
   const { plan } = await deps.planner.plan(await planRequestFor(source, `${previous.id}-r${revision}`, deps.queries));
+  // A temporary environment moved elsewhere (dev → prod) keeps its lifetime only within that
+  // environment's maximum, as if it had been asked for there.
+  const maxMs = lifetimeRule(deps.lifetimes, plan.environment).maxMs;
+  if (plan.lifetimeMs && plan.lifetimeMs > maxMs) {
+    discardArtifact(plan);
+    throw new GreenlightError(
+      'bad_request',
+      `${previous.id} is temporary for ${describeDuration(plan.lifetimeMs)}, longer than ${plan.environment} allows (${describeDuration(maxMs)}, lifetimes.${plan.environment}.max). Ask again in ${plan.environment} with ttl=${describeDuration(maxMs).replace(/ /g, '')} or less.`,
+    );
+  }
   const at = deps.now().toISOString();
   const editors = change && change.editor !== previous.requester ? [...new Set([...previous.editors, change.editor])] : previous.editors;
   // The revision is what its plan is: a follow-up that moves it to prod is a prod request, judged

@@ -113,6 +113,50 @@ describe.skipIf(!hasTerraform)('temporary environments', () => {
   });
 });
 
+describe.skipIf(!hasTerraform)('environments where temporary is the default', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      lifetimes: { dev: { default: '3d', max: '5d', temporaryByDefault: true }, prod: { max: '2d', default: '1d' } },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  const planOf = async (requestId: string) => (await t.get(`/api/requests/${requestId}`)).body.plan;
+
+  it('provisioning in dev gets the default lifetime unless it names one; other environments and deploys do not', async () => {
+    const plain = await t.chat('alice', 'provision namespace team=web env=dev');
+    expect((await planOf(plain.requestId!)).lifetimeMs).toBe(3 * 86_400_000);
+    expect(facts(plain.card).Lifetime).toMatch(/^temporary: destroyed 3 days after the apply/);
+    expect(plain.card.context.join(' ')).toContain('Temporary by default in dev (lifetimes.dev.temporaryByDefault)');
+
+    const named = await t.chat('alice', 'provision namespace team=api env=dev ttl=1d');
+    expect((await planOf(named.requestId!)).lifetimeMs).toBe(86_400_000);
+    expect(named.card.context.join(' ')).not.toContain('Temporary by default');
+
+    const staging = await t.chat('alice', 'provision namespace team=web env=staging');
+    expect((await planOf(staging.requestId!)).lifetimeMs).toBeUndefined();
+    // A deploy changes a stack that exists for its own reasons: not made temporary by default.
+    const deploy = await t.chat('alice', 'deploy sandbox/dev');
+    expect((await planOf(deploy.requestId!)).lifetimeMs).toBeUndefined();
+  });
+
+  it("moved to prod by a follow-up, a lifetime over prod's maximum is refused and the request stays as it was", async () => {
+    const { thread, requestId } = await t.chat('alice', 'provision namespace team=web env=dev');
+    const moved = await t.chat('alice', 'actually put it in prod', thread);
+    expect(moved.card.blocks[0].message).toContain('is temporary for 3 days, longer than prod allows (2 days, lifetimes.prod.max)');
+    const now = (await t.get(`/api/requests/${requestId}`)).body;
+    expect(now).toMatchObject({ revision: 1, environment: 'dev', status: 'awaiting_approval' });
+  });
+
+  it('a default longer than the maximum is refused at load', () => {
+    expect(() => parseConfig({ lifetimes: { dev: { default: '10d', max: '5d' } } }, { source: 'test', baseDir: process.cwd() })).toThrow(
+      /default must not be longer than max/,
+    );
+  });
+});
+
 describe.skipIf(!hasTerraform)('temporary environments destroyed without approval where config says so', () => {
   let t: TestApp;
   beforeAll(async () => {
