@@ -334,7 +334,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return url;
     },
     async stop() {
-      sweeper.stop();
+      await sweeper.stop();
       if (checkpoints) clearInterval(checkpoints);
       await runner.shutdown();
       await webhooks.idle();

@@ -24,6 +24,8 @@ export interface SweepJob {
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** Jobs still running from an earlier sweep, by name: a job never overlaps itself. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -44,10 +46,12 @@ export class Sweeper {
     this.schedule(Math.min(sweepMs, 1000), sweepMs);
   }
 
-  stop(): void {
+  /** Stops sweeping; resolves when the jobs already running have ended (before the store closes). */
+  async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    await Promise.all([...this.inFlight.values()]);
   }
 
   private schedule(inMs: number, sweepMs: number): void {
@@ -61,9 +65,16 @@ export class Sweeper {
     const mine =
       !shared || (await acquireLease(db, 'plan-expiry', replica, at.toISOString(), new Date(at.getTime() + 3 * sweepMs).toISOString()));
     if (mine) await workflow.expireStale().catch((err) => log.warn({ err }, 'expiry sweep failed'));
+    // Jobs run beside the sweep, not in it: a drift scan's terraform plans take seconds, and plan
+    // expiry (a card losing Approve on time) must not wait for them.
     for (const job of this.deps.jobs) {
-      if (job.leased && !mine) continue;
-      await job.run().catch((err) => log.warn({ err, job: job.name }, 'sweep job failed'));
+      if ((job.leased && !mine) || this.inFlight.has(job.name)) continue;
+      const run = job
+        .run()
+        .then(() => undefined)
+        .catch((err) => log.warn({ err, job: job.name }, 'sweep job failed'))
+        .finally(() => this.inFlight.delete(job.name));
+      this.inFlight.set(job.name, run);
     }
     if (!this.running) return; // stopped meanwhile
     const untilNext = workflow.nextExpiry === undefined ? sweepMs : workflow.nextExpiry - now().getTime() + 20;
