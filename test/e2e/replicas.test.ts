@@ -158,11 +158,18 @@ describe.skipIf(!TEST_PG_URL || !hasTerraform)('three replicas on one PostgreSQL
     const appliers = await db.selectFrom('audit_log').select('detail').where('action', '=', 'request.applying').execute();
     expect(new Set(appliers.map((a) => JSON.parse(a.detail).replica)).size).toBeGreaterThanOrEqual(2);
 
-    // Every replica's console shows every thread in its final state.
+    // Every replica's console shows every thread in its final state. The plan card is redrawn just
+    // after the status is stored (by whichever replica applied): wait for that redraw, not a race.
     for (const replica of replicas)
       for (const r of requests) {
-        const messages = (await call(replica, 'GET', `/api/threads/${r.thread}`)).body.messages;
-        expect(messages.find((m: any) => m.card.kind === 'plan').card.status, `${replica.name} ${r.id}`).toBe('applied');
+        const messages = await until(
+          async () => {
+            const m = (await call(replica, 'GET', `/api/threads/${r.thread}`)).body.messages as any[];
+            return m.find((x) => x.card.kind === 'plan')?.card.status === 'applied' ? m : undefined;
+          },
+          10_000,
+          `${replica.name} ${r.id}: plan card applied`,
+        );
         expect(messages.some((m: any) => m.card.kind === 'result')).toBe(true);
       }
     // And the browser on replica c saw the watched thread's apply live, wherever it ran.
