@@ -54,6 +54,9 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
       ['terraform_data.app', 'terraform_data.database', 'terraform_data.gate', 'terraform_data.network', 'terraform_data.release'].sort(),
     );
 
+    // The status is stored first; the result card and the plan card's redraw follow it. Wait for
+    // the redraw rather than race it (the PostgreSQL pass once read the thread in between).
+    await t.waitForMessage(thread, (m) => m.card.kind === 'plan' && m.card.status === 'applied');
     const messages = (await t.get(`/api/threads/${thread}`)).body.messages;
     expect(messages.map((m: any) => m.card.kind)).toEqual(['info', 'plan', 'progress', 'result']);
     expect(messages[1].card.status).toBe('applied');
@@ -183,7 +186,8 @@ describe.skipIf(!hasTerraform)('console JSON API end to end (real terraform)', (
     const done = await t.waitForStatus(requestId!, ['succeeded', 'failed']);
     expect(done.status).toBe('failed');
     expect(done.deployment.error).toContain('health check failed');
-    const result = (await t.get(`/api/threads/${thread}`)).body.messages.find((m: any) => m.card.kind === 'result');
+    // The result card is posted just after the status is stored: wait for it, not race it.
+    const result = await t.waitForMessage(thread, (m) => m.card.kind === 'result');
     expect(result.card.title).toContain('failed');
     expect(result.html).toContain('health check failed');
     expect(result.card.blocks[0].next).toContain('terraform_data.gate');

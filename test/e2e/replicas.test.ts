@@ -249,8 +249,13 @@ describe.skipIf(!TEST_PG_URL || !hasTerraform)('three replicas on one PostgreSQL
     );
     expect(failed.deployment.errorCode).toBe('interrupted');
     expect(Date.now() - killedAt).toBeLessThan(45_000); // lease 10 s, then the leftover terraform (8 s sleep) is waited for
-    const thread = (await call(survivor, 'GET', `/api/threads/${opened.body.thread}`)).body.messages;
-    const result = thread.find((m: any) => m.card.kind === 'result');
+    // The result card follows the stored status: wait for it rather than race it.
+    const result = await until(
+      async () =>
+        ((await call(survivor, 'GET', `/api/threads/${opened.body.thread}`)).body.messages as any[]).find((m) => m.card.kind === 'result'),
+      10_000,
+      'the interruption result card',
+    );
     expect(JSON.stringify(result.card)).toContain('was not run again');
     expect(JSON.stringify(result.card)).toContain('status slow/dev');
     expect(await db.selectFrom('stack_locks').select('stack').where('stack', '=', 'slow/dev').execute()).toEqual([]);
