@@ -101,7 +101,14 @@ export const planSchema = z.object({
   /** Said on the card: why the plan was made the way it was, what it could not know. */
   notes: z.array(z.string()).default([]),
   /** The engine's saved plan (Terraform plan file, Pulumi update plan) and its digest. */
-  artifact: z.object({ path: z.string(), sha256: z.string() }).nullable(),
+  artifact: z
+    .object({
+      path: z.string(),
+      sha256: z.string(),
+      /** The serial of the state the saved plan was made against (Terraform): the state's serial just before its apply. */
+      priorStateSerial: z.number().int().optional(),
+    })
+    .nullable(),
   createdAt: z.string(),
   expiresAt: z.string(),
   hash: z.string(),

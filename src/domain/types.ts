@@ -102,6 +102,8 @@ export interface Deployment {
   errorCode: string | null;
   /** The engine process that applied it (its own process group), when known. */
   enginePid: number | null;
+  /** The state's serial when the apply started (from its saved plan), where the engine has one. */
+  stateSerialBefore: number | null;
   events: DeploymentEventRecord[];
   /** An interrupted apply someone checked and marked resolved. */
   resolved?: { by: string; at: string; note: string } | undefined;

@@ -67,6 +67,8 @@ export interface PreviewResult {
   engineMs: number;
   /** The stack's declared, non-sensitive variable defaults, where the engine can read them (Terraform). */
   defaults?: Record<string, string>;
+  /** The serial of the state the saved plan was made against (Terraform), i.e. the state's serial just before its apply. */
+  priorStateSerial?: number;
 }
 
 export interface ApplyResult {

@@ -25,6 +25,7 @@ function toDeployment(row: Selectable<DeploymentsTable>, events: DeploymentEvent
     error: row.error,
     errorCode: row.error_code,
     enginePid: row.engine_pid,
+    stateSerialBefore: row.state_serial_before,
     events,
     ...(row.resolved_by && row.resolved_at ? { resolved: { by: row.resolved_by, at: row.resolved_at, note: row.resolution ?? '' } } : {}),
   };
@@ -85,6 +86,7 @@ export async function updateDeployment(
     error_code: string | null;
     progress_message_id: string;
     engine_pid: number | null;
+    state_serial_before: number | null;
     resolved_by: string;
     resolved_at: string;
     resolution: string;

@@ -130,3 +130,10 @@ export const lifecycle: Migration = {
       .execute();
   },
 };
+
+/** The state serial an apply started from (its saved plan's), so an interrupted apply can say whether state was written. */
+export const deploymentStateSerial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('deployments').addColumn('state_serial_before', 'integer').execute();
+  },
+};

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
-import { apiTokens, cluster, lifecycle, planArtifacts, teamsSends } from './migrations-later.ts';
+import { apiTokens, cluster, deploymentStateSerial, lifecycle, planArtifacts, teamsSends } from './migrations-later.ts';
 
 // Schema migrations, applied in order at start, on SQLite and PostgreSQL. Column types are the
 // common subset (text, integer); JSON is stored as text so both dialects read it the same way.
@@ -245,6 +245,7 @@ export const migrationProvider: MigrationProvider = {
       '0010_cluster': cluster,
       '0011_teams_sends': teamsSends,
       '0012_lifecycle': lifecycle,
+      '0013_deployment_state_serial': deploymentStateSerial,
     };
   },
 };

@@ -49,6 +49,7 @@ export interface DeploymentsTable {
   progress_message_id: string | null;
   /** The engine process (its own process group) applying this deployment, for crash recovery. */
   engine_pid: Generated<number | null>;
+  state_serial_before: Generated<number | null>;
   /** An interrupted apply someone checked and marked resolved (who, when, what they found). */
   resolved_by: Generated<string | null>;
   resolved_at: Generated<string | null>;

@@ -148,9 +148,10 @@ export class ApplyExecution {
       ...(plan.drift ? { refresh: true } : {}),
       // Recorded so that a restart after a crash can find this process (interrupted-apply.ts).
       onSpawn: (pid) =>
-        void updateDeployment(this.deps.db, deploymentId, { engine_pid: pid }).catch((err: unknown) =>
-          this.deps.log.warn({ err, deploymentId }, 'could not record the engine process'),
-        ),
+        void updateDeployment(this.deps.db, deploymentId, {
+          engine_pid: pid,
+          state_serial_before: plan.artifact?.priorStateSerial ?? null,
+        }).catch((err: unknown) => this.deps.log.warn({ err, deploymentId }, 'could not record the engine process')),
     });
   }
 

@@ -91,6 +91,14 @@ function stateSummary(raw: string): { serial: number | null; addresses: Set<stri
   }
 }
 
+/** The state's serial before the apply and now: whether the engine wrote state before it stopped. */
+function serials(before: number | null, now: number | null): string {
+  if (now === null) return `State could not be read${before === null ? '' : ` (serial ${before} before the apply)`}`;
+  if (before === null) return `State serial ${now} now (the serial before the apply was not recorded)`;
+  const written = now === before ? 'nothing was written to it' : 'it was written during the apply';
+  return `State serial ${before} before the apply, ${now} now (${written})`;
+}
+
 export async function explainInterrupted(deps: ApplyRunnerDeps, d: Deployment, options: InterruptedOptions): Promise<void> {
   const request = await findRequest(deps.db, d.requestId, d.revision);
   if (!request) return;
@@ -113,7 +121,7 @@ export async function explainInterrupted(deps: ApplyRunnerDeps, d: Deployment, o
   const reason = [
     `Greenlight stopped while applying this change; the apply did not finish under its watch and was not run again.`,
     `Engine process: ${d.enginePid === null ? 'not recorded' : `pid ${d.enginePid}, ${fate}`}.`,
-    `State ${state.serial === null ? 'could not be read' : `serial ${state.serial}`}: ${inState.length} of ${planned.length} planned changes are reflected in it${inState.length ? ` (${inState.map((c) => c.address).join(', ')})` : ''}.`,
+    `${serials(d.stateSerialBefore, state.serial)}: ${inState.length} of ${planned.length} planned changes are reflected in it${inState.length ? ` (${inState.map((c) => c.address).join(', ')})` : ''}.`,
     unsure.length ? `Not confirmed: ${unsure.map((c) => c.address).join(', ')}.` : '',
     finished.size ? `Reported finished before the stop: ${[...finished].join(', ')}.` : '',
     `The outcome is uncertain: check with \`status ${request.stack}\` and \`drift ${request.stack}\`, then request the change again if needed.`,
@@ -128,6 +136,7 @@ export async function explainInterrupted(deps: ApplyRunnerDeps, d: Deployment, o
       reason: 'interrupted by a restart',
       enginePid: d.enginePid,
       engine: fate,
+      stateSerialBefore: d.stateSerialBefore,
       stateSerial: state.serial,
     });
     await unlockStack(trx, d.stack, d.id);

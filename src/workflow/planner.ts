@@ -108,7 +108,11 @@ export class Planner {
         changes: result.changes,
         madeBy: 'engine preview',
         notes: [],
-        artifact: { path: planFile, sha256: sha256(readFileSync(planFile)) },
+        artifact: {
+          path: planFile,
+          sha256: sha256(readFileSync(planFile)),
+          ...(result.priorStateSerial === undefined ? {} : { priorStateSerial: result.priorStateSerial }),
+        },
         engineMs: result.engineMs + (refreshed?.engineMs ?? 0),
         config,
         ...(refreshed ? { drift: mergeDrift(refreshed.drift, driftOf(result.changes, 'config')) } : {}),

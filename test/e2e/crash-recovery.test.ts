@@ -80,13 +80,19 @@ describe.skipIf(!hasTerraform)('a crash mid-apply is explained after the restart
 
     // Wait until terraform is applying, its pid is recorded and a resource has started.
     const db = new SQLite(join(dir, 'data', 'greenlight.db'), { readonly: true });
-    const pid = await until(
-      () =>
-        (db.prepare('select engine_pid from deployments where request_id = ?').get(requestId) as { engine_pid: number | null } | undefined)
-          ?.engine_pid ?? undefined,
+    const recorded = await until(
+      () => {
+        const row = db.prepare('select engine_pid, state_serial_before from deployments where request_id = ?').get(requestId) as
+          | { engine_pid: number | null; state_serial_before: number | null }
+          | undefined;
+        return row?.engine_pid ? row : undefined;
+      },
       30_000,
       'the engine pid',
     );
+    const pid = recorded.engine_pid as number;
+    // The serial the apply started from is recorded with the pid (a first apply: no state yet).
+    expect(recorded.state_serial_before).toBe(0);
     await until(
       async () =>
         ((await get(first.url, `/api/requests/${requestId}`)).deployment?.events ?? []).some((e: any) => e.type === 'resource_started'),
@@ -108,7 +114,9 @@ describe.skipIf(!hasTerraform)('a crash mid-apply is explained after the restart
     // restart looked depends on timing: its stdout was Greenlight's pipe, so it usually dies of
     // SIGPIPE on its next write. Either way it is accounted for, by pid.
     expect(after.deployment.error).toMatch(new RegExp(`Engine process: pid ${pid}, (finished while we waited|already gone)`));
-    expect(after.deployment.error).toMatch(/State serial \d+: \d+ of \d+ planned changes are reflected in it/);
+    expect(after.deployment.error).toMatch(
+      /State serial 0 before the apply, \d+ now \((nothing was written to it|it was written during the apply)\): \d+ of \d+ planned changes are reflected in it/,
+    );
     expect(after.deployment.error).toContain('The outcome is uncertain');
     expect(alive(pid)).toBe(false);
 

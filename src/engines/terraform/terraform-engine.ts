@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
 import { engineEnvironment } from '../child-env.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
+import { priorStateSerial } from './plan-file.ts';
 import { parsePlanJson } from './plan-json.ts';
 import { runTerraform, type TerraformRun } from './process.ts';
 import { maskOutputs, parseUiLine } from './ui-events.ts';
@@ -168,7 +169,15 @@ export class TerraformEngine implements Engine {
         `${target.name} has no variable ${undeclared.map((k) => `"${k}"`).join(', ')}. Its variables are: ${parsed.variables.join(', ')}.`,
       );
     }
-    return { changes: parsed.changes, drift: parsed.drift, planFile, engineMs: plan.ms + show.ms, defaults: parsed.defaults };
+    const serial = priorStateSerial(planFile);
+    return {
+      changes: parsed.changes,
+      drift: parsed.drift,
+      planFile,
+      engineMs: plan.ms + show.ms,
+      defaults: parsed.defaults,
+      ...(serial === undefined ? {} : { priorStateSerial: serial }),
+    };
   }
 
   async apply(target: StackTarget, planFile: string, _mode: PreviewMode, options: RunOptions = {}): Promise<ApplyResult> {

@@ -26,6 +26,7 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
     const planFile = join(work, 'one.tfplan');
     const preview = await engine.preview(target({ replicas: '1' }), 'apply', planFile);
     expect(preview.changes.filter((c) => c.operation === 'create')).toHaveLength(5);
+    expect(preview.priorStateSerial).toBe(0); // no state yet
     const events: EngineEvent[] = [];
     const result = await engine.apply(target({ replicas: '1' }), planFile, 'apply', {
       onEvent: (e) => events.push(e),
@@ -50,6 +51,10 @@ describe.skipIf(!hasTerraform)('TerraformEngine (real terraform)', () => {
   it('exports state; a refresh-only plan of untouched resources finds no drift', async () => {
     const state = JSON.parse(await engine.exportState(target()));
     expect(state.resources.length).toBeGreaterThan(0);
+    // A saved plan knows the serial of the state it was made against: the serial before its apply.
+    const next = await engine.preview(target({ replicas: '4' }), 'apply', join(work, 's.tfplan'));
+    expect(state.serial).toBeGreaterThan(0);
+    expect(next.priorStateSerial).toBe(state.serial);
     const refresh = await engine.preview(target({ replicas: '2' }), 'refresh-only', join(work, 'r.tfplan'));
     expect(refresh.drift).toEqual([]);
   });
