@@ -69,7 +69,7 @@ const NEXT_STEP: Record<ErrorCode, string> = {
   not_found: 'Check the id; `history` lists recent requests.',
   permission_denied: 'Ask someone on the approver list for this environment to approve it.',
   self_approval: 'Ask another approver: you asked for or changed this revision, so you cannot approve it here.',
-  signin_required: 'Approve from Slack, Teams or a signed-in console (OpenID Connect): a self-declared console name does not count here.',
+  signin_required: 'Do this from Slack, Teams or a signed-in console (OpenID Connect): a self-declared console name does not count here.',
   already_decided: 'Nothing to do: this request was already decided.',
   already_approved: 'Nothing to do: your approval is already recorded.',
   superseded: 'Act on the newest revision of this request instead.',

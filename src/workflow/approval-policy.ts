@@ -103,9 +103,42 @@ export class ApprovalPolicy {
     return risk.level === 'low' ? environment : `${environment} at ${risk.level} risk`;
   }
 
-  /** Whether `user` may break a stack lock by hand (config `breakGlass`; programs never). */
-  mayBreakGlass(user: PrincipalId): boolean {
-    return !isProgram(user) && this.listed(user, this.config.breakGlass ?? []);
+  /**
+   * Whether `user` is someone who may decide or act in `environment` at all: a person (never a
+   * program), and a verified one where the environment asks for signed-in identities. A
+   * self-declared console name can be typed by anyone, so there it decides nothing — not even on
+   * a request made under the same name. Asking stays open: a request goes through these rules.
+   */
+  identityIn(
+    environment: Environment | undefined,
+    user: PrincipalId,
+    signedIn = this.rule(environment ?? 'prod').requireSignedIn,
+  ): ApprovalDecision {
+    if (isProgram(user))
+      return {
+        allowed: false,
+        code: 'permission_denied',
+        reason: `${user} is a program (an API token): only a person decides, in chat or the signed-in console.`,
+      };
+    if (signedIn && isSelfDeclared(user))
+      return {
+        allowed: false,
+        code: 'signin_required',
+        reason: `${user} is a self-declared console name; deciding in ${environment ?? 'an environment Greenlight does not know'} needs a verified identity (Slack, Teams or console sign-in).`,
+      };
+    return { allowed: true };
+  }
+
+  /**
+   * Whether `user` may break a stack lock by hand (config `breakGlass`), verified where the stack's
+   * environment asks for it (an unknown environment asks for it).
+   */
+  mayBreakGlass(user: PrincipalId, environment: Environment | undefined): ApprovalDecision {
+    const identity = this.identityIn(environment, user);
+    if (!identity.allowed) return identity;
+    return this.listed(user, this.config.breakGlass ?? [])
+      ? { allowed: true }
+      : { allowed: false, code: 'permission_denied', reason: `${user} may not break stack locks: config breakGlass names who may.` };
   }
 
   /** The cost gate this revision trips, if any: `approvals.<env>.byCost`. */
@@ -181,13 +214,17 @@ export class ApprovalPolicy {
    * Whether `user` may act on something of an environment that is not a request (a temporary
    * environment, a drift finding): its owners, or anyone who may approve there.
    */
-  mayActIn(environment: Environment, user: PrincipalId, owners: readonly PrincipalId[] = []): boolean {
-    if (owners.some((p) => this.people.same(p, user))) return true;
-    return this.listed(user, this.rule(environment).approvers);
+  mayActIn(environment: Environment, user: PrincipalId, owners: readonly PrincipalId[] = []): ApprovalDecision {
+    const identity = this.identityIn(environment, user);
+    if (!identity.allowed) return identity;
+    if (owners.some((p) => this.people.same(p, user)) || this.listed(user, this.rule(environment).approvers)) return { allowed: true };
+    return { allowed: false, code: 'permission_denied', reason: `${user} is not an approver for ${environment}.` };
   }
 
   /** Approvers may reject; so may the requester and whoever changed it, to withdraw it. */
   canReject(subject: ApprovalSubject, user: PrincipalId): ApprovalDecision {
+    const identity = this.identityIn(subject.plan.environment, user, this.ruleFor(subject).requireSignedIn);
+    if (!identity.allowed) return identity;
     const own = [subject.requester, ...subject.editors].some((p) => this.people.same(p, user));
     if (own || this.listed(user, this.ruleFor(subject).approvers)) return { allowed: true };
     return {

@@ -33,6 +33,9 @@ function modifications(intent: IntentId, text: string, stacks: readonly string[]
 export async function followUp(deps: ConversationDeps, input: InboundText): Promise<PostedMessage[] | null> {
   const open = await latestRequestInThread(deps.db, await threadNames(deps.db, input.thread.id));
   if (!open || !['awaiting_approval', 'expired'].includes(open.status) || !deps.policy.people.same(open.requester, input.user)) return null;
+  // A self-declared console name linked to a verified person does not speak for them where the
+  // environment asks for verified identities: the message is a new request, not a change of theirs.
+  if (input.user !== open.requester && !deps.policy.identityIn(open.plan.environment, input.user).allowed) return null;
   if (parseCommand(input.text).kind === 'command') return null;
   const intent = open.capability as IntentId;
   const stacks = deps.stacks.list().map((s) => s.name);
@@ -100,7 +103,9 @@ export async function modifyRequest(
     throw new GreenlightError('already_decided', `${requestId} is ${open.status.replace('_', ' ')}; it can no longer be changed.`);
   const decision = deps.policy.canReject(open, user);
   if (!decision.allowed)
-    throw new GreenlightError('permission_denied', `${user} may not change ${requestId}: only its requester or an approver can.`);
+    throw decision.code === 'permission_denied'
+      ? new GreenlightError('permission_denied', `${user} may not change ${requestId}: only its requester or an approver can.`)
+      : new GreenlightError(decision.code, decision.reason);
   const cap = capabilities.find((c) => c.id === open.capability);
   if (!cap) throw new GreenlightError('not_found', `${open.capability} is not a capability.`);
   const found = valuesFromForm(cap.params, values);

@@ -23,8 +23,8 @@ export async function lockAnswer(deps: ConversationDeps, command: LockCommand, u
   const now = deps.now();
   const locks = await lockViews(deps);
   if (command.kind === 'list') return locksCard(locks, now);
-  if (!deps.policy.mayBreakGlass(user))
-    throw new GreenlightError('permission_denied', `${user} may not break stack locks: config breakGlass names who may.`);
+  const may = deps.policy.mayBreakGlass(user, deps.stacks.list().find((s) => s.name === command.stack)?.environment);
+  if (!may.allowed) throw new GreenlightError(may.code, may.reason);
   if (!command.reason) throw new GreenlightError('bad_request', `Say why: break lock ${command.stack} because <reason>.`);
   const lock = locks.find((l) => l.stack === command.stack);
   if (!lock) throw new GreenlightError('not_found', `${command.stack} is not locked: nothing to break. Say \`locks\` to see the locks.`);

@@ -89,7 +89,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
       const decision = action === 'approve' ? policy.canApprove(request, user) : policy.canReject(request, user);
       if (decision.allowed) return undefined;
       // Modify says what it is about: "may not change", not "is not an approver".
-      if (action === 'modify')
+      if (action === 'modify' && decision.code === 'permission_denied')
         return refusal('permission_denied', `${user} may not change ${request.id}: only its requester or an approver can.`);
       return refusal(decision.code, decision.reason);
     },

@@ -54,6 +54,36 @@ describe('approval policy', () => {
     expect(policy.canReject(prod, 'console:eve')).toMatchObject({ allowed: false });
   });
 
+  // Anyone can type any console name: where an environment asks for verified identities, such a
+  // name decides nothing there — not a rejection or a change of "its own" request, not an
+  // operation (extend, snooze, mark resolved…), not break-glass. Asking stays open.
+  it('where sign-in is required, a self-declared console name may not reject, act or break glass; a verified one may', () => {
+    const policy = new ApprovalPolicy({ groups: {}, approvals: {}, breakGlass: ['console:bob', 'slack:T1:UBOB'] });
+    const prod = subject('prod', 'console:alice');
+    expect(policy.canReject(prod, 'console:alice')).toMatchObject({ allowed: false, code: 'signin_required' });
+    expect(policy.canReject(prod, 'console:bob')).toMatchObject({ allowed: false, code: 'signin_required' });
+    expect(policy.canReject(subject('prod', 'slack:T1:UA'), 'slack:T1:UA')).toEqual({ allowed: true });
+    expect(policy.mayActIn('prod', 'console:alice', ['console:alice'])).toMatchObject({ allowed: false, code: 'signin_required' });
+    expect(policy.mayActIn('prod', 'slack:T1:UB')).toEqual({ allowed: true });
+    expect(policy.mayBreakGlass('console:bob', 'prod')).toMatchObject({ allowed: false, code: 'signin_required' });
+    expect(policy.mayBreakGlass('console:bob', undefined)).toMatchObject({ allowed: false, code: 'signin_required' });
+    expect(policy.mayBreakGlass('slack:T1:UBOB', 'prod')).toEqual({ allowed: true });
+    expect(policy.mayBreakGlass('slack:T1:UEVE', 'prod')).toMatchObject({ allowed: false, code: 'permission_denied' });
+    // Where the environment does not ask for it (dev by default), the console name acts as before.
+    expect(policy.canReject(subject('dev', 'console:alice'), 'console:alice')).toEqual({ allowed: true });
+    expect(policy.mayActIn('dev', 'console:carol')).toEqual({ allowed: true });
+    expect(policy.mayBreakGlass('console:bob', 'dev')).toEqual({ allowed: true });
+    // A stricter risk level can ask for it where the environment does not.
+    const strict = new ApprovalPolicy({ groups: {}, approvals: { staging: { byRisk: { high: { requireSignedIn: true } } } } });
+    expect(strict.canReject(subject('staging', 'console:a', { risk: 'high' }), 'console:a')).toMatchObject({ code: 'signin_required' });
+    expect(strict.canReject(subject('staging', 'console:a'), 'console:a')).toEqual({ allowed: true });
+    // Programs never decide, whatever a list says.
+    expect(new ApprovalPolicy({ groups: {}, approvals: { dev: { approvers: ['api:ci'] } } }).mayActIn('dev', 'api:ci')).toMatchObject({
+      allowed: false,
+      code: 'permission_denied',
+    });
+  });
+
   it('whoever changed a revision can never approve it, even where self-approval is allowed', () => {
     const policy = new ApprovalPolicy({ groups: {}, approvals: {} });
     const dev = subject('dev', 'console:alice', { editors: ['console:bob'] });

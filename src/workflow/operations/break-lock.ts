@@ -13,8 +13,8 @@ import type { Operation } from './operation.ts';
 
 export const breakLock: Operation = async (input, deps) => {
   const stack = input.target;
-  if (!deps.policy.mayBreakGlass(input.user))
-    throw new GreenlightError('permission_denied', `${input.user} may not break stack locks: config breakGlass names who may.`);
+  const may = deps.policy.mayBreakGlass(input.user, deps.stacks.list().find((s) => s.name === stack)?.environment);
+  if (!may.allowed) throw new GreenlightError(may.code, may.reason);
   if (input.confirmation?.trim() !== stack)
     throw new GreenlightError(
       'confirmation_required',

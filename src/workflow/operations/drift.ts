@@ -18,8 +18,11 @@ import type { Operation, OperationDeps } from './operation.ts';
 function entitled(deps: OperationDeps, stack: string, user: PrincipalId): void {
   const configured = deps.stacks.list().find((s) => s.name === stack);
   if (!configured) throw new GreenlightError('unknown_stack', `${stack} is not a configured stack.`);
-  if (!deps.policy.mayActIn(configured.environment, user) && !deps.policy.mayBreakGlass(user))
-    throw new GreenlightError('permission_denied', `${user} is not an approver for ${configured.environment}, where ${stack} runs.`);
+  const may = deps.policy.mayActIn(configured.environment, user);
+  if (may.allowed || deps.policy.mayBreakGlass(user, configured.environment).allowed) return;
+  throw may.code === 'permission_denied'
+    ? new GreenlightError('permission_denied', `${user} is not an approver for ${configured.environment}, where ${stack} runs.`)
+    : new GreenlightError(may.code, may.reason);
 }
 
 const threadOf = (input: { thread?: ThreadRef | undefined }): ThreadRef => {

@@ -19,11 +19,14 @@ async function interrupted(deps: OperationDeps, deploymentId: string, user: Prin
   if (deployment.errorCode !== 'interrupted')
     throw new GreenlightError('bad_request', `${deploymentId} ended ${deployment.status}; only an interrupted apply is reconciled.`);
   // Whoever may decide on the request (its requester, its approvers) or break a lock may reconcile it.
-  if (!deps.policy.canReject(request, user).allowed && !deps.policy.mayBreakGlass(user))
-    throw new GreenlightError(
-      'permission_denied',
-      `${user} is neither the requester of ${request.id} nor an approver for ${request.environment}.`,
-    );
+  const may = deps.policy.canReject(request, user);
+  if (!may.allowed && !deps.policy.mayBreakGlass(user, request.environment).allowed)
+    throw may.code === 'permission_denied'
+      ? new GreenlightError(
+          'permission_denied',
+          `${user} is neither the requester of ${request.id} nor an approver for ${request.environment}.`,
+        )
+      : new GreenlightError(may.code, may.reason);
   return { deployment, request };
 }
 

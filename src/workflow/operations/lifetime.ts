@@ -17,8 +17,11 @@ async function lifetimeFor(deps: OperationDeps, stack: string, user: PrincipalId
   const found = await findLifetime(deps.db, stack);
   const l = found && (await freeClosedDestroy(deps, found));
   if (!l) throw new GreenlightError('not_found', `${stack} is not a temporary environment (no lifetime is set).`);
-  if (!deps.policy.mayActIn(l.environment, user, [l.requester]))
-    throw new GreenlightError('permission_denied', `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`);
+  const may = deps.policy.mayActIn(l.environment, user, [l.requester]);
+  if (!may.allowed)
+    throw may.code === 'permission_denied'
+      ? new GreenlightError('permission_denied', `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`)
+      : new GreenlightError(may.code, may.reason);
   if (l.destroyRequestId)
     throw new GreenlightError('already_decided', `The destroy of ${stack} is already requested (${l.destroyRequestId}): act on that plan.`);
   return l;
