@@ -171,11 +171,13 @@ export class ApprovalPolicy {
     const rule = this.ruleFor(subject);
     const where = this.where(subject);
     // Greenlight approves only what it asked for itself, where config lets it: the destroy of a
-    // temporary environment whose lifetime ended (`lifetimes.<env>.destroyWithoutApproval`, never prod).
+    // temporary environment whose lifetime ended (`lifetimes.<env>.destroyWithoutApproval`, never
+    // prod) — and only as it asked for it: a revision someone changed is theirs to get approved.
     if (user === SYSTEM_PRINCIPAL) {
       const { environment, operation } = subject.plan;
       const allowed =
         subject.requester === SYSTEM_PRINCIPAL &&
+        subject.editors.length === 0 &&
         operation === 'destroy' &&
         environment !== 'prod' &&
         this.config.lifetimes?.[environment]?.destroyWithoutApproval === true;

@@ -84,6 +84,22 @@ describe('approval policy', () => {
     });
   });
 
+  it('Greenlight approves only its own unchanged destroy outside prod, where config lets it', () => {
+    const lifetime = { default: '1d', max: '7d', destroyWithoutApproval: true, temporaryByDefault: false };
+    const policy = new ApprovalPolicy({ groups: {}, approvals: {}, lifetimes: { dev: lifetime } });
+    const own = subject('dev', 'greenlight', { operation: 'destroy' });
+    expect(policy.canApprove(own, 'greenlight')).toEqual({ allowed: true });
+    // Changed by someone (Modify, a follow-up) between its posting and its approval: not Greenlight's to approve.
+    expect(
+      policy.canApprove(subject('dev', 'greenlight', { operation: 'destroy', editors: ['console:mallory'] }), 'greenlight'),
+    ).toMatchObject({
+      allowed: false,
+    });
+    expect(policy.canApprove(subject('dev', 'console:alice', { operation: 'destroy' }), 'greenlight')).toMatchObject({ allowed: false });
+    expect(policy.canApprove(subject('dev', 'greenlight'), 'greenlight')).toMatchObject({ allowed: false });
+    expect(policy.canApprove(subject('staging', 'greenlight', { operation: 'destroy' }), 'greenlight')).toMatchObject({ allowed: false });
+  });
+
   it('whoever changed a revision can never approve it, even where self-approval is allowed', () => {
     const policy = new ApprovalPolicy({ groups: {}, approvals: {} });
     const dev = subject('dev', 'console:alice', { editors: ['console:bob'] });
