@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { GreenlightError } from '../../domain/errors.ts';
 import { engineEnvironment } from '../child-env.ts';
 import type { ApplyResult, Engine, EngineEvent, PreviewMode, PreviewResult, RunOptions, StackTarget } from '../engine.ts';
@@ -103,6 +103,17 @@ export class TerraformEngine implements Engine {
     writeFileSync(join(root, 'zz_greenlight_backend_override.tf'), 'terraform {\n  backend "pg" {}\n}\n');
   }
 
+  /** The pg backend's settings as a backend config file (HCL strings: quotes, backslashes and templates escaped). */
+  private static writeBackendConfig(target: StackTarget, pgState: { connStr: string; schema: string }): string {
+    const hcl = (value: string) =>
+      JSON.stringify(value)
+        .replace(/\$\{/g, () => '$${')
+        .replace(/%\{/g, () => '%%{');
+    const file = resolve(target.workDir, 'greenlight-backend.tfbackend');
+    writeFileSync(file, `conn_str = ${hcl(pgState.connStr)}\nschema_name = ${hcl(pgState.schema)}\n`, { mode: 0o600 });
+    return file;
+  }
+
   /** Whether an earlier process already initialised this work dir against the same state file. */
   private static initialisedBefore(target: StackTarget): boolean {
     try {
@@ -127,19 +138,22 @@ export class TerraformEngine implements Engine {
       this.initialised.set(key, pending);
     }
     if (!pending) {
-      mkdirSync(target.workDir, { recursive: true });
+      // The work dir holds the state (local backend), Terraform's copy of the backend settings (the
+      // database URL on PostgreSQL) and plan files: Greenlight's user alone may enter it, whatever
+      // the data dir's own mode.
+      mkdirSync(target.workDir, { recursive: true, mode: 0o700 });
+      chmodSync(target.workDir, 0o700);
       TerraformEngine.prepareRoot(target);
       const args = ['init', '-input=false', '-no-color'];
       if (target.stateFile) args.push(`-backend-config=path=${target.stateFile}`, '-reconfigure');
-      // Given at init only (kept in the 0600 work dir): later commands, and the stack's own
-      // local-exec provisioners, never see the database URL in their environment.
-      if (target.pgState)
-        args.push(
-          `-backend-config=conn_str=${target.pgState.connStr}`,
-          `-backend-config=schema_name=${target.pgState.schema}`,
-          '-reconfigure',
-        );
-      pending = this.run(target, args, { signal }).then(() => undefined);
+      // Given at init only, in a file readable by Greenlight's user alone and removed after init
+      // (Terraform keeps its own copy under the work dir's .terraform): the database URL is never in
+      // argv (the process list) nor in the environment later commands and local-exec see.
+      const backendFile = target.pgState ? TerraformEngine.writeBackendConfig(target, target.pgState) : undefined;
+      if (backendFile) args.push(`-backend-config=${backendFile}`, '-reconfigure');
+      pending = this.run(target, args, { signal })
+        .then(() => undefined)
+        .finally(() => backendFile && rmSync(backendFile, { force: true }));
       // A failed init is retried on the next call rather than cached.
       pending.catch(() => this.initialised.delete(key));
       this.initialised.set(key, pending);
