@@ -197,8 +197,11 @@ export function requestIdOf(text: string): string | undefined {
 
 export function sinceOf(text: string): string | undefined {
   const t = text.toLowerCase();
-  const days = /\b(?:last|past)\s+(\d+)\s+days?\b/.exec(t);
+  const words = t.replace(/\b(two|three|four|five|six|seven|eight|nine|ten|twelve)\b/g, (w) => String(NUMBER_WORDS[w]));
+  const days = /\b(?:last|past)\s+(\d+)\s+days?\b/.exec(words);
   if (days) return `${days[1]}d`;
+  const weeks = /\b(?:last|past)\s+(\d+)\s+weeks?\b/.exec(words);
+  if (weeks) return `${Number(weeks[1]) * 7}d`;
   if (/\b(yesterday|today|last 24 hours|this morning)\b/.test(t)) return '1d';
   if (/\b(last|this|past)\s+week\b/.test(t)) return '7d';
   if (/\b(last|this|past)\s+month\b/.test(t)) return '30d';
@@ -269,7 +272,10 @@ export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, st
     const n = t.replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b/g, (w) => String(NUMBER_WORDS[w]));
     const count =
       /\b(\d+)\s+(?:replicas?|instances?|copies|pods|tasks)\b/.exec(n) ??
-      /\b(?:scale|scaled|resize|reduce|increase|bump|turn|crank|dial|drop|lower|raise|take|set|make)\b.*?\bto\s+(\d+)\b/.exec(n);
+      /\b(?:replicas?|instances?|pods|tasks)\s+(?:to|at|=|:)\s*(\d+)\b/.exec(n) ??
+      /\b(?:scale|scaled|resize|reduce|increase|bump|turn|crank|dial|drop|lower|raise|take|set|make|change|update|adjust)\b.*?\bto\s+(\d+)\b/.exec(
+        n,
+      );
     if (count?.[1]) values[scaleKey] = count[1];
   }
   return values;
