@@ -125,7 +125,7 @@ describe.each([
     const others = [
       DEV,
       TEST,
-      ...['test-corpus-2', 'test-corpus-3', 'test-corpus-4', 'test-corpus-5', 'test-corpus-6']
+      ...['test-corpus-2', 'test-corpus-3', 'test-corpus-4', 'test-corpus-5', 'test-corpus-6', 'test-corpus-7']
         .filter((n) => n !== name)
         .map((n) => join(import.meta.dirname, `../../intents/${n}.jsonl`)),
     ];
