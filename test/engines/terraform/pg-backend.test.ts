@@ -24,7 +24,7 @@ describe.skipIf(!TEST_PG_URL || !hasTerraform)('the pg backend (real terraform, 
     // A key=value connection string whose (ignored, trust auth) password holds what HCL would
     // otherwise read as a template or the end of the string.
     const url = new URL(TEST_PG_URL!);
-    const password = 'not-a-real-one ${x} %{y} "q"';
+    const password = `not-a-real-one ${'$'}{x} %{y} "q"`;
     const connStr = `host=${url.hostname} port=${url.port} user=${url.username || 'postgres'} dbname=${url.pathname.slice(1) || 'postgres'} sslmode=disable password='${password}'`;
     const schema = `gl_tfstate_pgtest_${process.pid}`;
     const target: StackTarget = {
