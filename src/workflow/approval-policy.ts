@@ -1,4 +1,5 @@
 import type { ApprovalRule, Config } from '../config/schema.ts';
+import { GreenlightError } from '../domain/errors.ts';
 import { formatUsd } from '../domain/money.ts';
 import { isProgram, isSelfDeclared, People, SYSTEM_PRINCIPAL } from '../domain/people.ts';
 import type { Approval, Environment, PlanOperation, PrincipalId, RiskLevel } from '../domain/types.ts';
@@ -54,6 +55,16 @@ export interface ApprovalState {
 export type ApprovalDecision =
   | { allowed: true }
   | { allowed: false; code: 'permission_denied' | 'self_approval' | 'signin_required'; reason: string };
+
+/**
+ * The coded error for a refused decision. Not being entitled is said in the caller's words (what
+ * it was about); any other refusal (sign-in required, self-approval) keeps its own reason.
+ */
+export function refusedError(decision: Extract<ApprovalDecision, { allowed: false }>, notEntitled: string): GreenlightError {
+  return decision.code === 'permission_denied'
+    ? new GreenlightError('permission_denied', notEntitled)
+    : new GreenlightError(decision.code, decision.reason);
+}
 
 type PolicyConfig = Pick<Config, 'approvals' | 'groups'> & Partial<Pick<Config, 'policies' | 'people' | 'breakGlass' | 'lifetimes'>>;
 

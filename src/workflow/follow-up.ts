@@ -9,6 +9,7 @@ import type { Params } from '../router/params.ts';
 import { capabilityParams } from '../router/router.ts';
 import { findRequest, latestRequestInThread } from '../store/requests.ts';
 import { threadNames } from '../store/threads.ts';
+import { refusedError } from './approval-policy.ts';
 import type { ConversationDeps } from './conversation.ts';
 import { valuesFromForm } from './forms.ts';
 import type { InboundText } from './inbound.ts';
@@ -102,10 +103,7 @@ export async function modifyRequest(
   if (!['awaiting_approval', 'expired'].includes(open.status))
     throw new GreenlightError('already_decided', `${requestId} is ${open.status.replace('_', ' ')}; it can no longer be changed.`);
   const decision = deps.policy.canReject(open, user);
-  if (!decision.allowed)
-    throw decision.code === 'permission_denied'
-      ? new GreenlightError('permission_denied', `${user} may not change ${requestId}: only its requester or an approver can.`)
-      : new GreenlightError(decision.code, decision.reason);
+  if (!decision.allowed) throw refusedError(decision, `${user} may not change ${requestId}: only its requester or an approver can.`);
   const cap = capabilities.find((c) => c.id === open.capability);
   if (!cap) throw new GreenlightError('not_found', `${open.capability} is not a capability.`);
   const found = valuesFromForm(cap.params, values);

@@ -7,6 +7,7 @@ import type { DriftItem } from '../../domain/plan.ts';
 import type { PrincipalId, ThreadRef } from '../../domain/types.ts';
 import { appendAudit } from '../../store/audit-log.ts';
 import { snoozeDrift } from '../../store/schedules.ts';
+import { refusedError } from '../approval-policy.ts';
 import { discardArtifact, hasEffectiveChanges } from '../planner.ts';
 import type { Operation, OperationDeps } from './operation.ts';
 
@@ -20,9 +21,7 @@ function entitled(deps: OperationDeps, stack: string, user: PrincipalId): void {
   if (!configured) throw new GreenlightError('unknown_stack', `${stack} is not a configured stack.`);
   const may = deps.policy.mayActIn(configured.environment, user);
   if (may.allowed || deps.policy.mayBreakGlass(user, configured.environment).allowed) return;
-  throw may.code === 'permission_denied'
-    ? new GreenlightError('permission_denied', `${user} is not an approver for ${configured.environment}, where ${stack} runs.`)
-    : new GreenlightError(may.code, may.reason);
+  throw refusedError(may, `${user} is not an approver for ${configured.environment}, where ${stack} runs.`);
 }
 
 const threadOf = (input: { thread?: ThreadRef | undefined }): ThreadRef => {

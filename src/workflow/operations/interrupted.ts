@@ -6,6 +6,7 @@ import type { ChangeRequest, Deployment, PrincipalId } from '../../domain/types.
 import { appendAudit } from '../../store/audit-log.ts';
 import { findDeployment, progressMessageOf, updateDeployment } from '../../store/deployments.ts';
 import { findRequest } from '../../store/requests.ts';
+import { refusedError } from '../approval-policy.ts';
 import type { Operation, OperationDeps } from './operation.ts';
 
 // An apply whose outcome is unknown (its process died, its lock was broken) is reconciled by a
@@ -21,12 +22,7 @@ async function interrupted(deps: OperationDeps, deploymentId: string, user: Prin
   // Whoever may decide on the request (its requester, its approvers) or break a lock may reconcile it.
   const may = deps.policy.canReject(request, user);
   if (!may.allowed && !deps.policy.mayBreakGlass(user, request.environment).allowed)
-    throw may.code === 'permission_denied'
-      ? new GreenlightError(
-          'permission_denied',
-          `${user} is neither the requester of ${request.id} nor an approver for ${request.environment}.`,
-        )
-      : new GreenlightError(may.code, may.reason);
+    throw refusedError(may, `${user} is neither the requester of ${request.id} nor an approver for ${request.environment}.`);
   return { deployment, request };
 }
 

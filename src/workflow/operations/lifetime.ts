@@ -5,6 +5,7 @@ import { describeDuration } from '../../domain/lifetime.ts';
 import type { PrincipalId } from '../../domain/types.ts';
 import { appendAudit } from '../../store/audit-log.ts';
 import { extendLifetime, findLifetime, type StackLifetime } from '../../store/lifetimes.ts';
+import { refusedError } from '../approval-policy.ts';
 import { lifetimeRule } from '../lifetime-rules.ts';
 import { freeClosedDestroy, openLifetimeDestroy } from '../lifetimes.ts';
 import type { Operation, OperationDeps } from './operation.ts';
@@ -18,10 +19,7 @@ async function lifetimeFor(deps: OperationDeps, stack: string, user: PrincipalId
   const l = found && (await freeClosedDestroy(deps, found));
   if (!l) throw new GreenlightError('not_found', `${stack} is not a temporary environment (no lifetime is set).`);
   const may = deps.policy.mayActIn(l.environment, user, [l.requester]);
-  if (!may.allowed)
-    throw may.code === 'permission_denied'
-      ? new GreenlightError('permission_denied', `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`)
-      : new GreenlightError(may.code, may.reason);
+  if (!may.allowed) throw refusedError(may, `${user} is neither the requester of ${stack} nor an approver for ${l.environment}.`);
   if (l.destroyRequestId)
     throw new GreenlightError('already_decided', `The destroy of ${stack} is already requested (${l.destroyRequestId}): act on that plan.`);
   return l;
