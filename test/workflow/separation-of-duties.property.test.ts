@@ -105,6 +105,7 @@ describe('separation of duties (property)', () => {
     movedToProd: 0,
     programRequests: 0,
     programApplies: 0,
+    signinRefused: 0,
     violations: [] as string[],
   };
 
@@ -135,6 +136,7 @@ describe('separation of duties (property)', () => {
     } catch (error) {
       if (!(error instanceof GreenlightError)) throw error;
       stats.refused += 1;
+      if (error.code === 'signin_required') stats.signinRefused += 1;
     }
   }
 
@@ -168,6 +170,30 @@ describe('separation of duties (property)', () => {
       stats.violations.push(`${id} r${revision} applied to ${applied.stack} with ${counted.size} of ${rule.required} valid approvals`);
     if (applied.config.replicas !== request.plan.config.replicas)
       stats.violations.push(`${id} r${revision} applied replicas=${applied.config.replicas}, approved ${request.plan.config.replicas}`);
+  }
+
+  /**
+   * The second oracle: where sign-in is required (prod), no self-declared console name decided on a
+   * revision — no rejection, and no change of it, except a follow-up under the requester's own name.
+   */
+  async function checkDecisions(tracked: Map<string, Tracked>): Promise<void> {
+    const ids = [...tracked.keys()];
+    if (ids.length === 0) return;
+    const rows = await t.app.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'request_id', 'revision'])
+      .where('request_id', 'in', ids)
+      .where('action', 'in', ['request.rejected', 'request.superseded'])
+      .execute();
+    for (const row of rows) {
+      if (!row.request_id || row.revision === null || !row.actor.startsWith('console:')) continue;
+      const decided = await findRequest(t.app.db, row.request_id, row.revision);
+      if (!decided || !RULES[decided.plan.environment].signedIn) continue;
+      if (row.action === 'request.superseded' && row.actor === decided.requester) continue;
+      stats.violations.push(
+        `${row.actor} (self-declared) ${row.action.slice('request.'.length)} ${row.request_id} r${row.revision} in prod`,
+      );
+    }
   }
 
   it('no apply without enough distinct, entitled people who neither asked for nor changed that revision', async () => {
@@ -260,6 +286,7 @@ describe('separation of duties (property)', () => {
           stats.applies += 1;
           await check(applied, tracked);
         }
+        await checkDecisions(tracked);
         // Judge this sequence alone, so that fast-check shrinks to the smallest failing one.
         return stats.violations.length === violationsBefore;
       }),
@@ -272,5 +299,6 @@ describe('separation of duties (property)', () => {
     expect(stats.revisions).toBeGreaterThan(50);
     expect(stats.movedToProd).toBeGreaterThan(5);
     expect(stats.programApplies).toBeGreaterThan(5);
+    expect(stats.signinRefused).toBeGreaterThan(5);
   }, 600_000);
 });
