@@ -104,7 +104,7 @@ export interface QueryServices {
   helpEntries(): HelpEntry[];
   /** An earlier applied version of a stack: `to` is a request id or how many versions back. */
   appliedVersion(stack: string, to: string): Promise<AppliedVersion>;
-  /** The registry: what Greenlight has deployed, optionally in one environment. */
-  deployedStacks(environment?: Environment): Promise<DeployedStack[]>;
+  /** The registry: what Greenlight has deployed, optionally in one environment, now or as it stood at `asOf` (ISO time). */
+  deployedStacks(environment?: Environment, asOf?: string): Promise<DeployedStack[]>;
   budgets(): Budgets;
 }

@@ -3,13 +3,36 @@ import { formatUsd, formatWhen } from './format.ts';
 import type { Card } from './model.ts';
 
 // The weekly cost digest of one team: what it runs and what that costs a month, against its
-// budgets, what changed this week, and which temporary environments end soon.
+// budgets, the change since last week (and which stacks came and went), what was applied this
+// week, and which temporary environments end soon.
 
 const WEEK_MS = 7 * 86_400_000;
 
-export function costDigestCard(team: string | null, stacks: DeployedStack[], budgets: Budgets, now: Date): Card {
+const monthly = (stacks: DeployedStack[]) => stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+
+/** Since last week: the monthly cost then and the change, and which stacks came and went. */
+function sinceLastWeek(stacks: DeployedStack[], weekAgo: DeployedStack[]): string {
+  const delta = monthly(stacks) - monthly(weekAgo);
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const names = (list: DeployedStack[]) => new Set(list.map((s) => s.stack));
+  const added = stacks.filter((s) => !names(weekAgo).has(s.stack)).map((s) => s.stack);
+  const gone = weekAgo.filter((s) => !names(stacks).has(s.stack)).map((s) => s.stack);
+  return [
+    `${sign}${formatUsd(Math.abs(delta))} a month (was ${formatUsd(monthly(weekAgo))})`,
+    ...(added.length ? [`new: ${added.join(', ')}`] : []),
+    ...(gone.length ? [`gone: ${gone.join(', ')}`] : []),
+  ].join('; ');
+}
+
+export function costDigestCard(
+  team: string | null,
+  stacks: DeployedStack[],
+  budgets: Budgets,
+  now: Date,
+  weekAgo: DeployedStack[] = [],
+): Card {
   const name = team ?? 'no team';
-  const total = stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+  const total = monthly(stacks);
   const environments = [...new Set(stacks.map((s) => s.environment))].sort();
   const budgetLines = environments.map((env) => {
     const spent = stacks.filter((s) => s.environment === env).reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
@@ -40,6 +63,7 @@ export function costDigestCard(team: string | null, stacks: DeployedStack[], bud
         type: 'facts',
         facts: [
           { label: 'By environment', value: budgetLines.join('; ') },
+          { label: 'Since last week', value: sinceLastWeek(stacks, weekAgo) },
           { label: 'Changed this week', value: changed.length ? changed.join(', ') : 'nothing' },
           { label: 'Ending within a week', value: ending.length ? ending.join(', ') : 'nothing' },
           ...(unpriced.length ? [{ label: 'Not priced', value: unpriced.join(', ') }] : []),

@@ -11,10 +11,11 @@ import { latestSucceededPerStack } from './requests.ts';
 
 export type { DeployedStack };
 
-export async function deployedStacks(db: Db, filter: { environment?: Environment } = {}): Promise<DeployedStack[]> {
+/** What Greenlight has deployed (optionally in one environment), now or as it stood at `asOf`. */
+export async function deployedStacks(db: Db, filter: { environment?: Environment; asOf?: string } = {}): Promise<DeployedStack[]> {
   const out: DeployedStack[] = [];
   const lifetimes = new Map((await listLifetimes(db)).map((l) => [l.stack, l.expiresAt]));
-  for (const request of await latestSucceededPerStack(db, filter.environment)) {
+  for (const request of await latestSucceededPerStack(db, filter.environment, filter.asOf)) {
     if (request.plan.operation === 'destroy') continue;
     const team = request.plan.team ?? request.plan.params.team;
     out.push({

@@ -152,13 +152,15 @@ export async function listRequests(
  * Per stack, the revision whose apply succeeded last (optionally in one environment). One query:
  * the planner asks this for every plan (budgets), so it must not read every request ever made.
  */
-export async function latestSucceededPerStack(db: Executor, environment?: Environment): Promise<ChangeRequest[]> {
+export async function latestSucceededPerStack(db: Executor, environment?: Environment, asOf?: string): Promise<ChangeRequest[]> {
   let latest = db
     .selectFrom('change_requests')
     .select(({ fn }) => ['stack', fn.max('updated_at').as('at')])
     .where('status', '=', 'succeeded')
     .groupBy('stack');
   if (environment) latest = latest.where('environment', '=', environment);
+  // The registry as it stood at a moment: only what had succeeded by then.
+  if (asOf) latest = latest.where('updated_at', '<=', asOf);
   const rows = await db
     .selectFrom('change_requests as r')
     .innerJoin(latest.as('latest'), (join) => join.onRef('r.stack', '=', 'latest.stack').onRef('r.updated_at', '=', 'latest.at'))

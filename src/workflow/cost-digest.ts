@@ -11,6 +11,8 @@ import type { OperationDeps } from './operations/operation.ts';
 
 type DigestConfig = NonNullable<Config['costDigest']>;
 
+const WEEK_MS = 7 * 86_400_000;
+
 export class CostDigest {
   constructor(
     private readonly deps: OperationDeps,
@@ -36,7 +38,10 @@ export class CostDigest {
   async send(): Promise<(string | null)[]> {
     const now = this.deps.now();
     const stacks = await this.deps.queries.deployedStacks();
-    const teams = [...new Set(stacks.map((s) => s.team))].sort((a, b) => (a ?? '~').localeCompare(b ?? '~'));
+    // The same registry a week ago: what each team's monthly cost was, and what came and went since.
+    const weekAgo = await this.deps.queries.deployedStacks(undefined, new Date(now.getTime() - WEEK_MS).toISOString());
+    // A team whose last stack went this week still hears about it.
+    const teams = [...new Set([...stacks, ...weekAgo].map((s) => s.team))].sort((a, b) => (a ?? '~').localeCompare(b ?? '~'));
     for (const team of teams) {
       const postTo = (team && this.config?.teams[team]) || this.config?.postTo || 'console';
       const card = costDigestCard(
@@ -44,6 +49,7 @@ export class CostDigest {
         stacks.filter((s) => s.team === team),
         this.deps.queries.budgets(),
         now,
+        weekAgo.filter((s) => s.team === team),
       );
       await this.deps.publisher.post(threadFor(postTo), card, null);
     }

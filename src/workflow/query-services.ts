@@ -87,8 +87,8 @@ export class StackQueries implements QueryServices {
     };
   }
 
-  deployedStacks(environment?: Environment): Promise<DeployedStack[]> {
-    return deployedStacks(this.db, environment ? { environment } : {});
+  deployedStacks(environment?: Environment, asOf?: string): Promise<DeployedStack[]> {
+    return deployedStacks(this.db, { ...(environment ? { environment } : {}), ...(asOf ? { asOf } : {}) });
   }
 
   budgets(): Budgets {
