@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { buildEngines } from './app-engines.ts';
 import { learnConfiguredSecrets } from './app-secrets.ts';
 import { ConsolePort } from './channels/console/console-port.ts';
 import type { SlackChannel } from './channels/slack/slack-channel.ts';
@@ -7,8 +7,6 @@ import type { TeamsChannel } from './channels/teams/teams-channel.ts';
 import type { Config } from './config/schema.ts';
 import type { EngineKind } from './domain/types.ts';
 import type { Engine } from './engines/engine.ts';
-import { PulumiEngine } from './engines/pulumi/pulumi-engine.ts';
-import { TerraformEngine } from './engines/terraform/terraform-engine.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { buildRouter } from './router/build-router.ts';
@@ -116,15 +114,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     writeCheckpoint(db, auditKey, config.audit.checkpointDir, now().toISOString()).catch((err: unknown) =>
       log.warn({ err }, 'audit checkpoint failed'),
     );
-  const engines = {
-    terraform: new TerraformEngine(config.engines.terraform.binary),
-    pulumi: new PulumiEngine({
-      binary: config.engines.pulumi.binary,
-      backendUrl: config.engines.pulumi.backendUrl ?? process.env.PULUMI_BACKEND_URL ?? `file://${join(config.dataDir, 'pulumi')}`,
-      dataDir: config.dataDir,
-    }),
-    ...options.engines,
-  };
+  // On PostgreSQL other replicas may share the store: leases, not process memory, tell who applies.
+  const shared = isPostgres(db);
+  const engines = buildEngines(config, options.engines, log, shared);
   const stacks = new StackRegistry(config, db, engines);
   const policy = new ApprovalPolicy(config);
   const planner = new Planner({
@@ -146,14 +138,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queries = new StackQueries(db, stacks, planner, helpEntries, config.policies, policy.people);
   const engineWaitMs = config.engines.crashWaitSeconds * 1000;
   const role = options.role ?? 'all';
-  const pulumiBackend =
-    engines.pulumi instanceof PulumiEngine ? (config.engines.pulumi.backendUrl ?? process.env.PULUMI_BACKEND_URL) : 'custom';
-  if (isPostgres(db) && !pulumiBackend)
-    log.warn(
-      "Pulumi state is in a file:// backend under this replica's data dir, which other replicas cannot read: set engines.pulumi.backendUrl (s3://, azblob://, gs:// or https://) before running more than one.",
-    );
-  // On PostgreSQL other replicas may share the store: leases, not process memory, tell who applies.
-  const shared = isPostgres(db);
   const runner = new ApplyRunner({
     db,
     lifetimes: config.lifetimes,
@@ -216,7 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     confidenceThreshold: config.router.confidenceThreshold,
     lifetimes: config.lifetimes,
   });
-  const { lifetimes, driftSchedules, costDigest, sweeper } = scheduledWork({ ...conversation.deps, runner }, config, isPostgres(db));
+  const { lifetimes, driftSchedules, costDigest, sweeper } = scheduledWork({ ...conversation.deps, runner }, config, shared);
   const interactions = new Interactions(conversation, workflow, { runner, requirements: options.requirements });
   const access = new ProgramAccess(db, now);
   // Chat SDKs load only when their channel is on (botbuilder alone adds ~200 ms to a start).
