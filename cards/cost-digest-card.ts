@@ -1,4 +1,5 @@
 import type { Budgets, DeployedStack } from '../capabilities/ports.ts';
+import { WEEK_MS } from '../src/domain/lifetime.ts';
 import { formatUsd, formatWhen } from './format.ts';
 import type { Card } from './model.ts';
 
@@ -6,17 +7,16 @@ import type { Card } from './model.ts';
 // budgets, the change since last week (and which stacks came and went), what was applied this
 // week, and which temporary environments end soon.
 
-const WEEK_MS = 7 * 86_400_000;
-
 const monthly = (stacks: DeployedStack[]) => stacks.reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
 
 /** Since last week: the monthly cost then and the change, and which stacks came and went. */
 function sinceLastWeek(stacks: DeployedStack[], weekAgo: DeployedStack[]): string {
   const delta = monthly(stacks) - monthly(weekAgo);
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  const names = (list: DeployedStack[]) => new Set(list.map((s) => s.stack));
-  const added = stacks.filter((s) => !names(weekAgo).has(s.stack)).map((s) => s.stack);
-  const gone = weekAgo.filter((s) => !names(stacks).has(s.stack)).map((s) => s.stack);
+  const before = new Set(weekAgo.map((s) => s.stack));
+  const now = new Set(stacks.map((s) => s.stack));
+  const added = [...now].filter((s) => !before.has(s));
+  const gone = [...before].filter((s) => !now.has(s));
   return [
     `${sign}${formatUsd(Math.abs(delta))} a month (was ${formatUsd(monthly(weekAgo))})`,
     ...(added.length ? [`new: ${added.join(', ')}`] : []),
@@ -35,7 +35,7 @@ export function costDigestCard(
   const total = monthly(stacks);
   const environments = [...new Set(stacks.map((s) => s.environment))].sort();
   const budgetLines = environments.map((env) => {
-    const spent = stacks.filter((s) => s.environment === env).reduce((sum, s) => sum + (s.monthlyUsd ?? 0), 0);
+    const spent = monthly(stacks.filter((s) => s.environment === env));
     const budget = team ? budgets.teams[team]?.[env] : undefined;
     return `${env}: ${formatUsd(spent)} a month${budget ? ` of ${formatUsd(budget)} (${Math.round((spent / budget) * 100)}%)` : ''}`;
   });

@@ -5,7 +5,7 @@ import { NUMBER_WORDS } from './number-words.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const WEEK_MS = 7 * DAY_MS;
+export const WEEK_MS = 7 * DAY_MS;
 const UNIT_MS = new Map([
   ['h', HOUR_MS],
   ['d', DAY_MS],

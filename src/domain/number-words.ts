@@ -17,3 +17,10 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   twenty: 20,
   thirty: 30,
 };
+
+const WORD = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\b`, 'g');
+
+/** The text with its number words as digits ("scale to four" → "scale to 4"), lower case. */
+export function wordsToDigits(text: string): string {
+  return text.toLowerCase().replace(WORD, (w) => String(NUMBER_WORDS[w]));
+}

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export type Params = Record<string, unknown>;
 
 import type { Environment } from '../domain/environments.ts';
-import { NUMBER_WORDS } from '../domain/number-words.ts';
+import { wordsToDigits } from '../domain/number-words.ts';
 import { type Cloud, lowerWords, regionOf } from './regions.ts';
 
 export { regionOf };
@@ -197,7 +197,7 @@ export function requestIdOf(text: string): string | undefined {
 
 export function sinceOf(text: string): string | undefined {
   const t = text.toLowerCase();
-  const words = t.replace(/\b(two|three|four|five|six|seven|eight|nine|ten|twelve)\b/g, (w) => String(NUMBER_WORDS[w]));
+  const words = wordsToDigits(t);
   const days = /\b(?:last|past)\s+(\d+)\s+days?\b/.exec(words);
   if (days) return `${days[1]}d`;
   const weeks = /\b(?:last|past)\s+(\d+)\s+weeks?\b/.exec(words);
@@ -269,7 +269,7 @@ export function valuesOf(text: string, scaleKey = 'replicas'): Record<string, st
   if (release?.[1]) values.release = release[1];
   if (!values[scaleKey]) {
     // Counts said in words count too ("scale it to zero", "two replicas").
-    const n = t.replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b/g, (w) => String(NUMBER_WORDS[w]));
+    const n = wordsToDigits(t);
     const count =
       /\b(\d+)\s+(?:replicas?|instances?|copies|pods|tasks)\b/.exec(n) ??
       /\b(?:replicas?|instances?|pods|tasks)\s+(?:to|at|=|:)\s*(\d+)\b/.exec(n) ??

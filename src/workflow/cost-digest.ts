@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { costDigestCard } from '../../cards/cost-digest-card.ts';
 import type { Config } from '../config/schema.ts';
+import { WEEK_MS } from '../domain/lifetime.ts';
 import { claimRun, lastRun } from '../store/schedules.ts';
 import { threadFor } from './destinations.ts';
 import type { OperationDeps } from './operations/operation.ts';
@@ -10,8 +11,6 @@ import type { OperationDeps } from './operations/operation.ts';
 // team's destination, or the default one.
 
 type DigestConfig = NonNullable<Config['costDigest']>;
-
-const WEEK_MS = 7 * 86_400_000;
 
 export class CostDigest {
   constructor(
